@@ -1,0 +1,209 @@
+/**
+ * The unit index of one Cargo workspace: unit → files, file → units, the unit graph,
+ * orphans, and "affected by these files". Updating one file re-resolves only the units that
+ * read (or looked for) it.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Parser } from 'web-tree-sitter';
+import { resolveFeatures } from './cargo/features.js';
+import type { FeatureOptions, Workspace } from './cargo/model.js';
+import { planUnits, type Unit } from './cargo/units.js';
+import { loadWorkspace } from './cargo/workspace.js';
+import { CfgSet } from './cfg/set.js';
+import { targetCfg, hostTriple, type TargetCfg } from './cfg/target.js';
+import type { Diagnostic } from './diagnostics.js';
+import { isInside } from './paths.js';
+import { rustParser } from './scan/parser.js';
+import { resolveCrate, type CrateFiles } from './scan/resolve.js';
+import { SourceStore } from './scan/sources.js';
+
+export interface IndexOptions {
+  features: FeatureOptions;
+  /** `--target` triple; the host when undefined. */
+  target?: string;
+  /** Extra cfgs, as with RUSTFLAGS `--cfg`. */
+  cfgs: { name: string; value?: string }[];
+  /** rustc to ask for target cfgs (found on PATH / ~/.cargo/bin when undefined). */
+  rustc?: string;
+}
+
+export const DEFAULT_OPTIONS: IndexOptions = {
+  features: { features: [], allFeatures: false, noDefaultFeatures: false },
+  cfgs: [],
+};
+
+export interface IndexedUnit {
+  unit: Unit;
+  /** Absolute paths, sorted. */
+  files: string[];
+  external: string[];
+  uncertain: { file: string; reason: string }[];
+  diagnostics: Diagnostic[];
+  probed: Set<string>;
+}
+
+export class UnitIndex {
+  private readonly byId = new Map<string, IndexedUnit>();
+  private readonly readers = new Map<string, Set<string>>();
+  private readonly dependents = new Map<string, Set<string>>();
+
+  private constructor(
+    readonly workspace: Workspace,
+    readonly options: IndexOptions,
+    readonly targetCfg: TargetCfg,
+    private readonly hostCfg: TargetCfg,
+    readonly store: SourceStore,
+    readonly units: Unit[],
+    readonly manifestDiagnostics: Diagnostic[],
+  ) {
+    for (const u of units) {
+      for (const d of u.deps) {
+        let set = this.dependents.get(d.unitId);
+        if (!set) this.dependents.set(d.unitId, (set = new Set()));
+        set.add(u.id);
+      }
+    }
+    for (const u of units) this.resolve(u);
+  }
+
+  /** Loads the workspace containing `manifestOrDir` and indexes every unit. */
+  static async open(manifestOrDir: string, options: IndexOptions = DEFAULT_OPTIONS, parser?: Parser): Promise<UnitIndex> {
+    const { workspace, diagnostics } = loadWorkspace(manifestOrDir);
+    const [target, host] = await Promise.all([
+      targetCfg(options.target, { rustc: options.rustc }),
+      hostTriple(options.rustc).then((h) => targetCfg(h, { rustc: options.rustc })),
+    ]);
+    const platform = (key: string) => CfgSet.forUnit({ target, features: [], test: false, procMacro: false, buildScriptMaySet: false }).evaluatePlatform(key);
+    const resolved = resolveFeatures(workspace, options.features, platform);
+    const units = planUnits(workspace, resolved);
+    const store = new SourceStore(workspace.root, parser ?? (await rustParser()));
+    return new UnitIndex(workspace, options, target, host, store, units, diagnostics);
+  }
+
+  /** The cfg set rustc would use for a unit. */
+  cfgOf(unit: Unit): CfgSet {
+    const hasBuildScript = unit.package.targets.some((t) => t.kind === 'custom-build');
+    return CfgSet.forUnit({
+      target: unit.host ? this.hostCfg : this.targetCfg,
+      features: unit.features,
+      test: unit.cfgTest,
+      procMacro: unit.kind === 'proc-macro',
+      buildScriptMaySet: hasBuildScript && unit.kind !== 'custom-build',
+      extra: this.options.cfgs,
+    });
+  }
+
+  private resolve(u: Unit): void {
+    const old = this.byId.get(u.id);
+    if (old) for (const f of old.files) this.readers.get(f)?.delete(u.id);
+    const r: CrateFiles = resolveCrate({ root: u.target.path, packageDir: u.package.dir, cfg: this.cfgOf(u) }, this.store);
+    const entry: IndexedUnit = {
+      unit: u,
+      files: [...r.files].sort(),
+      external: [...r.external].sort(),
+      uncertain: [...r.uncertain].map(([file, reason]) => ({ file, reason })).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+      diagnostics: r.diagnostics,
+      probed: r.probed,
+    };
+    this.byId.set(u.id, entry);
+    for (const f of entry.files) {
+      let set = this.readers.get(f);
+      if (!set) this.readers.set(f, (set = new Set()));
+      set.add(u.id);
+    }
+  }
+
+  get entries(): IndexedUnit[] {
+    return this.units.map((u) => this.byId.get(u.id)!);
+  }
+
+  unit(id: string): IndexedUnit | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Units that read `abs`, sorted by id. */
+  unitsOf(abs: string): IndexedUnit[] {
+    return [...(this.readers.get(abs) ?? [])].sort().map((id) => this.byId.get(id)!);
+  }
+
+  /** Units that read any of `files`, plus every unit that depends on those, transitively. Sorted. */
+  affected(files: string[]): string[] {
+    const out = new Set<string>();
+    const queue: string[] = [];
+    for (const f of files) for (const id of this.readers.get(f) ?? []) queue.push(id);
+    while (queue.length > 0) {
+      const id = queue.pop()!;
+      if (out.has(id)) continue;
+      out.add(id);
+      for (const d of this.dependents.get(id) ?? []) queue.push(d);
+    }
+    return [...out].sort();
+  }
+
+  /** `.rs` files in the workspace that no unit reads, sorted. */
+  orphans(): string[] {
+    const memberDirs = new Set(this.workspace.members.map((m) => m.dir));
+    const out: string[] = [];
+    const walk = (dir: string, depth: number): void => {
+      if (depth > 64) return;
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      const hasManifest = entries.some((e) => e.isFile() && e.name === 'Cargo.toml');
+      // A nested package that is not a member belongs to another workspace.
+      if (hasManifest && dir !== this.workspace.root && !memberDirs.has(dir)) return;
+      for (const e of entries) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (e.name.startsWith('.') || e.name === 'target' || e.name === 'node_modules') continue;
+          walk(p, depth + 1);
+        } else if (e.isFile() && e.name.endsWith('.rs') && !this.readers.get(p)?.size) {
+          out.push(p);
+        }
+      }
+    };
+    walk(this.workspace.root, 0);
+    return out.sort();
+  }
+
+  /** All diagnostics: manifests first, then each unit's (deduplicated). */
+  diagnostics(): Diagnostic[] {
+    const seen = new Set<string>();
+    const out: Diagnostic[] = [];
+    for (const d of [...this.manifestDiagnostics, ...this.entries.flatMap((e) => e.diagnostics)]) {
+      const key = `${d.file}:${d.line}:${d.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(d);
+    }
+    return out;
+  }
+
+  /**
+   * A file's text changed (unsaved editor text, or `undefined` to fall back to disk), or the
+   * file was created or deleted on disk. Re-resolves only the units that read or looked for it.
+   * Returns the ids of units whose file lists changed.
+   */
+  updateFile(abs: string, text?: string | undefined, overlay = false): string[] {
+    if (overlay || text !== undefined) this.store.setOverlay(abs, text);
+    else this.store.invalidate(abs);
+    const changed: string[] = [];
+    for (const e of this.entries) {
+      if (!e.probed.has(abs)) continue;
+      const before = e.files.join('\n') + '\0' + e.external.join('\n') + '\0' + e.uncertain.map((u) => u.file).join('\n');
+      this.resolve(e.unit);
+      const after = this.byId.get(e.unit.id)!;
+      const now = after.files.join('\n') + '\0' + after.external.join('\n') + '\0' + after.uncertain.map((u) => u.file).join('\n');
+      if (before !== now) changed.push(e.unit.id);
+    }
+    return changed;
+  }
+
+  isInWorkspace(abs: string): boolean {
+    return isInside(this.workspace.root, abs);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Evaluates the attributes of one item under a unit's cfg: `cfg`, `cfg_attr` (expanded first, as
+ * rustc does), `path`, and include calls in attribute values (`#[doc = include_str!("…")]`).
+ */
+import { cfgToString, parseCfgTokens, type CfgExpr } from '../cfg/expr.js';
+import type { CfgSet } from '../cfg/set.js';
+import type { Tri } from '../cargo/model.js';
+import { splitCommas, type TokenTree } from '../syntax/tokens.js';
+import { scanIncludes } from './extract.js';
+import type { Attr, Item } from './facts.js';
+
+export interface Gate {
+  value: Tri;
+  /** Why the value is unknown (names the cfg and the unknown names). */
+  reason?: string;
+}
+
+export interface AttrPath {
+  path: string;
+  gate: Gate;
+}
+
+export interface EvaluatedAttrs {
+  /** Conjunction of every `cfg` (and `cfg_attr(p, cfg(q))`). */
+  cfg: Gate;
+  /** `path = "…"` attributes with the condition under which each applies. */
+  paths: AttrPath[];
+  /** Include calls in attribute values, each with the condition of its `cfg_attr`s. */
+  includes: { item: Item & { kind: 'include' }; gate: Gate }[];
+  /** Malformed cfg predicates: (line, message). */
+  problems: { line: number; message: string }[];
+}
+
+interface Expanded {
+  meta: TokenTree[];
+  conds: CfgExpr[];
+  /** Some enclosing `cfg_attr` predicate was malformed: whether it applies is unknown. */
+  malformed: boolean;
+  line: number;
+}
+
+const TRUE: Gate = { value: true };
+
+export function evaluateAttrs(attrs: Attr[], cfg: CfgSet): EvaluatedAttrs {
+  const out: EvaluatedAttrs = { cfg: TRUE, paths: [], includes: [], problems: [] };
+  const expanded: Expanded[] = [];
+  for (const a of attrs) expand(a.tokens, [], false, a.line, expanded, out.problems);
+  for (const e of expanded) {
+    const [head, second, third] = e.meta;
+    if (head?.kind !== 'ident') continue;
+    if (head.text === 'cfg' && second?.kind === 'group' && second.delimiter === '(') {
+      let pred: CfgExpr;
+      try {
+        pred = parseCfgTokens(second.children);
+      } catch (err) {
+        out.problems.push({ line: e.line, message: `malformed cfg: ${(err as Error).message}` });
+        out.cfg = and(out.cfg, { value: 'unknown', reason: `malformed #[cfg] on line ${e.line}` });
+        continue;
+      }
+      const expr: CfgExpr =
+        e.conds.length === 0 ? pred : { type: 'any', items: [{ type: 'not', item: allOf(e.conds) }, pred] };
+      out.cfg = and(out.cfg, e.malformed ? malformedGate(e.line) : gateOf(expr, cfg));
+    } else if (head.text === 'path' && second?.kind === 'punct' && second.text === '=' && third?.kind === 'literal') {
+      if (third.value !== undefined) out.paths.push({ path: third.value, gate: condGate(e, cfg) });
+    } else if (e.meta.length > 2) {
+      for (const item of scanIncludes(e.meta.slice(1), '', e.line)) {
+        out.includes.push({ item: { ...item, line: e.line }, gate: condGate(e, cfg) });
+      }
+    }
+  }
+  return out;
+}
+
+function expand(
+  tokens: TokenTree[],
+  conds: CfgExpr[],
+  malformed: boolean,
+  line: number,
+  out: Expanded[],
+  problems: { line: number; message: string }[],
+): void {
+  const [head, args] = tokens;
+  if (head?.kind === 'ident' && head.text === 'cfg_attr' && args?.kind === 'group' && tokens.length === 2) {
+    const parts = splitCommas(args.children);
+    const predTokens = parts[0];
+    if (!predTokens || parts.length < 2) {
+      if (!predTokens) problems.push({ line, message: 'malformed cfg_attr: expected a predicate' });
+      return;
+    }
+    let pred: CfgExpr | undefined;
+    try {
+      pred = parseCfgTokens(predTokens);
+    } catch (err) {
+      problems.push({ line, message: `malformed cfg_attr predicate: ${(err as Error).message}` });
+    }
+    // A malformed predicate keeps its attributes under a condition that is never decided.
+    const next = pred ? [...conds, pred] : conds;
+    for (const inner of parts.slice(1)) expand(inner, next, malformed || !pred, line, out, problems);
+    return;
+  }
+  out.push({ meta: tokens, conds, malformed, line });
+}
+
+function allOf(conds: CfgExpr[]): CfgExpr {
+  return conds.length === 1 ? conds[0]! : { type: 'all', items: conds };
+}
+
+function condGate(e: Expanded, cfg: CfgSet): Gate {
+  if (e.malformed) return malformedGate(e.line);
+  return e.conds.length === 0 ? TRUE : gateOf(allOf(e.conds), cfg);
+}
+
+function malformedGate(line: number): Gate {
+  return { value: 'unknown', reason: `malformed cfg_attr predicate on line ${line}` };
+}
+
+export function gateOf(expr: CfgExpr, cfg: CfgSet): Gate {
+  const r = cfg.evaluate(expr);
+  if (r.value !== 'unknown') return { value: r.value };
+  const names = [...new Set(r.unknown)].map((n) => `\`${n}\``).join(', ');
+  return {
+    value: 'unknown',
+    reason: `cfg(${cfgToString(expr)}) depends on ${names || 'an unknown cfg'}, which a build script or RUSTFLAGS may set`,
+  };
+}
+
+/** Kleene conjunction of two gates, keeping the first reason. */
+export function and(a: Gate, b: Gate): Gate {
+  if (a.value === false || b.value === false) return { value: false };
+  if (a.value === 'unknown') return a;
+  if (b.value === 'unknown') return b;
+  return TRUE;
+}
+
+export function not(g: Gate): Gate {
+  if (g.value === 'unknown') return g;
+  return { value: !g.value };
+}

@@ -1,0 +1,82 @@
+/** Facts extraction from Rust source (tree-sitter-rust). */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { extractFacts } from './extract.js';
+import type { Item } from './facts.js';
+import { rustParser } from './parser.js';
+
+function summary(items: Item[]): unknown[] {
+  return items.map((i) => {
+    switch (i.kind) {
+      case 'mod':
+        return i.inline ? { mod: i.name, line: i.line, attrs: i.attrs.length, body: summary(i.body) } : { mod: i.name, line: i.line, attrs: i.attrs.length };
+      case 'include':
+        return { [i.macro]: i.args.map((a) => (a.kind === 'group' ? '(…)' : a.text)).join(''), line: i.line, ...(i.via ? { via: i.via } : {}) };
+      case 'gated':
+        return { gated: summary(i.body), attrs: i.attrs.length };
+      case 'cfg-if':
+        return { cfgIf: i.branches.map((b) => ({ cond: b.cond !== undefined, body: summary(b.body) })) };
+      case 'macro':
+        return { macro: i.name, definition: i.definition, body: summary(i.body) };
+    }
+  });
+}
+
+test('mod items, their relevant attributes and lines', async () => {
+  const p = await rustParser();
+  const f = extractFacts(p, '#![cfg(unix)]\n#[derive(Debug)]\n#[cfg(test)]\n#[path = "x.rs"]\npub mod a;\nmod b { mod c; }\n');
+  assert.equal(f.innerAttrs.length, 1);
+  assert.deepEqual(summary(f.items), [
+    { mod: 'a', line: 5, attrs: 2 }, // derive is irrelevant and dropped
+    { mod: 'b', line: 6, attrs: 0, body: [{ mod: 'c', line: 6, attrs: 0 }] },
+  ]);
+  assert.deepEqual(f.syntaxErrors, []);
+});
+
+test('includes anywhere, gated by the attributes of the items that hold them', async () => {
+  const p = await rustParser();
+  const src = [
+    'const A: &str = include_str!("a.txt");',
+    '#[cfg(feature = "x")]',
+    'fn f() { let b = std::include_bytes!("b.bin"); }',
+    'fn g() -> u32 { 1 }',
+    'const C: &str = concat!(include_str!("c.txt"), "!");',
+  ].join('\n');
+  assert.deepEqual(summary(extractFacts(p, src).items), [
+    { include_str: '"a.txt"', line: 1 },
+    { gated: [{ include_bytes: '"b.bin"', line: 3 }], attrs: 1 },
+    { macro: 'concat', definition: false, body: [{ include_str: '"c.txt"', line: 5, via: 'concat' }] },
+  ]);
+});
+
+test('cfg_if! is read natively, other macros are re-parsed as items', async () => {
+  const p = await rustParser();
+  const src = [
+    'cfg_if::cfg_if! {',
+    '    if #[cfg(unix)] { mod unix; }',
+    '    else if #[cfg(windows)] { mod windows; }',
+    '    else { mod other; }',
+    '}',
+    'my_macro! { pub mod inside; }',
+    'macro_rules! m { () => { mod in_rules; } }',
+  ].join('\n');
+  assert.deepEqual(summary(extractFacts(p, src).items), [
+    {
+      cfgIf: [
+        { cond: true, body: [{ mod: 'unix', line: 2, attrs: 0 }] },
+        { cond: true, body: [{ mod: 'windows', line: 3, attrs: 0 }] },
+        { cond: false, body: [{ mod: 'other', line: 4, attrs: 0 }] },
+      ],
+    },
+    { macro: 'my_macro', definition: false, body: [{ mod: 'inside', line: 6, attrs: 0 }] },
+    { macro: 'm', definition: true, body: [{ mod: 'in_rules', line: 7, attrs: 0 }] },
+  ]);
+});
+
+test('syntax errors are reported by line and what parses is kept', async () => {
+  const p = await rustParser();
+  const f = extractFacts(p, 'fn broken( {\n let = ;\n}\nmod after;\n');
+  assert.ok(f.syntaxErrors.length > 0);
+  assert.ok(f.syntaxErrors.every((l) => l >= 1 && l <= 4));
+  assert.ok(JSON.stringify(summary(f.items)).includes('"after"'));
+});
