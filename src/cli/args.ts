@@ -1,0 +1,139 @@
+/** Command-line parsing for `cargo-units` (no dependencies; strict about unknown flags). */
+
+export interface CliArgs {
+  command: string;
+  positionals: string[];
+  manifestPath?: string;
+  features: string[];
+  allFeatures: boolean;
+  noDefaultFeatures: boolean;
+  target?: string;
+  cfgs: string[];
+  json: boolean;
+  /** `units --files`: list each unit's files. */
+  files: boolean;
+  /** `verify --jobs N`. */
+  jobs?: number;
+  help: boolean;
+  version: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'help'] as const;
+
+const VALUE_FLAGS = new Set(['--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j']);
+
+export function parseArgs(argv: string[]): CliArgs {
+  const args: CliArgs = {
+    command: '',
+    positionals: [],
+    features: [],
+    allFeatures: false,
+    noDefaultFeatures: false,
+    cfgs: [],
+    json: false,
+    files: false,
+    help: false,
+    version: false,
+  };
+  let rest = [...argv];
+  // `cargo units …` runs `cargo-units units …`: drop the subcommand name cargo adds.
+  if (rest[0] === 'units' && rest.length > 1 && (COMMANDS as readonly string[]).includes(rest[1]!)) rest = rest.slice(1);
+  let onlyPositionals = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (onlyPositionals || !a.startsWith('-') || a === '-') {
+      if (!args.command) args.command = a;
+      else args.positionals.push(a);
+      continue;
+    }
+    if (a === '--') {
+      onlyPositionals = true;
+      continue;
+    }
+    let flag = a;
+    let value: string | undefined;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) {
+      flag = a.slice(0, eq);
+      value = a.slice(eq + 1);
+    }
+    if (VALUE_FLAGS.has(flag) && value === undefined) {
+      value = rest[++i];
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+    }
+    switch (flag) {
+      case '--manifest-path':
+        args.manifestPath = value;
+        break;
+      case '--features':
+      case '-F':
+        args.features.push(...value!.split(/[\s,]+/).filter(Boolean));
+        break;
+      case '--all-features':
+        args.allFeatures = true;
+        break;
+      case '--no-default-features':
+        args.noDefaultFeatures = true;
+        break;
+      case '--target':
+        args.target = value;
+        break;
+      case '--cfg':
+        args.cfgs.push(value!);
+        break;
+      case '--json':
+        args.json = true;
+        break;
+      case '--files':
+        args.files = true;
+        break;
+      case '--jobs':
+      case '-j': {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive integer, got ${value}`);
+        args.jobs = n;
+        break;
+      }
+      case '--help':
+      case '-h':
+        args.help = true;
+        break;
+      case '--version':
+      case '-V':
+        args.version = true;
+        break;
+      default:
+        throw new UsageError(`unknown option ${a}`);
+    }
+  }
+  return args;
+}
+
+export const USAGE = `cargo-units: which files every cargo unit reads
+
+Usage: cargo-units <command> [options] [--manifest-path PATH | DIR] [args…]
+       cargo units <command> …
+
+Commands:
+  units [DIR]          every unit, with its file count (--files: and its files)
+  files UNIT           the files a unit reads
+  owners FILE…         the units that read each file
+  affected FILE…       the units to rebuild when these files change
+  orphans [DIR]        .rs files that no unit reads
+  verify [UNIT…]       compare the file lists with rustc --emit=dep-info (exit 1 on a missed file)
+
+Options:
+  --manifest-path PATH   Cargo.toml of the workspace (default: found from DIR or the current directory)
+  -F, --features A,B     features to enable (FEAT or PACKAGE/FEAT)
+  --all-features         enable every feature of every member
+  --no-default-features  do not enable the default features
+  --target TRIPLE        evaluate cfg for this target (default: the host)
+  --cfg NAME[="VALUE"]   an extra cfg, as with RUSTFLAGS --cfg (repeatable)
+  --json                 machine-readable output
+  -j, --jobs N           parallel rustc processes for verify
+  -h, --help             this help
+  -V, --version          the version
+
+Exit codes: 0 success, 1 verify found missed files, 2 bad input.`;
