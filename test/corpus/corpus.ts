@@ -1,0 +1,73 @@
+/**
+ * The accuracy corpus: real crates from Debian's crate registry, scanned as root packages and
+ * verified against rustc's dep-info, with default features and with all features but nightly ones.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { UnitIndex } from '../../src/core/index.js';
+import { featureMap } from '../../src/core/cargo/features.js';
+import { findRustc } from '../../src/core/toolchain.js';
+import { verify, type VerifyReport } from '../../src/core/verify.js';
+
+export const REGISTRY = '/usr/share/cargo/registry';
+
+/** Crate name → features that need a nightly compiler (or crates Debian does not ship). */
+export const CORPUS: Record<string, string[]> = {
+  serde: ['unstable'],
+  serde_json: [],
+  regex: ['pattern', 'unstable'],
+  'regex-syntax': [],
+  syn: [],
+  anyhow: [],
+  memchr: ['rustc-dep-of-std'],
+  libc: ['const-extern-fn', 'rustc-dep-of-std'],
+};
+
+/** The newest version of `name` in the registry (e.g. `/usr/share/cargo/registry/serde-1.0.152`). */
+export function crateDir(name: string): string | undefined {
+  if (!existsSync(REGISTRY)) return undefined;
+  const re = new RegExp(`^${name.replace(/[-]/g, '\\-')}-(\\d+)\\.(\\d+)\\.(\\d+)$`);
+  const versions = readdirSync(REGISTRY)
+    .map((d) => ({ d, m: re.exec(d) }))
+    .filter((x): x is { d: string; m: RegExpExecArray } => x.m !== null)
+    .sort((a, b) => {
+      for (let i = 1; i <= 3; i++) {
+        const diff = Number(a.m[i]) - Number(b.m[i]);
+        if (diff !== 0) return diff;
+      }
+      return 0;
+    });
+  const last = versions[versions.length - 1];
+  return last ? join(REGISTRY, last.d) : undefined;
+}
+
+export interface CrateResult {
+  crate: string;
+  mode: 'default' | 'all';
+  features: string[];
+  units: number;
+  report: VerifyReport;
+  indexSeconds: number;
+}
+
+export async function verifyCrate(name: string, mode: 'default' | 'all', jobs = 2): Promise<CrateResult> {
+  const dir = crateDir(name);
+  if (!dir) throw new Error(`${name} is not installed under ${REGISTRY} (apt-get install librust-${name.replace(/_/g, '-')}-dev)`);
+  const rustc = findRustc();
+  if (!rustc) throw new Error('rustc not found');
+  let features: string[] = [];
+  if (mode === 'all') {
+    const probe = await UnitIndex.open(dir);
+    const pkg = probe.workspace.members[0]!;
+    const nightly = new Set(CORPUS[name] ?? []);
+    features = [...featureMap(pkg).keys()].filter((f) => !nightly.has(f)).sort();
+  }
+  const started = performance.now();
+  const index = await UnitIndex.open(dir, {
+    features: { features, allFeatures: false, noDefaultFeatures: false },
+    cfgs: [],
+  });
+  const indexSeconds = (performance.now() - started) / 1000;
+  const report = await verify(index, index.entries, { rustc, jobs });
+  return { crate: name, mode, features, units: index.entries.length, report, indexSeconds };
+}
