@@ -9,6 +9,23 @@ import { copyFixture, filesOf, fixture, open } from '../helpers.js';
 
 const LIB = 'broken/lib/broken';
 
+test('a 10 MB source file and a symlink loop do not crash the scanner', async () => {
+  const ws = copyFixture(fixture('scan', 'broken'));
+  const big = 'pub fn f() -> u32 { 1 + 2 * 3 }\n'.repeat(Math.ceil((10 * 1024 * 1024) / 32)) + 'mod after_big;\n';
+  writeFileSync(join(ws, 'src', 'big.rs'), big);
+  writeFileSync(join(ws, 'src', 'big_after.rs'), '');
+  symlinkSync('loop_b.rs', join(ws, 'src', 'loop_a.rs'));
+  symlinkSync('loop_a.rs', join(ws, 'src', 'loop_b.rs'));
+  appendFileSync(join(ws, 'src', 'lib.rs'), 'mod big;\nmod loop_a;\n');
+  const index = await open(ws);
+  const files = filesOf(index, LIB);
+  assert.ok(files.includes('src/big.rs'));
+  assert.ok(!files.includes('src/loop_a.rs'));
+  const diags = index.diagnostics().map((d) => `${toRelative(ws, d.file)}:${d.line}: ${d.message}`);
+  assert.ok(diags.some((d) => /^src\/big\.rs:\d+: file not found for module `after_big`/.test(d)), diags.join('\n'));
+  assert.ok(diags.some((d) => /^src\/lib\.rs:\d+: file not found for module `loop_a`/.test(d)), diags.join('\n'));
+});
+
 test('missing files, escapes, cycles, syntax errors and bad UTF-8 give diagnostics, not crashes', async () => {
   const ws = copyFixture(fixture('scan', 'broken'));
   // A sentinel outside the workspace: if it were ever parsed, its module would show up in a diagnostic.
