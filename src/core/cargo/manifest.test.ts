@@ -4,19 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { type Diagnostic, InputError } from '../diagnostics.js';
 import { locateKey, parseManifest, readManifest } from './manifest.js';
+import { inputError } from './testkit.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/cargo/', import.meta.url));
 const FILE = '/ws/Cargo.toml';
 
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof InputError, `expected an InputError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected an InputError');
-}
 
 describe('parseManifest', () => {
   test('reads package, targets, dependency tables, target-specific dependencies and features', () => {

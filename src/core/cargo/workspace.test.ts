@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import { InputError } from '../diagnostics.js';
 import type { Workspace } from './model.js';
 import { expandGlob, findWorkspaceManifest, loadWorkspace } from './workspace.js';
+import { inputError } from './testkit.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/cargo/', import.meta.url));
 const fx = (...p: string[]) => join(FIXTURES, ...p);
@@ -25,15 +26,6 @@ function tree(files: Record<string, string>): string {
   return dir;
 }
 
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof InputError, `expected an InputError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected an InputError');
-}
 
 const memberDirs = (ws: Workspace) => ws.members.map((m) => `${m.name}=${relative(ws.root, m.dir) || '.'}`);
 

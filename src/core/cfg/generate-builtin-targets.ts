@@ -9,17 +9,10 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { findRustc } from '../toolchain.js';
+import { REQUIRED_BUILTIN_TARGETS } from './target.js';
 
 const TRIPLES = [
-  // Required by the tool's documentation.
-  'x86_64-unknown-linux-gnu',
-  'aarch64-unknown-linux-gnu',
-  'aarch64-apple-darwin',
-  'x86_64-apple-darwin',
-  'x86_64-pc-windows-msvc',
-  'x86_64-pc-windows-gnu',
-  'wasm32-unknown-unknown',
-  'wasm32-wasip1',
+  ...REQUIRED_BUILTIN_TARGETS,
   // Other common hosts and targets.
   'i686-unknown-linux-gnu',
   'x86_64-unknown-linux-musl',

@@ -46,6 +46,18 @@ export class TargetCfgError extends Error {
 }
 
 /** Triples of the built-in table. */
+/** Targets the built-in table must cover (the documented minimum). */
+export const REQUIRED_BUILTIN_TARGETS: readonly string[] = [
+  'x86_64-unknown-linux-gnu',
+  'aarch64-unknown-linux-gnu',
+  'aarch64-apple-darwin',
+  'x86_64-apple-darwin',
+  'x86_64-pc-windows-msvc',
+  'x86_64-pc-windows-gnu',
+  'wasm32-unknown-unknown',
+  'wasm32-wasip1',
+];
+
 export const BUILTIN_TARGETS: readonly string[] = Object.freeze(Object.keys(BUILTIN_TARGET_CFG));
 
 const DEFAULT_TIMEOUT_MS = 60_000;
