@@ -13,7 +13,6 @@ import { loadWorkspace } from './cargo/workspace.js';
 import { CfgSet } from './cfg/set.js';
 import { targetCfg, hostTriple, type TargetCfg } from './cfg/target.js';
 import type { Diagnostic } from './diagnostics.js';
-import { isInside } from './paths.js';
 import { rustParser } from './scan/parser.js';
 import { resolveCrate, type CrateFiles } from './scan/resolve.js';
 import { SourceStore } from './scan/sources.js';
@@ -74,8 +73,9 @@ export class UnitIndex {
       targetCfg(options.target, { rustc: options.rustc }),
       hostTriple(options.rustc).then((h) => targetCfg(h, { rustc: options.rustc })),
     ]);
-    const platform = (key: string) => CfgSet.forUnit({ target, features: [], test: false, procMacro: false, buildScriptMaySet: false }).evaluatePlatform(key);
-    const resolved = resolveFeatures(workspace, options.features, platform);
+    // Cargo evaluates `[target.'cfg(…)'.dependencies]` with the target's cfg plus RUSTFLAGS cfgs.
+    const platformCfg = CfgSet.forUnit({ target, features: [], test: false, procMacro: false, buildScriptMaySet: false, extra: options.cfgs });
+    const resolved = resolveFeatures(workspace, options.features, (key) => platformCfg.evaluatePlatform(key), diagnostics);
     const units = planUnits(workspace, resolved);
     const store = new SourceStore(workspace.root, parser ?? (await rustParser()));
     return new UnitIndex(workspace, options, target, host, store, units, diagnostics);
@@ -201,9 +201,5 @@ export class UnitIndex {
       if (before !== now) changed.push(e.unit.id);
     }
     return changed;
-  }
-
-  isInWorkspace(abs: string): boolean {
-    return isInside(this.workspace.root, abs);
   }
 }

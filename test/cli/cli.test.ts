@@ -102,6 +102,15 @@ test('a malformed Cargo.toml is an error naming file:line:column, exit 2', async
   const r = await cli(['units', ws]);
   assert.equal(r.code, 2);
   assert.match(r.err, /crates\/units-parse\/Cargo\.toml:3:\d+: error: /);
+
+  // A malformed [target.'cfg(…)'] key is an input error too, not a crash.
+  writeFileSync(
+    join(ws, 'crates/units-parse/Cargo.toml'),
+    '[package]\nname = "units-parse"\nversion = "0.1.0"\n\n[target."cfg(unix".dependencies]\nunits-core = { path = "../units-core" }\n',
+  );
+  const key = await cli(['units', ws]);
+  assert.equal(key.code, 2, key.err);
+  assert.match(key.err, /crates\/units-parse\/Cargo\.toml:6: error: invalid target key `cfg\(unix`/);
 });
 
 test('bad usage exits 2 with a message', async () => {

@@ -4,7 +4,7 @@
  * `cargo check --workspace --all-targets` does. Host and target features are unified: one
  * feature set per package.
  */
-import type { Diagnostic } from '../diagnostics.js';
+import { InputError, type Diagnostic } from '../diagnostics.js';
 import type { Dependency, FeatureOptions, Package, Tri, Workspace } from './model.js';
 
 export interface ResolvedPackage {
@@ -69,14 +69,20 @@ export function resolveFeatures(
     const activated = resolver.activatedDeps.get(pkg.name) ?? new Set<string>();
     out.set(pkg.name, {
       features: [...(resolver.features.get(pkg.name) ?? [])].sort(),
-      deps: pkg.dependencies.filter((d) => platformActive(d, platform) && (!d.optional || activated.has(d.name))),
+      deps: pkg.dependencies.filter((d) => platformActive(d, platform, pkg.manifestPath) && (!d.optional || activated.has(d.name))),
     });
   }
   return out;
 }
 
-function platformActive(dep: Dependency, platform: (key: string) => Tri): boolean {
-  return dep.platform === undefined || platform(dep.platform) !== false;
+function platformActive(dep: Dependency, platform: (key: string) => Tri, manifestPath: string): boolean {
+  if (dep.platform === undefined) return true;
+  try {
+    return platform(dep.platform) !== false;
+  } catch (err) {
+    // A malformed `[target.'cfg(…)']` key: cargo rejects the manifest.
+    throw new InputError(manifestPath, dep.line ?? 0, undefined, `invalid target key \`${dep.platform}\`: ${(err as Error).message}`);
+  }
 }
 
 function splitFeatures(list: string[]): string[] {
@@ -209,7 +215,7 @@ class FeatureResolver {
   /** The dependencies that take part in resolution: resolver 2+ ignores those of inactive platforms. */
   private deps(pkg: Package): Dependency[] {
     if (this.ws.resolver === '1') return pkg.dependencies;
-    return pkg.dependencies.filter((d) => platformActive(d, this.platform));
+    return pkg.dependencies.filter((d) => platformActive(d, this.platform, pkg.manifestPath));
   }
 
   private member(dep: Dependency): Package | undefined {
