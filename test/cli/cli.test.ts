@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { findExecutable } from '../../src/core/toolchain.js';
 import { test } from 'node:test';
 import { runCli } from '../../src/cli/run.js';
 import { copyFixture, EXAMPLE, REPO } from '../helpers.js';
@@ -122,11 +123,18 @@ test('bad usage exits 2 with a message', async () => {
 });
 
 test('the built executable runs, also as `cargo units`', () => {
-  const bin = join(REPO, 'bin', 'cargo-units.cjs');
+  const bin = join(REPO, 'bin', 'cargo-units');
   const direct = execFileSync(process.execPath, [bin, 'units', EXAMPLE], { encoding: 'utf8' });
   assert.match(direct, /units-core\/lib\/units_core\s+\d+ files/);
   // cargo runs `cargo-units units <args>` for `cargo units <args>`.
   const viaCargo = spawnSync(process.execPath, [bin, 'units', 'orphans', EXAMPLE], { encoding: 'utf8' });
   assert.equal(viaCargo.status, 0, viaCargo.stderr);
   assert.match(viaCargo.stdout, /lexer_v1\.rs/);
+  // And through real cargo, which finds `cargo-units` on PATH.
+  const cargo = findExecutable('cargo');
+  assert.ok(cargo, 'cargo is needed for this test');
+  const env = { ...process.env, PATH: `${join(REPO, 'bin')}${delimiter}${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+  const real = spawnSync(cargo, ['units', 'orphans'], { cwd: EXAMPLE, env, encoding: 'utf8' });
+  assert.equal(real.status, 0, real.stderr);
+  assert.match(real.stdout, /crates\/units-parse\/src\/lexer_v1\.rs/);
 });
