@@ -80,3 +80,18 @@ test('syntax errors are reported by line and what parses is kept', async () => {
   assert.ok(f.syntaxErrors.every((l) => l >= 1 && l <= 4));
   assert.ok(JSON.stringify(summary(f.items)).includes('"after"'));
 });
+
+test('item-wrapping macro_rules are recognised with the attributes they add', async () => {
+  const p = await rustParser();
+  const wrapperOf = (src: string) => {
+    const item = extractFacts(p, src).items[0];
+    return item?.kind === 'macro' ? item.wrapper?.map((a) => a.tokens.map((t) => (t.kind === 'group' ? '(…)' : t.text)).join('')) : undefined;
+  };
+  assert.deepEqual(wrapperOf('macro_rules! w { ($($i:item)*) => { $( #[cfg(unix)] #[doc(hidden)] $i )* } }'), ['cfg(…)', 'doc(…)']);
+  assert.deepEqual(wrapperOf('macro_rules! w { ({ $($i:item)+ }) => { $( $i )+ } }'), []);
+  // Not wrappers: another fragment, a different variable, rules that disagree, extra tokens.
+  assert.equal(wrapperOf('macro_rules! w { ($($i:tt)*) => { $( #[cfg(unix)] $i )* } }'), undefined);
+  assert.equal(wrapperOf('macro_rules! w { ($($i:item)*) => { $( #[cfg(unix)] $j )* } }'), undefined);
+  assert.equal(wrapperOf('macro_rules! w { ($($i:item)*) => { $( #[cfg(unix)] $i )* }; (x $($i:item)*) => { $( $i )* } }'), undefined);
+  assert.equal(wrapperOf('macro_rules! w { ($($i:item)*) => { $( #[cfg(unix)] $i )* fn extra() {} } }'), undefined);
+});

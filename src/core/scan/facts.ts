@@ -25,7 +25,19 @@ export type Item =
   /** `cfg_if! { if #[cfg(a)] { … } else if #[cfg(b)] { … } else { … } }`: `cond` undefined for `else`. */
   | { kind: 'cfg-if'; line: number; attrs: Attr[]; branches: { cond: TokenTree[] | undefined; body: Item[] }[] }
   /** Items found inside a macro call (or a `macro_rules!` body) that cargo-units does not expand. */
-  | { kind: 'macro'; name: string; line: number; attrs: Attr[]; definition: boolean; body: Item[] };
+  | {
+      kind: 'macro';
+      name: string;
+      line: number;
+      attrs: Attr[];
+      definition: boolean;
+      body: Item[];
+      /**
+       * For a `macro_rules!` that only wraps items (`($($i:item)*) => { $( #[cfg(…)] $i )* }`):
+       * the attributes it puts on each item. Its calls are then expanded exactly.
+       */
+      wrapper?: Attr[];
+    };
 
 export interface FileFacts {
   /** Inner attributes of the file (`#![cfg(...)]`, `#![doc = include_str!(...)]`). */

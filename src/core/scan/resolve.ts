@@ -10,7 +10,7 @@ import { isInside, resolveFrom } from '../paths.js';
 import { and, evaluateAttrs, gateOf, not, type Gate } from './attrs.js';
 import type { Attr, Item } from './facts.js';
 import type { SourceStore } from './sources.js';
-import type { TokenTree } from '../syntax/tokens.js';
+import { renderTokens, type TokenTree } from '../syntax/tokens.js';
 
 /** rust-analyzer's module depth limit, against `#[path]` cycles. */
 export const MAX_MODULE_DEPTH = 32;
@@ -55,7 +55,60 @@ interface Walk {
   macro: string | undefined;
 }
 
+/**
+ * Resolves a crate. Local `macro_rules!` that only wrap items (`cfg_fs! { pub mod fs; }`) are
+ * expanded exactly: a first walk finds their definitions, and a second one uses them if needed.
+ */
 export function resolveCrate(input: CrateInput, store: SourceStore): CrateFiles {
+  const first = walkCrate(input, store, new Map());
+  if (first.usedMacros.size === 0) return first.out;
+  const wrappers = new Map<string, Attr[] | null>();
+  for (const f of first.out.files) {
+    const facts = store.facts(f);
+    if (facts) collectWrappers(facts.items, wrappers);
+  }
+  if (![...first.usedMacros].some((m) => wrappers.get(m))) return first.out;
+  return walkCrate(input, store, wrappers).out;
+}
+
+/** Item-wrapping macro definitions by name; null when a name has conflicting definitions. */
+function collectWrappers(items: Item[], out: Map<string, Attr[] | null>): void {
+  for (const item of items) {
+    switch (item.kind) {
+      case 'macro':
+        if (item.definition) {
+          const prev = out.get(item.name);
+          const attrs = item.wrapper ?? null;
+          if (prev === undefined) out.set(item.name, attrs);
+          else if (prev === null || attrs === null || attrText(prev) !== attrText(attrs)) out.set(item.name, null);
+        }
+        collectWrappers(item.body, out);
+        break;
+      case 'mod':
+        if (item.inline) collectWrappers(item.body, out);
+        break;
+      case 'gated':
+        collectWrappers(item.body, out);
+        break;
+      case 'cfg-if':
+        for (const b of item.branches) collectWrappers(b.body, out);
+        break;
+      case 'include':
+        break;
+    }
+  }
+}
+
+function attrText(attrs: Attr[]): string {
+  return attrs.map((a) => renderTokens(a.tokens)).join('|');
+}
+
+function walkCrate(
+  input: CrateInput,
+  store: SourceStore,
+  wrappers: Map<string, Attr[] | null>,
+): { out: CrateFiles; usedMacros: Set<string> } {
+  const usedMacros = new Set<string>();
   const out: CrateFiles = {
     files: new Set(),
     external: new Set(),
@@ -188,6 +241,18 @@ export function resolveCrate(input: CrateInput, store: SourceStore): CrateFiles 
         walkCfgIf(item, here);
         return;
       case 'macro': {
+        if (!item.definition) usedMacros.add(item.name);
+        const wrapper = item.definition ? undefined : wrappers.get(item.name);
+        if (wrapper) {
+          // A local item-wrapping macro: each item gets the macro's attributes, as rustc expands it.
+          const expanded = item.body.map((b): Item => {
+            const withAttrs = { ...b, attrs: [...wrapper, ...b.attrs] };
+            if (withAttrs.kind === 'include') delete withAttrs.via;
+            return withAttrs;
+          });
+          walkItems(expanded, here);
+          return;
+        }
         if (!item.definition && TRANSPARENT_MACROS.has(item.name)) {
           walkItems(item.body, here); // std macros keep their arguments
           return;
@@ -327,10 +392,10 @@ export function resolveCrate(input: CrateInput, store: SourceStore): CrateFiles 
   out.probed.add(input.root);
   if (!store.isFile(input.root)) {
     out.diagnostics.push({ file: input.root, line: 0, severity: 'error', message: `crate root ${basename(input.root)} does not exist` });
-    return out;
+    return { out, usedMacros };
   }
   visitFile(input.root, { dirPath: rootDir, fileDir: rootDir, inline: false }, undefined, 0);
-  return out;
+  return { out, usedMacros };
 }
 
 /** Macros that pass their arguments through to the compiled code, so includes inside them are read. */
