@@ -9,6 +9,8 @@ export interface CliArgs {
   noDefaultFeatures: boolean;
   target?: string;
   cfgs: string[];
+  /** `--build-output DIR`: a cargo target directory with build-script outputs. */
+  buildOutput?: string;
   json: boolean;
   /** `units --files`: list each unit's files. */
   files: boolean;
@@ -22,7 +24,7 @@ export class UsageError extends Error {}
 
 export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'help'] as const;
 
-const VALUE_FLAGS = new Set(['--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j']);
+const VALUE_FLAGS = new Set(['--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j']);
 
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
@@ -83,6 +85,9 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--cfg':
         args.cfgs.push(value!);
         break;
+      case '--build-output':
+        args.buildOutput = value;
+        break;
       case '--json':
         args.json = true;
         break;
@@ -131,6 +136,8 @@ Options:
   --no-default-features  do not enable the default features
   --target TRIPLE        evaluate cfg for this target (default: the host)
   --cfg NAME[="VALUE"]   an extra cfg, as with RUSTFLAGS --cfg (repeatable)
+  --build-output DIR     a cargo target directory: the cfgs its build-script outputs print are
+                         used while each build script's sources are older than its output
   --json                 machine-readable output
   -j, --jobs N           parallel rustc processes for verify
   -h, --help             this help

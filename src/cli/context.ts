@@ -33,7 +33,7 @@ export function splitWorkspaceArg(args: CliArgs, cwd: string): { location: strin
   return { location: resolve(cwd, args.positionals[at]!), operands: args.positionals.filter((_, i) => i !== at) };
 }
 
-export function indexOptions(args: CliArgs): IndexOptions {
+export function indexOptions(args: CliArgs, cwd: string): IndexOptions {
   const cfgs = args.cfgs.map((c) => {
     try {
       return parseCfgOption(c);
@@ -45,6 +45,7 @@ export function indexOptions(args: CliArgs): IndexOptions {
     features: { features: args.features, allFeatures: args.allFeatures, noDefaultFeatures: args.noDefaultFeatures },
     target: args.target,
     cfgs,
+    buildOutput: args.buildOutput ? resolve(cwd, args.buildOutput) : undefined,
   };
 }
 
@@ -52,7 +53,7 @@ export async function openContext(args: CliArgs, io: Io, locationHint?: (operand
   const split = splitWorkspaceArg(args, io.cwd);
   let location = split.location;
   if (location === io.cwd && !args.manifestPath && locationHint) location = locationHint(split.operands) ?? location;
-  const index = await UnitIndex.open(location, indexOptions(args));
+  const index = await UnitIndex.open(location, indexOptions(args, io.cwd));
   const root = index.workspace.root;
   return { args, io, operands: split.operands, index, rel: (abs) => toRelative(root, abs) };
 }

@@ -3,13 +3,15 @@
  * orphans, and "affected by these files". Updating one file re-resolves only the units that
  * read (or looked for) it.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { resolveFeatures } from './cargo/features.js';
 import type { FeatureOptions, Workspace } from './cargo/model.js';
 import { planUnits, type Unit } from './cargo/units.js';
 import { loadWorkspace } from './cargo/workspace.js';
+import { findBuildOutputs, type FoundOutput } from './cargo/build-output.js';
+import type { CfgAtom } from './cfg/expr.js';
 import { CfgSet } from './cfg/set.js';
 import { targetCfg, hostTriple, type TargetCfg } from './cfg/target.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -25,6 +27,11 @@ export interface IndexOptions {
   cfgs: { name: string; value?: string }[];
   /** rustc to ask for target cfgs (found on PATH / ~/.cargo/bin when undefined). */
   rustc?: string;
+  /**
+   * A cargo target directory whose build-script outputs say which custom cfgs each build script
+   * sets. Used per package only while that build script's sources are older than its output.
+   */
+  buildOutput?: string;
 }
 
 export const DEFAULT_OPTIONS: IndexOptions = {
@@ -46,6 +53,12 @@ export class UnitIndex {
   private readonly byId = new Map<string, IndexedUnit>();
   private readonly readers = new Map<string, Set<string>>();
   private readonly dependents = new Map<string, Set<string>>();
+  /** Build-script outputs found under `options.buildOutput`, by package name. */
+  private readonly outputs: Map<string, FoundOutput>;
+  /** Packages whose build-script output is current (its build script's sources are older). */
+  private readonly freshOutputs = new Set<string>();
+  /** Files that have unsaved editor text. */
+  private readonly overlaid = new Set<string>();
 
   private constructor(
     readonly workspace: Workspace,
@@ -63,7 +76,34 @@ export class UnitIndex {
         set.add(u.id);
       }
     }
-    for (const u of units) this.resolve(u);
+    this.outputs = options.buildOutput
+      ? findBuildOutputs(options.buildOutput, workspace.members.map((m) => ({ name: m.name, features: units.find((u) => u.package === m)?.features ?? [] })), options.target)
+      : new Map();
+    // Build scripts first: whether their output is current decides the cfgs of their packages.
+    for (const u of units) if (u.kind === 'custom-build') this.resolve(u);
+    for (const name of this.outputs.keys()) if (this.outputIsFresh(name)) this.freshOutputs.add(name);
+    for (const u of units) if (u.kind !== 'custom-build') this.resolve(u);
+  }
+
+  /** True when every file of the package's build script is older than its recorded output, and none is being edited. */
+  private outputIsFresh(pkg: string): boolean {
+    const found = this.outputs.get(pkg);
+    const script = this.units.find((u) => u.package.name === pkg && u.kind === 'custom-build');
+    if (!found || !script) return false;
+    return (this.byId.get(script.id)?.files ?? []).every((f) => {
+      if (this.overlaid.has(f)) return false;
+      try {
+        return statSync(f).mtimeMs <= found.mtimeMs;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** Custom cfgs known from the package's build-script output (empty when unknown or stale). */
+  buildScriptCfgs(unit: Unit): CfgAtom[] {
+    if (unit.kind === 'custom-build' || !this.freshOutputs.has(unit.package.name)) return [];
+    return this.outputs.get(unit.package.name)?.output.cfgs ?? [];
   }
 
   /** Loads the workspace containing `manifestOrDir` and indexes every unit. */
@@ -84,13 +124,14 @@ export class UnitIndex {
   /** The cfg set rustc would use for a unit. */
   cfgOf(unit: Unit): CfgSet {
     const hasBuildScript = unit.package.targets.some((t) => t.kind === 'custom-build');
+    const known = unit.kind !== 'custom-build' && this.freshOutputs.has(unit.package.name);
     return CfgSet.forUnit({
       target: unit.host ? this.hostCfg : this.targetCfg,
       features: unit.features,
       test: unit.cfgTest,
       procMacro: unit.kind === 'proc-macro',
-      buildScriptMaySet: hasBuildScript && unit.kind !== 'custom-build',
-      extra: this.options.cfgs,
+      buildScriptMaySet: hasBuildScript && unit.kind !== 'custom-build' && !known,
+      extra: [...this.options.cfgs, ...this.buildScriptCfgs(unit)],
     });
   }
 
@@ -189,11 +230,23 @@ export class UnitIndex {
    * Returns the ids of units whose file lists changed.
    */
   updateFile(abs: string, text?: string | undefined, overlay = false): string[] {
-    if (overlay || text !== undefined) this.store.setOverlay(abs, text);
-    else this.store.invalidate(abs);
+    if (overlay || text !== undefined) {
+      this.store.setOverlay(abs, text);
+      if (text === undefined) this.overlaid.delete(abs);
+      else this.overlaid.add(abs);
+    } else this.store.invalidate(abs);
     const changed: string[] = [];
-    for (const e of this.entries) {
-      if (!e.probed.has(abs)) continue;
+    // An edit to a build script's sources makes its recorded output stale: its package's custom cfgs become unknown again.
+    const stalePackages = new Set<string>();
+    for (const name of this.freshOutputs) {
+      if (!this.outputIsFresh(name)) {
+        this.freshOutputs.delete(name);
+        stalePackages.add(name);
+      }
+    }
+    const entries = [...this.entries].sort((a, b) => Number(b.unit.kind === 'custom-build') - Number(a.unit.kind === 'custom-build'));
+    for (const e of entries) {
+      if (!e.probed.has(abs) && !stalePackages.has(e.unit.package.name)) continue;
       const before = e.files.join('\n') + '\0' + e.external.join('\n') + '\0' + e.uncertain.map((u) => u.file).join('\n');
       this.resolve(e.unit);
       const after = this.byId.get(e.unit.id)!;

@@ -83,7 +83,7 @@ async function verifyUnit(index: UnitIndex, entry: IndexedUnit, rustc: string, d
   writeOutDirPlaceholders(entry, outDir);
   const inv = rustcInvocation(unit, {
     target: index.options.target,
-    cfgs: index.options.cfgs,
+    cfgs: [...index.options.cfgs, ...index.buildScriptCfgs(unit)],
     outDir,
     targetTmpDir: join(dir, 'tmp'),
   });

@@ -1,0 +1,60 @@
+/** Custom cfgs from a real cargo target directory's build-script output, used only while current. */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../../src/cli/run.js';
+import { parseBuildScriptOutput } from '../../src/core/cargo/build-output.js';
+import { findExecutable } from '../../src/core/toolchain.js';
+import { assertAgreesWithRustc, copyFixture, filesOf, fixture, open, options, uncertainOf } from '../helpers.js';
+
+const LIB = 'buildcfg/lib/buildcfg';
+
+test('build-script directives are parsed in both cargo: and cargo:: forms', () => {
+  const out = parseBuildScriptOutput(
+    'cargo:rustc-cfg=has_x\ncargo::rustc-cfg=kind="fast"\ncargo::rustc-check-cfg=cfg(has_x)\ncargo:rustc-env=A=b=c\ncargo:warning=hi\nnot a directive\n',
+  );
+  assert.deepEqual(out.cfgs, [{ name: 'has_x' }, { name: 'kind', value: 'fast' }]);
+  assert.deepEqual(out.env, { A: 'b=c' });
+  assert.deepEqual(out.checkCfgs, ['cfg(has_x)']);
+  assert.deepEqual(out.warnings, ['hi']);
+});
+
+test('--build-output makes build-script cfgs known until the build script changes', async () => {
+  const ws = copyFixture(fixture('scan', 'buildcfg'));
+  const target = join(ws, '..', 'target');
+  const cargo = findExecutable('cargo');
+  assert.ok(cargo, 'cargo is needed for this test');
+  execFileSync(cargo, ['check', '--offline', '--quiet'], { cwd: ws, env: { ...process.env, CARGO_TARGET_DIR: target } });
+
+  // The CLI flag, relative to the current directory.
+  const out: string[] = [];
+  assert.equal(await runCli(['files', LIB, '--build-output', '../target', '.'], { out: (l) => out.push(l), err: () => {}, cwd: ws }), 0);
+  assert.deepEqual(out, ['src/fast.rs', 'src/lib.rs']);
+
+  const index = await open(ws, { ...options(), buildOutput: target });
+  assert.deepEqual(filesOf(index, LIB), ['src/fast.rs', 'src/lib.rs'], 'has_fast_path is known to be set');
+  assert.deepEqual([...uncertainOf(index, LIB).keys()], []);
+  await assertAgreesWithRustc(index);
+
+  // Unsaved text in build.rs: the output may no longer hold, so both sides are listed again.
+  const buildRs = join(ws, 'build.rs');
+  const changed = index.updateFile(buildRs, 'fn main() {}\n', true);
+  assert.ok(changed.includes(LIB), `changed: ${changed}`);
+  assert.deepEqual(filesOf(index, LIB), ['src/fast.rs', 'src/lib.rs', 'src/slow.rs']);
+  assert.match(uncertainOf(index, LIB).get('src/slow.rs')!, /has_fast_path/);
+
+  // A build script newer than its output on disk is stale too.
+  const fresh = await open(ws, { ...options(), buildOutput: target });
+  assert.deepEqual(filesOf(fresh, LIB), ['src/fast.rs', 'src/lib.rs']);
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(buildRs, later, later);
+  const stale = await open(ws, { ...options(), buildOutput: target });
+  assert.deepEqual(filesOf(stale, LIB), ['src/fast.rs', 'src/lib.rs', 'src/slow.rs']);
+
+  // Output built with other features than those indexed is not used.
+  utimesSync(buildRs, new Date(0), new Date(0));
+  const other = await open(ws, { ...options({ features: ['extra'] }), buildOutput: target });
+  assert.deepEqual(filesOf(other, LIB), ['src/fast.rs', 'src/lib.rs', 'src/slow.rs']);
+});
