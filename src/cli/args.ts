@@ -14,6 +14,10 @@ export interface CliArgs {
   json: boolean;
   /** `units --files`: list each unit's files. */
   files: boolean;
+  /** `verify --summary`: recall and precision over feature sets. */
+  summary: boolean;
+  /** `verify --summary --feature-set SPEC` (repeatable): `default`, `all`, `none`, or `a,b`. */
+  featureSets: string[];
   /** `verify --jobs N`. */
   jobs?: number;
   help: boolean;
@@ -24,7 +28,7 @@ export class UsageError extends Error {}
 
 export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'help'] as const;
 
-const VALUE_FLAGS = new Set(['--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j']);
+const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j']);
 
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
@@ -36,6 +40,8 @@ export function parseArgs(argv: string[]): CliArgs {
     cfgs: [],
     json: false,
     files: false,
+    summary: false,
+    featureSets: [],
     help: false,
     version: false,
   };
@@ -94,6 +100,12 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--files':
         args.files = true;
         break;
+      case '--summary':
+        args.summary = true;
+        break;
+      case '--feature-set':
+        args.featureSets.push(value!);
+        break;
       case '--jobs':
       case '-j': {
         const n = Number(value);
@@ -128,6 +140,8 @@ Commands:
   affected FILE…       the units to rebuild when these files change
   orphans [DIR]        .rs files that no unit reads
   verify [UNIT…]       compare the file lists with rustc --emit=dep-info (exit 1 on a missed file)
+    --summary            recall and precision over feature sets (default: default and all features)
+    --feature-set SPEC   a feature set for --summary: default, all, none, or a,b (repeatable)
 
 Options:
   --manifest-path PATH   Cargo.toml of the workspace (default: found from DIR or the current directory)

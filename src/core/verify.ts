@@ -141,3 +141,40 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): 
     });
   });
 }
+
+export interface Score {
+  units: number;
+  /** Sum over units of the workspace files rustc read. */
+  read: number;
+  /** Sum over units of the files we listed. */
+  listed: number;
+  missed: number;
+  extra: number;
+  /** Files rustc read that we list, over files rustc read (1 when rustc read nothing). */
+  recall: number;
+  /** Files we list that rustc read, over files we list (1 when we list nothing). */
+  precision: number;
+  /** Units with at least one missed file. */
+  unitsWithMisses: string[];
+  errors: number;
+}
+
+/** Recall and precision of a set of verdicts (checked units only). */
+export function score(verdicts: UnitVerdict[]): Score {
+  const checked = verdicts.filter((v) => !v.error);
+  const read = checked.reduce((n, v) => n + v.read.length, 0);
+  const listed = checked.reduce((n, v) => n + v.listed, 0);
+  const missed = checked.reduce((n, v) => n + v.missed.length, 0);
+  const extra = checked.reduce((n, v) => n + v.extra.length, 0);
+  return {
+    units: checked.length,
+    read,
+    listed,
+    missed,
+    extra,
+    recall: read === 0 ? 1 : (read - missed) / read,
+    precision: listed === 0 ? 1 : (listed - extra) / listed,
+    unitsWithMisses: checked.filter((v) => v.missed.length > 0).map((v) => v.id),
+    errors: verdicts.length - checked.length,
+  };
+}

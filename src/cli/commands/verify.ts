@@ -5,12 +5,14 @@ import { verify, type UnitVerdict } from '../../core/verify.js';
 import { UsageError } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { findUnit } from './find-unit.js';
+import { verifySummary } from './verify-summary.js';
 
 export async function verifyCommand(ctx: CommandContext): Promise<number> {
   const rustc = findRustc();
   if (!rustc) throw new UsageError('verify needs rustc, and none was found (looked at $RUSTC, PATH and ~/.cargo/bin)');
-  const entries = ctx.operands.length > 0 ? ctx.operands.map((q) => findUnit(ctx.index, q)) : ctx.index.entries;
   const jobs = ctx.args.jobs ?? Math.max(1, availableParallelism());
+  if (ctx.args.summary) return verifySummary(ctx, rustc, jobs);
+  const entries = ctx.operands.length > 0 ? ctx.operands.map((q) => findUnit(ctx.index, q)) : ctx.index.entries;
   const report = await verify(ctx.index, entries, {
     rustc,
     jobs,
