@@ -12,12 +12,16 @@ export interface CliArgs {
   /** `--build-output DIR`: a cargo target directory with build-script outputs. */
   buildOutput?: string;
   json: boolean;
+  /** `--no-cache`: neither read nor write the on-disk facts cache. */
+  noCache: boolean;
   /** `units --files`: list each unit's files. */
   files: boolean;
   /** `verify --summary`: recall and precision over feature sets. */
   summary: boolean;
   /** `verify --summary --feature-set SPEC` (repeatable): `default`, `all`, `none`, or `a,b`. */
   featureSets: string[];
+  /** `nix --out DIR`: where to write the Nix directory. */
+  out?: string;
   /** `verify --jobs N`. */
   jobs?: number;
   help: boolean;
@@ -26,9 +30,9 @@ export interface CliArgs {
 
 export class UsageError extends Error {}
 
-export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'help'] as const;
+export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'help'] as const;
 
-const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j']);
+const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out']);
 
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
@@ -39,6 +43,7 @@ export function parseArgs(argv: string[]): CliArgs {
     noDefaultFeatures: false,
     cfgs: [],
     json: false,
+    noCache: false,
     files: false,
     summary: false,
     featureSets: [],
@@ -97,11 +102,17 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--json':
         args.json = true;
         break;
+      case '--no-cache':
+        args.noCache = true;
+        break;
       case '--files':
         args.files = true;
         break;
       case '--summary':
         args.summary = true;
+        break;
+      case '--out':
+        args.out = value;
         break;
       case '--feature-set':
         args.featureSets.push(value!);
@@ -142,6 +153,7 @@ Commands:
   verify [UNIT…]       compare the file lists with rustc --emit=dep-info (exit 1 on a missed file)
     --summary            recall and precision over feature sets (default: default and all features)
     --feature-set SPEC   a feature set for --summary: default, all, none, or a,b (repeatable)
+  nix [DIR] [--out OUT]  write a Nix directory, one derivation per unit (default OUT: <workspace>/.cargo-units)
 
 Options:
   --manifest-path PATH   Cargo.toml of the workspace (default: found from DIR or the current directory)
@@ -153,6 +165,8 @@ Options:
   --build-output DIR     a cargo target directory: the cfgs its build-script outputs print are
                          used while each build script's sources are older than its output
   --json                 machine-readable output
+  --no-cache             do not read or write the facts cache ($CARGO_UNITS_CACHE_DIR, else
+                         $XDG_CACHE_HOME/cargo-units or ~/.cache/cargo-units; delete it to clear)
   -j, --jobs N           parallel rustc processes for verify
   -h, --help             this help
   -V, --version          the version

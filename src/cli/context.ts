@@ -5,6 +5,7 @@ import { parseCfgOption } from '../core/cfg/expr.js';
 import { formatDiagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { UnitIndex, type IndexOptions } from '../core/index.js';
 import { toRelative } from '../core/paths.js';
+import { CACHE_DIR_ENV } from '../core/scan/cache.js';
 import { UsageError, type CliArgs } from './args.js';
 
 export interface Io {
@@ -46,6 +47,9 @@ export function indexOptions(args: CliArgs, cwd: string): IndexOptions {
     target: args.target,
     cfgs,
     buildOutput: args.buildOutput ? resolve(cwd, args.buildOutput) : undefined,
+    // Under `node --test` the cache is used only when CARGO_UNITS_CACHE_DIR names a directory,
+    // so tests never write into the user's cache.
+    cache: !args.noCache && (!process.env.NODE_TEST_CONTEXT || !!process.env[CACHE_DIR_ENV]),
   };
 }
 

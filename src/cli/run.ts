@@ -10,6 +10,7 @@ import { orphansCommand } from './commands/orphans.js';
 import { affectedCommand, ownersCommand } from './commands/owners.js';
 import { unitsCommand } from './commands/units.js';
 import { verifyCommand } from './commands/verify.js';
+import { nixCommand } from './commands/nix.js';
 
 export const VERSION = '0.1.0';
 
@@ -39,6 +40,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return orphansCommand(await openContext(args, io));
       case 'verify':
         return await verifyCommand(await openContext(args, io));
+      case 'nix':
+        return nixCommand(await openContext(args, io), args.out);
       default:
         throw new UsageError(`unknown command \`${args.command}\` (try --help)`);
     }

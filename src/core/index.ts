@@ -17,6 +17,7 @@ import { targetCfg, hostTriple, type TargetCfg } from './cfg/target.js';
 import type { Diagnostic } from './diagnostics.js';
 import { rustParser } from './scan/parser.js';
 import { resolveCrate, type CrateFiles } from './scan/resolve.js';
+import { FactsCache } from './scan/cache.js';
 import { SourceStore } from './scan/sources.js';
 
 export interface IndexOptions {
@@ -32,6 +33,11 @@ export interface IndexOptions {
    * sets. Used per package only while that build script's sources are older than its output.
    */
   buildOutput?: string;
+  /**
+   * On-disk facts cache (scan/cache.ts): true for the default directory, a string for another
+   * directory; off when undefined or false.
+   */
+  cache?: boolean | string;
 }
 
 export const DEFAULT_OPTIONS: IndexOptions = {
@@ -117,8 +123,11 @@ export class UnitIndex {
     const platformCfg = CfgSet.forUnit({ target, features: [], test: false, procMacro: false, buildScriptMaySet: false, extra: options.cfgs });
     const resolved = resolveFeatures(workspace, options.features, (key) => platformCfg.evaluatePlatform(key), diagnostics);
     const units = planUnits(workspace, resolved);
-    const store = new SourceStore(workspace.root, parser ?? (await rustParser()));
-    return new UnitIndex(workspace, options, target, host, store, units, diagnostics);
+    const cache = options.cache ? FactsCache.load(workspace.root, typeof options.cache === 'string' ? options.cache : undefined) : undefined;
+    const store = new SourceStore(workspace.root, parser ?? (await rustParser()), cache);
+    const index = new UnitIndex(workspace, options, target, host, store, units, diagnostics);
+    cache?.save();
+    return index;
   }
 
   /** The cfg set rustc would use for a unit. */

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Parser } from 'web-tree-sitter';
 import { isInside } from '../paths.js';
+import type { FactsCache } from './cache.js';
 import { extractFacts } from './extract.js';
 import type { FileFacts } from './facts.js';
 
@@ -23,10 +24,13 @@ export class SourceStore {
   private readonly texts = new Map<string, SourceText | null>();
   private readonly factsByHash = new Map<string, FileFacts>();
   private readonly realRoot: string;
+  private parsed = 0;
 
   constructor(
     readonly root: string,
     private readonly parser: Parser,
+    /** An on-disk facts cache consulted before parsing (see cache.ts). */
+    readonly cache?: FactsCache,
   ) {
     this.realRoot = safeRealpath(root) ?? root;
   }
@@ -81,11 +85,16 @@ export class SourceStore {
     if (!src) return undefined;
     let facts = this.factsByHash.get(src.hash);
     if (!facts) {
-      facts =
-        src.text.length > MAX_PARSE_BYTES
-          ? { innerAttrs: [], items: [], syntaxErrors: [] }
-          : extractFacts(this.parser, src.text);
-      if (src.invalidUtf8) facts = { ...facts, invalidUtf8: true };
+      facts = this.cache?.get(src.hash);
+      if (!facts) {
+        this.parsed++;
+        facts =
+          src.text.length > MAX_PARSE_BYTES
+            ? { innerAttrs: [], items: [], syntaxErrors: [] }
+            : extractFacts(this.parser, src.text);
+        if (src.invalidUtf8) facts = { ...facts, invalidUtf8: true };
+      }
+      this.cache?.set(src.hash, facts);
       this.factsByHash.set(src.hash, facts);
     }
     return facts;
@@ -108,9 +117,9 @@ export class SourceStore {
     this.texts.clear();
   }
 
-  /** Number of distinct file contents parsed so far. */
+  /** Number of distinct file contents parsed so far (contents found in the on-disk cache are not parsed). */
   get parsedCount(): number {
-    return this.factsByHash.size;
+    return this.parsed;
   }
 }
 

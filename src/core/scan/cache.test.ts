@@ -1,0 +1,126 @@
+/** The on-disk facts cache: warm results equal cold ones, and the cache never changes a result. */
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../../cli/run.js';
+import { copyFixture, EXAMPLE, REPO } from '../../../test/helpers.js';
+import { DEFAULT_OPTIONS, UnitIndex } from '../index.js';
+import { CACHE_DIR_ENV, CACHE_VERSION, cacheFileFor, defaultCacheDir, FactsCache, TOOL_VERSION } from './cache.js';
+
+function snapshot(index: UnitIndex): unknown {
+  return index.entries.map((e) => ({ id: e.unit.id, files: e.files, external: e.external, uncertain: e.uncertain, diagnostics: e.diagnostics }));
+}
+
+function freshDirs(): { ws: string; cacheDir: string } {
+  return { ws: copyFixture(EXAMPLE), cacheDir: mkdtempSync(join(tmpdir(), 'cargo-units-cache-')) };
+}
+
+test('TOOL_VERSION is the package.json version', () => {
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+  assert.equal(TOOL_VERSION, pkg.version);
+  assert.ok(CACHE_VERSION.includes(TOOL_VERSION));
+});
+
+test('default cache directory: env override, XDG, home', () => {
+  assert.equal(defaultCacheDir({ [CACHE_DIR_ENV]: '/c', XDG_CACHE_HOME: '/x' }), '/c');
+  assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/x' }), '/x/cargo-units');
+  assert.match(defaultCacheDir({}), /[/\\]\.cache[/\\]cargo-units$/);
+});
+
+test('a warm open gives the same results as a cold one, without parsing', async () => {
+  const { ws, cacheDir } = freshDirs();
+  const plain = await UnitIndex.open(ws, DEFAULT_OPTIONS);
+  const cold = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.ok(cold.store.parsedCount > 0);
+  assert.deepEqual(readdirSync(cacheDir), [cacheFileFor(cacheDir, cold.workspace.root).slice(cacheDir.length + 1)]);
+  const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.equal(warm.store.parsedCount, 0, 'every file came from the cache');
+  assert.ok(warm.store.cache!.hits > 0);
+  assert.deepEqual(snapshot(warm), snapshot(cold));
+  assert.deepEqual(snapshot(cold), snapshot(plain));
+});
+
+test('a changed file is parsed again (content hash), and its new facts are used', async () => {
+  const { ws, cacheDir } = freshDirs();
+  await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  const lib = join(ws, 'crates/units-parse/src/lib.rs');
+  appendFileSync(lib, '\nmod added_by_test;\n');
+  writeFileSync(join(ws, 'crates/units-parse/src/added_by_test.rs'), '// new\n');
+  const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.equal(warm.store.parsedCount, 2, 'the edited file and the new one');
+  const plain = await UnitIndex.open(ws, DEFAULT_OPTIONS);
+  assert.deepEqual(snapshot(warm), snapshot(plain));
+  assert.ok(warm.unit('units-parse/lib/units_parse')!.files.includes(join(ws, 'crates/units-parse/src/added_by_test.rs')));
+  // Saved: a third open parses nothing.
+  const again = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.equal(again.store.parsedCount, 0);
+});
+
+test('another tool version or facts format invalidates the cache', async () => {
+  const { ws, cacheDir } = freshDirs();
+  const cold = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  const root = cold.workspace.root;
+  assert.ok(FactsCache.load(root, cacheDir).loadedCount > 0);
+  assert.equal(FactsCache.load(root, cacheDir, `${CACHE_VERSION}-next`).loadedCount, 0);
+  // A file written by another version is ignored by this one.
+  const file = cacheFileFor(cacheDir, root);
+  const data = JSON.parse(readFileSync(file, 'utf8'));
+  data.version = 'cargo-units 0.0.0 facts 0';
+  writeFileSync(file, JSON.stringify(data));
+  const reopened = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.equal(reopened.store.parsedCount, cold.store.parsedCount);
+  assert.deepEqual(snapshot(reopened), snapshot(cold));
+  assert.equal(JSON.parse(readFileSync(file, 'utf8')).version, CACHE_VERSION, 'rewritten with this version');
+});
+
+test('a corrupt or unreadable cache file is ignored', async () => {
+  const { ws, cacheDir } = freshDirs();
+  const cold = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  const file = cacheFileFor(cacheDir, cold.workspace.root);
+  for (const junk of ['{"version": "cargo-units', 'null', '[]', JSON.stringify({ version: CACHE_VERSION, root: cold.workspace.root, facts: { x: 1, y: { items: 3 } } })]) {
+    writeFileSync(file, junk);
+    const index = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+    assert.equal(index.store.parsedCount, cold.store.parsedCount);
+    assert.deepEqual(snapshot(index), snapshot(cold));
+  }
+  // A cache "directory" that is a file: nothing can be read or written, nothing breaks.
+  const notADir = join(cacheDir, 'file');
+  writeFileSync(notADir, 'x');
+  const index = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: notADir });
+  assert.deepEqual(snapshot(index), snapshot(cold));
+});
+
+test('the CLI uses the cache directory from CARGO_UNITS_CACHE_DIR; --no-cache reads and writes nothing', async () => {
+  const { ws, cacheDir } = freshDirs();
+  const saved = process.env[CACHE_DIR_ENV];
+  process.env[CACHE_DIR_ENV] = cacheDir;
+  try {
+    const io = () => {
+      const out: string[] = [];
+      return { out, io: { out: (l: string) => out.push(l), err: () => {}, cwd: ws } };
+    };
+    const a = io();
+    assert.equal(await runCli(['units', '--files', '--no-cache'], a.io), 0);
+    assert.deepEqual(readdirSync(cacheDir), [], '--no-cache wrote nothing');
+    const b = io();
+    assert.equal(await runCli(['units', '--files'], b.io), 0);
+    assert.equal(readdirSync(cacheDir).length, 1, 'the cache was written');
+    assert.deepEqual(b.out, a.out);
+    // --no-cache does not read it either: a corrupt cache file stays untouched.
+    const file = join(cacheDir, readdirSync(cacheDir)[0]!);
+    writeFileSync(file, 'corrupt');
+    const c = io();
+    assert.equal(await runCli(['units', '--files', '--no-cache'], c.io), 0);
+    assert.deepEqual(c.out, a.out);
+    assert.equal(readFileSync(file, 'utf8'), 'corrupt');
+    const d = io();
+    assert.equal(await runCli(['units', '--files'], d.io), 0);
+    assert.deepEqual(d.out, a.out);
+    assert.notEqual(readFileSync(file, 'utf8'), 'corrupt', 'a corrupt cache is replaced');
+  } finally {
+    if (saved === undefined) delete process.env[CACHE_DIR_ENV];
+    else process.env[CACHE_DIR_ENV] = saved;
+  }
+});

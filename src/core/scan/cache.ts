@@ -1,0 +1,141 @@
+/**
+ * An on-disk cache of per-file facts (facts.ts), keyed by content hash and tool version.
+ *
+ * One JSON file per workspace, `<cacheDir>/<sha1(workspace root)>.json`, loaded once when the
+ * index opens and written atomically (temporary file + rename) after indexing. A missing,
+ * unreadable, corrupt or out-of-date cache file is ignored: the cache can only save parsing,
+ * never change a result. Delete the cache directory to clear it.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { FileFacts } from './facts.js';
+
+/** The version in package.json (a test checks they agree). */
+export const TOOL_VERSION = '0.1.0';
+/** Bump whenever FileFacts (or what the extractor puts into it) changes. */
+export const FACTS_FORMAT = 1;
+/** The version string a cache file must carry to be used. */
+export const CACHE_VERSION = `cargo-units ${TOOL_VERSION} facts ${FACTS_FORMAT}`;
+
+/** Environment variable that overrides the cache directory. */
+export const CACHE_DIR_ENV = 'CARGO_UNITS_CACHE_DIR';
+
+interface CacheFile {
+  version: string;
+  root: string;
+  /** Content hash (sha1 of the file's bytes) → facts. */
+  facts: Record<string, FileFacts>;
+}
+
+/**
+ * The default cache directory: `$CARGO_UNITS_CACHE_DIR`, else `$XDG_CACHE_HOME/cargo-units`,
+ * else `~/.cache/cargo-units`.
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env[CACHE_DIR_ENV]) return env[CACHE_DIR_ENV]!;
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'cargo-units');
+  return join(homedir(), '.cache', 'cargo-units');
+}
+
+/** The cache file of one workspace inside `cacheDir`. */
+export function cacheFileFor(cacheDir: string, workspaceRoot: string): string {
+  return join(cacheDir, `${createHash('sha1').update(workspaceRoot).digest('hex')}.json`);
+}
+
+export class FactsCache {
+  /** Entries read from disk. */
+  private readonly loaded: Map<string, FileFacts>;
+  /** Entries looked up or added in this session. */
+  private readonly used = new Map<string, FileFacts>();
+  private dirty = false;
+  /** Lookups answered from the cache, and facts added, in this session. */
+  hits = 0;
+  misses = 0;
+
+  private constructor(
+    readonly file: string,
+    readonly root: string,
+    loaded: Map<string, FileFacts>,
+    readonly version: string,
+  ) {
+    this.loaded = loaded;
+  }
+
+  /**
+   * Loads the cache file of `workspaceRoot` from `cacheDir` (default: defaultCacheDir()).
+   * Never throws: an unusable file gives an empty cache. `version` is for tests.
+   */
+  static load(workspaceRoot: string, cacheDir: string = defaultCacheDir(), version: string = CACHE_VERSION): FactsCache {
+    const file = cacheFileFor(cacheDir, workspaceRoot);
+    const loaded = new Map<string, FileFacts>();
+    try {
+      const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
+      if (data && typeof data === 'object' && data.version === version && data.root === workspaceRoot && data.facts && typeof data.facts === 'object') {
+        for (const [hash, facts] of Object.entries(data.facts)) {
+          if (isFacts(facts)) loaded.set(hash, facts);
+        }
+      }
+    } catch {
+      // missing, unreadable or corrupt: start empty
+    }
+    return new FactsCache(file, workspaceRoot, loaded, version);
+  }
+
+  /** Number of entries read from disk. */
+  get loadedCount(): number {
+    return this.loaded.size;
+  }
+
+  get(hash: string): FileFacts | undefined {
+    const facts = this.used.get(hash) ?? this.loaded.get(hash);
+    if (facts) {
+      this.hits++;
+      this.used.set(hash, facts);
+    } else this.misses++;
+    return facts;
+  }
+
+  set(hash: string, facts: FileFacts): void {
+    if (this.used.get(hash) === facts) return;
+    this.used.set(hash, facts);
+    if (!this.loaded.has(hash)) this.dirty = true;
+  }
+
+  /**
+   * Writes the cache file when something was added (temporary file + rename, so readers never
+   * see a partial file). Entries not used in this session are kept while they are fewer than
+   * the used ones (other feature sets read other files). Returns false when nothing was written
+   * or writing failed (a failure is not an error: the cache is an optimisation).
+   */
+  save(): boolean {
+    if (!this.dirty) return false;
+    const facts: Record<string, FileFacts> = {};
+    const unused = [...this.loaded].filter(([h]) => !this.used.has(h));
+    if (unused.length <= this.used.size) for (const [h, f] of unused) facts[h] = f;
+    for (const [h, f] of this.used) facts[h] = f;
+    const data: CacheFile = { version: this.version, root: this.root, facts };
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      mkdirSync(join(this.file, '..'), { recursive: true });
+      writeFileSync(tmp, JSON.stringify(data));
+      renameSync(tmp, this.file);
+      this.dirty = false;
+      return true;
+    } catch {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // ignore
+      }
+      return false;
+    }
+  }
+}
+
+function isFacts(x: unknown): x is FileFacts {
+  if (!x || typeof x !== 'object') return false;
+  const f = x as Partial<FileFacts>;
+  return Array.isArray(f.innerAttrs) && Array.isArray(f.items) && Array.isArray(f.syntaxErrors);
+}
