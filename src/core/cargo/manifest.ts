@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { type Diagnostic, InputError } from '../diagnostics.js';
+import { featureNameProblem, packageNameProblem } from './names.js';
 import type { DependencyKind } from './model.js';
 
 /** A value written either literally or as `key.workspace = true`. */
@@ -313,6 +314,8 @@ class ManifestReader {
     this.unknownKeys(doc, TOP_KEYS, []);
     const pkgKey = doc.package !== undefined ? 'package' : doc.project !== undefined ? 'project' : undefined;
     if (pkgKey) m.package = this.readPackage(this.table(doc[pkgKey], [pkgKey]), [pkgKey]);
+    const nameProblem = m.package?.name !== undefined ? packageNameProblem(m.package.name) : undefined;
+    if (nameProblem) this.fail([pkgKey!, 'name'], nameProblem);
     if (doc.workspace !== undefined) m.workspace = this.readWorkspace(this.table(doc.workspace, ['workspace']));
     if (doc.lib !== undefined) m.lib = this.readTarget(doc.lib, ['lib']);
     m.bins = this.readTargets(doc, 'bin');
@@ -336,7 +339,11 @@ class ManifestReader {
     if (doc.features !== undefined) {
       const f = this.table(doc.features, ['features']);
       m.features = {};
-      for (const [name, values] of Object.entries(f)) m.features[name] = this.strArray(values, ['features', name]);
+      for (const [name, values] of Object.entries(f)) {
+        const problem = featureNameProblem(name);
+        if (problem) this.fail(['features', name], problem);
+        m.features[name] = this.strArray(values, ['features', name]);
+      }
       m.featuresLine = this.where(['features']).line;
     }
     for (const dep of m.dependencies) {
