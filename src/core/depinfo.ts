@@ -9,24 +9,22 @@ export interface DepInfo {
 
 export function parseDepInfo(text: string): DepInfo {
   const env = new Map<string, string | undefined>();
-  const files: string[] = [];
-  const lines = text.split(/\r?\n/);
-  let first = true;
-  for (const line of lines) {
-    if (line.startsWith('# env-dep:')) {
-      const rest = line.slice('# env-dep:'.length);
-      const eq = rest.indexOf('=');
-      if (eq < 0) env.set(rest, undefined);
-      else env.set(rest.slice(0, eq), unescapeEnv(rest.slice(eq + 1)));
-      continue;
-    }
-    if (!first || line.trim() === '' || line.startsWith('#')) continue;
-    first = false;
-    const colon = findRuleColon(line);
-    if (colon < 0) continue;
-    files.push(...splitEscaped(line.slice(colon + 1)));
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.startsWith('# env-dep:')) continue;
+    const rest = line.slice('# env-dep:'.length);
+    const eq = rest.indexOf('=');
+    if (eq < 0) env.set(rest, undefined);
+    else env.set(rest.slice(0, eq), unescapeEnv(rest.slice(eq + 1)));
   }
-  return { files, env };
+  // The first rule (`out.d: a.rs b.rs …`) lists every file. rustc writes it on one line and ends it
+  // with a blank line; a file name that holds a newline is written raw, so the rule runs up to the
+  // blank line, not to the first line break.
+  const start = text.search(/^[^#\r\n]/m);
+  if (start < 0) return { files: [], env };
+  const blank = text.slice(start).search(/\r?\n\r?\n/);
+  const rule = blank >= 0 ? text.slice(start, start + blank) : text.slice(start).split(/\r?\n/)[0]!;
+  const colon = findRuleColon(rule);
+  return { files: colon < 0 ? [] : splitEscaped(rule.slice(colon + 1)), env };
 }
 
 /** The `:` that ends the target list (a Windows drive letter `C:` or an escaped `\:` is not it). */

@@ -12,8 +12,12 @@ import type { Attr, Item } from './facts.js';
 import type { SourceStore } from './sources.js';
 import { renderTokens, type TokenTree } from '../syntax/tokens.js';
 
-/** rust-analyzer's module depth limit, against `#[path]` cycles. */
-export const MAX_MODULE_DEPTH = 32;
+/**
+ * A bound on module nesting, so that a chain through a directory symlink loop (`src/sub -> .`),
+ * whose paths never repeat, still terminates. rustc has no such bound for distinct files, so it
+ * sits far above any real crate's nesting (rust-analyzer's 32 is too low: a 40-deep chain is real input).
+ */
+export const MAX_MODULE_DEPTH = 256;
 
 export interface CrateInput {
   /** Absolute crate root file. */
@@ -409,8 +413,9 @@ function rawName(name: string): string {
   return name.startsWith('r#') ? name.slice(2) : name;
 }
 
+/** On Windows hosts `\` separates; elsewhere rustc takes it as part of a file name, and so do we. */
 function normalizePathAttr(p: string): string {
-  let s = p.replace(/\\/g, '/');
+  let s = process.platform === 'win32' ? p.replace(/\\/g, '/') : p;
   while (s.startsWith('./')) s = s.slice(2);
   return s;
 }
