@@ -58,3 +58,40 @@ test('--build-output makes build-script cfgs known until the build script change
   const other = await open(ws, { ...options({ features: ['extra'] }), buildOutput: target });
   assert.deepEqual(filesOf(other, LIB), ['src/fast.rs', 'src/lib.rs', 'src/slow.rs']);
 });
+
+test('one target directory holds the build-script output of several feature sets; each is used for its own', async () => {
+  const ws = copyFixture(fixture('scan', 'buildcfg-features'));
+  const target = join(ws, '..', 'target');
+  const cargo = findExecutable('cargo');
+  assert.ok(cargo, 'cargo is needed for this test');
+  const env = { ...process.env, CARGO_TARGET_DIR: target };
+  execFileSync(cargo, ['check', '--offline', '--quiet'], { cwd: ws, env });
+  execFileSync(cargo, ['check', '--offline', '--quiet', '--features', 'extra'], { cwd: ws, env });
+  const lib = 'buildfeat/lib/buildfeat';
+
+  const def = await open(ws, { ...options(), buildOutput: target });
+  assert.deepEqual(filesOf(def, lib), ['src/extra_off.rs', 'src/lib.rs']);
+  const extra = await open(ws, { ...options({ features: ['extra'] }), buildOutput: target });
+  assert.deepEqual(filesOf(extra, lib), ['src/extra_on.rs', 'src/lib.rs']);
+  await assertAgreesWithRustc(def);
+  await assertAgreesWithRustc(extra);
+  // A feature set cargo did not build: unknown again, both sides listed.
+  const none = await open(ws, { ...options({ noDefaultFeatures: true, features: ['extra'] }), buildOutput: target });
+  assert.deepEqual(filesOf(none, lib), ['src/extra_on.rs', 'src/lib.rs'], 'same features as --features extra');
+  const missing = await open(ws, { ...options(), buildOutput: join(ws, 'no-such-target') });
+  assert.deepEqual(filesOf(missing, lib), ['src/extra_off.rs', 'src/extra_on.rs', 'src/lib.rs']);
+
+  // verify --summary scores each feature set with its own output: no extra file left.
+  const out: string[] = [];
+  const args = ['verify', '--summary', '--json', '--build-output', target, '--feature-set', 'default', '--feature-set', 'extra', ws];
+  assert.equal(await runCli(args, { out: (l) => out.push(l), err: () => {}, cwd: ws }), 0);
+  const json = JSON.parse(out.join('\n'));
+  for (const row of json.featureSets) {
+    assert.equal(row.score.missed, 0, row.featureSet);
+    assert.equal(row.score.extra, 0, row.featureSet);
+  }
+  // Without it, each lib unit lists both modules.
+  out.length = 0;
+  assert.equal(await runCli(args.filter((a) => a !== '--build-output' && a !== target), { out: (l) => out.push(l), err: () => {}, cwd: ws }), 0);
+  assert.ok(JSON.parse(out.join('\n')).total.extra > 0);
+});
