@@ -19,6 +19,7 @@ import { rustParser } from './scan/parser.js';
 import { resolveCrate, type CrateFiles } from './scan/resolve.js';
 import { FactsCache } from './scan/cache.js';
 import { SourceStore } from './scan/sources.js';
+import { findRustc } from './toolchain.js';
 
 export interface IndexOptions {
   features: FeatureOptions;
@@ -83,7 +84,12 @@ export class UnitIndex {
       }
     }
     this.outputs = options.buildOutput
-      ? findBuildOutputs(options.buildOutput, workspace.members.map((m) => ({ name: m.name, features: units.find((u) => u.package === m)?.features ?? [] })), options.target)
+      ? findBuildOutputs(
+          options.buildOutput,
+          workspace.members.map((m) => ({ name: m.name, dir: m.dir, features: units.find((u) => u.package === m)?.features ?? [] })),
+          options.target,
+          { rustc: options.rustc ?? findRustc() },
+        )
       : new Map();
     // Build scripts first: whether their output is current decides the cfgs of their packages.
     for (const u of units) if (u.kind === 'custom-build') this.resolve(u);

@@ -1,7 +1,7 @@
 /** Custom cfgs from a real cargo target directory's build-script output, used only while current. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { utimesSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../src/cli/run.js';
@@ -94,4 +94,25 @@ test('one target directory holds the build-script output of several feature sets
   out.length = 0;
   assert.equal(await runCli(args.filter((a) => a !== '--build-output' && a !== target), { out: (l) => out.push(l), err: () => {}, cwd: ws }), 0);
   assert.ok(JSON.parse(out.join('\n')).total.extra > 0);
+
+  // Inputs the build script declared: a newer `rerun-if-changed` file, another value of a
+  // `rerun-if-env-changed` variable, or another compiler than the one cargo last used.
+  const both = ['src/extra_off.rs', 'src/extra_on.rs', 'src/lib.rs'];
+  const tuning = join(ws, 'tuning.txt');
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(tuning, later, later);
+  assert.deepEqual(filesOf(await open(ws, { ...options(), buildOutput: target }), lib), both, 'rerun-if-changed file is newer');
+  utimesSync(tuning, new Date(0), new Date(0));
+  assert.deepEqual(filesOf(await open(ws, { ...options(), buildOutput: target }), lib), ['src/extra_off.rs', 'src/lib.rs']);
+  process.env.BUILDFEAT_TUNING = 'slow';
+  try {
+    assert.deepEqual(filesOf(await open(ws, { ...options(), buildOutput: target }), lib), both, 'rerun-if-env-changed variable differs');
+  } finally {
+    delete process.env.BUILDFEAT_TUNING;
+  }
+  const info = join(target, '.rustc_info.json');
+  const text = readFileSync(info, 'utf8');
+  assert.match(text, /release: \d+\.\d+\.\d+/);
+  writeFileSync(info, text.replace(/release: \d+\.\d+\.\d+/, 'release: 0.1.0'));
+  assert.deepEqual(filesOf(await open(ws, { ...options(), buildOutput: target }), lib), both, 'built by another rustc');
 });

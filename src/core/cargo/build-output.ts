@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCfgOption, type CfgAtom } from '../cfg/expr.js';
+import { declaredInputsCurrent, sameCompiler } from './build-output-current.js';
 
 export interface BuildScriptOutput {
   cfgs: CfgAtom[];
@@ -58,19 +59,23 @@ export interface FoundOutput {
  * fingerprint records the package's features; one target directory can so hold the outputs of
  * several feature sets. When no run can be traced (another cargo's fingerprint format), the outputs
  * are used only if the package's build script was compiled with exactly `features` and no other
- * feature set. All outputs that qualify must print the same cfgs. Otherwise the package gets
- * nothing (its custom cfgs stay unknown).
+ * feature set. An output whose declared inputs changed since (`rerun-if-changed`,
+ * `rerun-if-env-changed`), or a target directory last built by another rustc, does not qualify.
+ * All outputs that qualify must print the same cfgs. Otherwise the package gets nothing (its
+ * custom cfgs stay unknown).
  */
 export function findBuildOutputs(
   targetDir: string,
-  packages: { name: string; features: string[] }[],
+  packages: { name: string; features: string[]; dir?: string }[],
   triple?: string,
+  opts: { rustc?: string; env?: NodeJS.ProcessEnv } = {},
 ): Map<string, FoundOutput> {
   const profileDir = triple ? join(targetDir, triple, 'debug') : join(targetDir, 'debug');
   const result = new Map<string, FoundOutput>();
+  if (!sameCompiler(targetDir, opts.rustc)) return result;
   const buildDirs = list(join(profileDir, 'build'));
   const fingerprints = list(join(profileDir, '.fingerprint'));
-  for (const { name, features } of packages) {
+  for (const { name, features, dir: packageDir } of packages) {
     const ofPackage = (d: string) => d.startsWith(`${name}-`) && /^[0-9a-f]{16}$/.test(d.slice(name.length + 1));
     const dirs = fingerprints.filter(ofPackage);
     const compiles = dirs.map((d) => scriptCompile(join(profileDir, '.fingerprint', d))).filter((c): c is ScriptCompile => c !== undefined);
@@ -91,6 +96,7 @@ export function findBuildOutputs(
       const file = join(profileDir, 'build', d, 'output');
       try {
         const mtimeMs = statSync(file).mtimeMs;
+        if (!declaredInputsCurrent(join(profileDir, '.fingerprint', d), packageDir, mtimeMs, opts.env ?? process.env)) continue;
         candidates.push({ file, mtimeMs, output: parseBuildScriptOutput(readFileSync(file, 'utf8')) });
       } catch {
         // a compile directory, or a run that did not finish (no output file)
