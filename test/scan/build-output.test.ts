@@ -87,6 +87,7 @@ test('one target directory holds the build-script output of several feature sets
   assert.equal(await runCli(args, { out: (l) => out.push(l), err: () => {}, cwd: ws }), 0);
   const json = JSON.parse(out.join('\n'));
   for (const row of json.featureSets) {
+    assert.equal(row.buildOutputUnits, row.score.units - 1, `${row.featureSet}: every unit but the build script`);
     assert.equal(row.score.missed, 0, row.featureSet);
     assert.equal(row.score.extra, 0, row.featureSet);
   }
