@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../src/cli/run.js';
 import { parseBuildScriptOutput } from '../../src/core/cargo/build-output.js';
+import { hostTriple } from '../../src/core/cfg/target.js';
 import { findExecutable } from '../../src/core/toolchain.js';
 import { assertAgreesWithRustc, copyFixture, filesOf, fixture, open, options, uncertainOf } from '../helpers.js';
 
@@ -95,6 +96,14 @@ test('one target directory holds the build-script output of several feature sets
   out.length = 0;
   assert.equal(await runCli(args.filter((a) => a !== '--build-output' && a !== target), { out: (l) => out.push(l), err: () => {}, cwd: ws }), 0);
   assert.ok(JSON.parse(out.join('\n')).total.extra > 0);
+
+  // With --target, cargo compiles build scripts under target/debug and runs them under target/<triple>/debug.
+  const host = await hostTriple();
+  assert.deepEqual(filesOf(await open(ws, { ...options({ target: host }), buildOutput: target }), lib), ['src/extra_off.rs', 'src/extra_on.rs', 'src/lib.rs']);
+  execFileSync(cargo, ['check', '--offline', '--quiet', '--target', host], { cwd: ws, env });
+  const cross = await open(ws, { ...options({ target: host }), buildOutput: target });
+  assert.deepEqual(filesOf(cross, lib), ['src/extra_off.rs', 'src/lib.rs']);
+  await assertAgreesWithRustc(cross);
 
   // Inputs the build script declared: a newer `rerun-if-changed` file, another value of a
   // `rerun-if-env-changed` variable, or another compiler than the one cargo last used.

@@ -75,10 +75,18 @@ export function findBuildOutputs(
   if (!sameCompiler(targetDir, opts.rustc)) return result;
   const buildDirs = list(join(profileDir, 'build'));
   const fingerprints = list(join(profileDir, '.fingerprint'));
+  // With `--target`, build scripts are compiled for the host: their fingerprints are under `<targetDir>/debug`.
+  const hostFingerprintDir = join(targetDir, 'debug', '.fingerprint');
+  const hostFingerprints = triple ? list(hostFingerprintDir) : [];
   for (const { name, features, dir: packageDir } of packages) {
     const ofPackage = (d: string) => d.startsWith(`${name}-`) && /^[0-9a-f]{16}$/.test(d.slice(name.length + 1));
     const dirs = fingerprints.filter(ofPackage);
-    const compiles = dirs.map((d) => scriptCompile(join(profileDir, '.fingerprint', d))).filter((c): c is ScriptCompile => c !== undefined);
+    const compiles = [
+      ...dirs.map((d) => join(profileDir, '.fingerprint', d)),
+      ...hostFingerprints.filter(ofPackage).map((d) => join(hostFingerprintDir, d)),
+    ]
+      .map(scriptCompile)
+      .filter((c): c is ScriptCompile => c !== undefined);
     const runs = dirs.map((d) => ({ d, deps: scriptRunDeps(join(profileDir, '.fingerprint', d)) })).filter((r) => r.deps.length > 0);
     const wanted = featureKey(features);
     let dirsOfFeatures: string[] = [];
