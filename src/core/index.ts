@@ -112,15 +112,16 @@ export class UnitIndex {
     });
   }
 
-  /** Custom cfgs known from the package's build-script output (empty when unknown or stale). */
-  buildScriptCfgs(unit: Unit): CfgAtom[] {
-    return this.buildScriptOutput(unit)?.output.cfgs ?? [];
-  }
-
   /** The package's build-script output that applies to `unit` (undefined when unknown or stale). */
   buildScriptOutput(unit: Unit): FoundOutput | undefined {
     if (unit.kind === 'custom-build' || !this.freshOutputs.has(unit.package.name)) return undefined;
     return this.outputs.get(unit.package.name);
+  }
+
+  /** Custom cfgs known from the package's build-script output (empty when unknown or stale). */
+  buildScriptCfgs(unit: Unit): CfgAtom[] {
+    if (unit.kind === 'custom-build' || !this.freshOutputs.has(unit.package.name)) return [];
+    return this.outputs.get(unit.package.name)?.output.cfgs ?? [];
   }
 
   /** Loads the workspace containing `manifestOrDir` and indexes every unit. */
