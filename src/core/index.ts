@@ -19,6 +19,7 @@ import { rustParser } from './scan/parser.js';
 import { resolveCrate, type CrateFiles } from './scan/resolve.js';
 import { FactsCache } from './scan/cache.js';
 import { SourceStore } from './scan/sources.js';
+import { findRustc } from './toolchain.js';
 
 export interface IndexOptions {
   features: FeatureOptions;
@@ -83,7 +84,12 @@ export class UnitIndex {
       }
     }
     this.outputs = options.buildOutput
-      ? findBuildOutputs(options.buildOutput, workspace.members.map((m) => ({ name: m.name, features: units.find((u) => u.package === m)?.features ?? [] })), options.target)
+      ? findBuildOutputs(
+          options.buildOutput,
+          workspace.members.map((m) => ({ name: m.name, dir: m.dir, features: units.find((u) => u.package === m)?.features ?? [] })),
+          options.target,
+          { rustc: options.rustc ?? findRustc() },
+        )
       : new Map();
     // Build scripts first: whether their output is current decides the cfgs of their packages.
     for (const u of units) if (u.kind === 'custom-build') this.resolve(u);
@@ -104,6 +110,12 @@ export class UnitIndex {
         return false;
       }
     });
+  }
+
+  /** The package's build-script output that applies to `unit` (undefined when unknown or stale). */
+  buildScriptOutput(unit: Unit): FoundOutput | undefined {
+    if (unit.kind === 'custom-build' || !this.freshOutputs.has(unit.package.name)) return undefined;
+    return this.outputs.get(unit.package.name);
   }
 
   /** Custom cfgs known from the package's build-script output (empty when unknown or stale). */

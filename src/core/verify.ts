@@ -41,6 +41,8 @@ export interface VerifyReport {
 export interface VerifyOptions {
   rustc: string;
   jobs: number;
+  /** More rustc arguments for every unit (e.g. `--sysroot DIR`). */
+  rustcArgs?: string[];
   /** Called as each unit finishes. */
   onUnit?: (v: UnitVerdict) => void;
 }
@@ -54,7 +56,7 @@ export async function verify(index: UnitIndex, entries: IndexedUnit[], opts: Ver
     const worker = async () => {
       while (next < entries.length) {
         const i = next++;
-        const v = await verifyUnit(index, entries[i]!, opts.rustc, join(tmp, String(i)));
+        const v = await verifyUnit(index, entries[i]!, opts, join(tmp, String(i)));
         verdicts[i] = v;
         opts.onUnit?.(v);
       }
@@ -74,23 +76,26 @@ export async function verify(index: UnitIndex, entries: IndexedUnit[], opts: Ver
   }
 }
 
-async function verifyUnit(index: UnitIndex, entry: IndexedUnit, rustc: string, dir: string): Promise<UnitVerdict> {
+async function verifyUnit(index: UnitIndex, entry: IndexedUnit, opts: VerifyOptions, dir: string): Promise<UnitVerdict> {
   const started = performance.now();
   mkdirSync(dir, { recursive: true });
   const outDir = join(dir, 'out');
   mkdirSync(outDir);
   const unit = entry.unit;
   writeOutDirPlaceholders(entry, outDir);
+  // With known build-script output, rustc gets what cargo would pass: its cfgs, check-cfgs and env.
+  const script = index.buildScriptOutput(unit)?.output;
   const inv = rustcInvocation(unit, {
     target: index.options.target,
-    cfgs: [...index.options.cfgs, ...index.buildScriptCfgs(unit)],
+    cfgs: [...index.options.cfgs, ...(script?.cfgs ?? [])],
     outDir,
     targetTmpDir: join(dir, 'tmp'),
   });
   const depFile = join(dir, 'unit.d');
-  const args = [...inv.args, '--cap-lints', 'allow', '--error-format=short', `--emit=dep-info=${depFile}`, unit.target.path];
+  const checkCfgs = (script?.checkCfgs ?? []).flatMap((c) => ['--check-cfg', c]);
+  const args = [...inv.args, ...checkCfgs, ...(opts.rustcArgs ?? []), '--cap-lints', 'allow', '--error-format=short', `--emit=dep-info=${depFile}`, unit.target.path];
   const root = index.workspace.root;
-  const result = await run(rustc, args, { ...process.env, ...inv.env }, root);
+  const result = await run(opts.rustc, args, { ...process.env, ...inv.env, ...script?.env }, root);
   const base: UnitVerdict = { id: unit.id, listed: entry.files.length, read: [], missed: [], extra: [], unexplained: [], seconds: 0 };
   let text: string;
   try {

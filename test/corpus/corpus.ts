@@ -48,26 +48,42 @@ export interface CrateResult {
   units: number;
   report: VerifyReport;
   indexSeconds: number;
+  /** Units whose package's build-script output was known and current. */
+  withOutput: string[];
 }
 
-export async function verifyCrate(name: string, mode: 'default' | 'all', jobs = 2): Promise<CrateResult> {
+/** The features a mode enables explicitly: none for `default`, every non-nightly feature for `all`. */
+export async function modeFeatures(name: string, mode: 'default' | 'all'): Promise<string[]> {
+  if (mode === 'default') return [];
+  const probe = await UnitIndex.open(requireCrate(name));
+  const pkg = probe.workspace.members[0]!;
+  const nightly = new Set(CORPUS[name] ?? []);
+  return [...featureMap(pkg).keys()].filter((f) => !nightly.has(f)).sort();
+}
+
+export function requireCrate(name: string): string {
   const dir = crateDir(name);
   if (!dir) throw new Error(`${name} is not installed under ${REGISTRY} (apt-get install librust-${name.replace(/_/g, '-')}-dev)`);
+  return dir;
+}
+
+/**
+ * Verifies every unit of the crate. With `buildOutput` (a cargo target directory), the custom cfgs
+ * its build script printed for these features are known, as with `--build-output`.
+ */
+export async function verifyCrate(name: string, mode: 'default' | 'all', jobs = 2, buildOutput?: string): Promise<CrateResult> {
+  const dir = requireCrate(name);
   const rustc = findRustc();
   if (!rustc) throw new Error('rustc not found');
-  let features: string[] = [];
-  if (mode === 'all') {
-    const probe = await UnitIndex.open(dir);
-    const pkg = probe.workspace.members[0]!;
-    const nightly = new Set(CORPUS[name] ?? []);
-    features = [...featureMap(pkg).keys()].filter((f) => !nightly.has(f)).sort();
-  }
+  const features = await modeFeatures(name, mode);
   const started = performance.now();
   const index = await UnitIndex.open(dir, {
     features: { features, allFeatures: false, noDefaultFeatures: false },
     cfgs: [],
+    buildOutput,
   });
   const indexSeconds = (performance.now() - started) / 1000;
   const report = await verify(index, index.entries, { rustc, jobs });
-  return { crate: name, mode, features, units: index.entries.length, report, indexSeconds };
+  const withOutput = index.entries.filter((e) => index.buildScriptOutput(e.unit)).map((e) => e.unit.id);
+  return { crate: name, mode, features, units: index.entries.length, report, indexSeconds, withOutput };
 }

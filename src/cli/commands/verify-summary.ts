@@ -20,12 +20,14 @@ export function featureSetOptions(spec: string): FeatureOptions {
 
 export async function verifySummary(ctx: CommandContext, rustc: string, jobs: number): Promise<number> {
   const specs = ctx.args.featureSets.length > 0 ? ctx.args.featureSets : ['default', 'all'];
-  const rows: { featureSet: string; score: Score }[] = [];
+  const rows: { featureSet: string; score: Score; buildOutputUnits: number }[] = [];
   for (const spec of specs) {
     const index = await UnitIndex.open(ctx.index.workspace.manifestPath, { ...ctx.index.options, features: featureSetOptions(spec) });
     const entries = ctx.operands.length > 0 ? ctx.operands.map((q) => findUnit(index, q)) : index.entries;
     const report = await verify(index, entries, { rustc, jobs });
-    rows.push({ featureSet: spec, score: score(report.units) });
+    // Each feature set uses the build-script output cargo produced for exactly those features, if any.
+    const buildOutputUnits = entries.filter((e) => index.buildScriptOutput(e.unit)).length;
+    rows.push({ featureSet: spec, score: score(report.units), buildOutputUnits });
   }
   const total = score([]);
   for (const r of rows) {
@@ -47,6 +49,9 @@ export async function verifySummary(ctx: CommandContext, rustc: string, jobs: nu
       `${name.padEnd(12)} ${String(s.units).padStart(6)} ${String(s.read).padStart(6)} ${String(s.listed).padStart(7)} ${String(s.missed).padStart(7)} ${String(s.extra).padStart(6)}  ${s.recall.toFixed(3)}  ${s.precision.toFixed(3)}`;
     for (const r of rows) ctx.io.out(line(r.featureSet, r.score));
     ctx.io.out(line('total', total));
+    if (ctx.index.options.buildOutput) {
+      ctx.io.out(`build-script output used: ${rows.map((r) => `${r.featureSet} ${r.buildOutputUnits} units`).join(', ')}`);
+    }
     if (total.errors > 0) ctx.io.out(`${total.errors} units could not be checked (rustc wrote no dep-info)`);
     for (const u of total.unitsWithMisses) ctx.io.out(`missed files in ${u}`);
   }
