@@ -41,7 +41,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       case 'verify':
         return await verifyCommand(await openContext(args, io));
       case 'nix':
-        return nixCommand(await openContext(args, io), args.out);
+        return nixCommand(await openContext(args, io));
       default:
         throw new UsageError(`unknown command \`${args.command}\` (try --help)`);
     }

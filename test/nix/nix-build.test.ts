@@ -52,7 +52,7 @@ test('nix-build per-unit derivations: bin output matches cargo, edits rebuild on
   assert.ok(execFileSync('ls', [join(run, 'out')]).toString().includes('generated.rs'));
   build(env, f, 'units."units-core/lib/units_core"');
   const bin = build(env, f, 'units."units-cli/bin/units-cli"');
-  const ours = execFileSync(join(bin, 'units-cli')).toString();
+  const ours = execFileSync(join(bin, 'bin', 'units-cli')).toString();
   const cargo = execFileSync('cargo', ['run', '-q', '--offline', '-p', 'units-cli'], { cwd: ws }).toString();
   assert.equal(ours, cargo);
 

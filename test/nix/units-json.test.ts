@@ -8,8 +8,8 @@ import { copyFixture, EXAMPLE } from '../helpers.js';
 test('nix units.json is the same for two copies of the workspace and holds no absolute path', async () => {
   const a = copyFixture(EXAMPLE);
   const b = copyFixture(EXAMPLE);
-  const ja = JSON.stringify(nixUnitsJson(await UnitIndex.open(a), 'rustc test'));
-  const jb = JSON.stringify(nixUnitsJson(await UnitIndex.open(b), 'rustc test'));
+  const ja = JSON.stringify(nixUnitsJson(await UnitIndex.open(a), { version: 'rustc test', cfg: 'unix\ntarget_os="linux"' }));
+  const jb = JSON.stringify(nixUnitsJson(await UnitIndex.open(b), { version: 'rustc test', cfg: 'unix\ntarget_os="linux"' }));
   assert.equal(ja, jb);
   assert.ok(!ja.includes(a) && !ja.includes(b), 'no absolute workspace path');
   const units = JSON.parse(ja).units;
