@@ -1,0 +1,105 @@
+/**
+ * `cargo-units build [--dry-run] [--json] [--unit ID]… [FILE]… [-- NIX ARGS]`: refreshes the Nix
+ * directory, works out the units to build (affected by FILEs, or --unit, or all) and builds them
+ * with Nix (core/nix/runner.ts), printing events as JSON lines or as progress and a summary.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BuildEvent } from '../../core/nix/events.js';
+import { nixToolchain, writeNixDir } from '../../core/nix/generate.js';
+import { NixError, nixBuild } from '../../core/nix/runner.js';
+import { findRustc } from '../../core/toolchain.js';
+import { UsageError } from '../args.js';
+import { printDiagnostics, type CommandContext } from '../context.js';
+import { nixOutDir } from './nix.js';
+
+/** The toolchain directory whose bin/rustc the derivations call (the real binary, not a rustup shim). */
+function toolchainDir(rustc: string): string {
+  const sysroot = execFileSync(rustc, ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
+  if (!existsSync(join(sysroot, 'bin', 'rustc'))) throw new UsageError(`no bin/rustc in the sysroot ${sysroot} of ${rustc}`);
+  return sysroot;
+}
+
+function selectUnits(ctx: CommandContext): string[] {
+  const { index, args, io } = ctx;
+  const ids = new Set<string>();
+  for (const id of args.units) {
+    if (!index.unit(id)) throw new UsageError(`no unit ${id} (see \`cargo-units units\`)`);
+    ids.add(id);
+  }
+  const files = ctx.operands.map((f) => resolve(io.cwd, f));
+  for (const f of files) if (!existsSync(f)) throw new UsageError(`no such file: ${f}`);
+  for (const id of index.affected(files)) ids.add(id);
+  if (args.units.length === 0 && files.length === 0) for (const e of index.entries) ids.add(e.unit.id);
+  return [...ids].sort();
+}
+
+function human(ctx: CommandContext, dryRun: boolean): (e: BuildEvent) => void {
+  const { io } = ctx;
+  let total = 0;
+  let finished = 0;
+  return (e) => {
+    switch (e.type) {
+      case 'plan':
+        total = e.build.length;
+        if (dryRun) {
+          io.out(`${e.build.length} to build${e.build.length ? ':' : ''}`);
+          for (const id of e.build) io.out(`  ${id}`);
+          io.out(`${e.cached.length} already built${e.cached.length ? ':' : ''}`);
+          for (const id of e.cached) io.out(`  ${id}`);
+        } else io.err(`${e.build.length} to build, ${e.cached.length} already built`);
+        break;
+      case 'start':
+        io.err(`[${finished}/${total}] building ${e.unit}`);
+        break;
+      case 'diagnostic':
+        io.err(e.rendered.trimEnd());
+        break;
+      case 'done':
+        finished++;
+        io.err(`[${finished}/${total}] built ${e.unit} (${e.seconds.toFixed(1)} s)`);
+        break;
+      case 'failed':
+        finished++;
+        io.err(`error: ${e.message}`);
+        break;
+      case 'log':
+        if (e.unit === null) io.err(e.line);
+        break;
+      case 'finished':
+        io.out(`built ${e.built.length}, already built ${e.cached.length}, failed ${e.failed.length} in ${e.seconds.toFixed(1)} s`);
+        break;
+      case 'phase':
+        break;
+    }
+  };
+}
+
+export async function buildCommand(ctx: CommandContext): Promise<number> {
+  const { index, args, io } = ctx;
+  printDiagnostics(ctx, index.diagnostics().filter((d) => d.severity === 'error'));
+  const rustc = index.options.rustc ?? findRustc() ?? 'rustc';
+  const toolchain = toolchainDir(rustc);
+  const nixDir = nixOutDir(ctx);
+  writeNixDir(index, nixDir, nixToolchain(join(toolchain, 'bin', 'rustc')));
+  const units = selectUnits(ctx);
+  const onEvent = args.json ? (e: BuildEvent) => io.out(JSON.stringify(e)) : human(ctx, args.dryRun);
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const r = await nixBuild({ nixDir, rustc: toolchain, contentAddressed: args.contentAddressed, units, dryRun: args.dryRun, nixArgs: args.nixArgs, signal: abort.signal, onEvent });
+    return r.ok ? 0 : 1;
+  } catch (err) {
+    if (err instanceof NixError) {
+      io.err(`error: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
