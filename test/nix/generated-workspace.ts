@@ -29,8 +29,8 @@ export function writeGeneratedWorkspace(root: string, count: number): void {
   mkdirSync(join(app, 'src'), { recursive: true });
   writeFileSync(
     join(app, 'Cargo.toml'),
-    `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n${names.map((n) => `${n} = { path = "../${n}" }\n`).join('')}`,
+    `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\ndescription = "the app"\n\n[dependencies]\n${names.map((n) => `${n} = { path = "../${n}" }\n`).join('')}`,
   );
   writeFileSync(join(app, 'src', 'lib.rs'), `pub fn total() -> u64 {\n    0${names.map((n) => ` + ${n}::value()`).join('')}\n}\n`);
-  writeFileSync(join(app, 'src', 'main.rs'), `fn main() {\n    println!("total {}", app::total());\n}\n`);
+  writeFileSync(join(app, 'src', 'main.rs'), `fn main() {\n    println!("total {} ({})", app::total(), env!("CARGO_PKG_DESCRIPTION"));\n}\n`);
 }

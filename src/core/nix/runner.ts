@@ -93,11 +93,20 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
   const emit = opts.onEvent;
   const drvs = await evaluateUnits(opts);
   const byDrv = new Map<string, string>();
-  for (const [id, d] of drvs) byDrv.set(d.drv, id);
+  // Content-addressed builds run "resolved" drvs (inputs replaced by their realised outputs):
+  // another drv path with the same name.
+  const byName = new Map<string, string | null>();
+  const nameOf = (drv: string) => drv.slice(drv.lastIndexOf('/') + 1).replace(/^[a-z0-9]{32}-/, '');
+  for (const [id, d] of drvs) {
+    byDrv.set(d.drv, id);
+    const n = nameOf(d.drv);
+    byName.set(n, byName.has(n) ? null : id);
+  }
+  const unitOf = (drv: string) => byDrv.get(drv) ?? byName.get(nameOf(drv)) ?? undefined;
   const requested = [...new Set(opts.units)].sort();
   for (const id of requested) if (!drvs.has(id)) throw new NixError(`no unit ${id} in ${opts.nixDir}`);
   const missing = await missingDerivations(requested.map((id) => drvs.get(id)!.drv), opts);
-  const toBuild = missing.map((d) => byDrv.get(d)).filter((x): x is string => x !== undefined).sort();
+  const toBuild = missing.map(unitOf).filter((x): x is string => x !== undefined).sort();
   const plan = { build: toBuild, cached: requested.filter((id) => !toBuild.includes(id)) };
   emit({ type: 'plan', ...plan });
   const result: NixBuildResult = { ok: true, plan, built: [], cached: [], failed: [], seconds: 0, cancelled: false };
@@ -146,7 +155,7 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
     }
     if (e.action === 'start' && e.type === 105 && Array.isArray(e.fields) && typeof e.fields[0] === 'string' && e.id !== undefined) {
       const drv = e.fields[0];
-      const unit = byDrv.get(drv) ?? drv;
+      const unit = unitOf(drv) ?? drv;
       active.set(e.id, { unit, drv, t0: performance.now(), phase: '', tail: [] });
       later(() => emit({ type: 'start', unit }));
     } else if (e.action === 'result' && e.id !== undefined && active.has(e.id)) {
