@@ -42,15 +42,17 @@ let
     filter = p: t: keep ? ${relOf p};
   };
 
-  # A build script run's source: its package directory minus target/ and nested packages (run.src.exclude).
+  # A build script run's source: the paths its last run printed as rerun-if-changed (run.files,
+  # learned by `cargo-units build`), else its package directory minus target/ and nested packages.
   runSrcFor = id: let
     r = data.units.${id}.run;
-    up = setOf (if r.dir == "" then [ ] else ancestors r.dir);
+    up = setOf ((if r.dir == "" then [ ] else ancestors r.dir) ++ (if r.files == null then [ ] else b.concatMap ancestors r.files));
     excluded = rel: b.any (x: under x rel) r.exclude;
+    listed = rel: b.any (x: under x rel) r.files;
   in b.path {
     path = root;
     name = "pkgsrc-" + data.units.${id}.drvName;
-    filter = p: t: let rel = relOf p; in up ? ${rel} || (under r.dir rel && !excluded rel);
+    filter = p: t: let rel = relOf p; in up ? ${rel} || (if r.files != null then listed rel else under r.dir rel && !excluded rel);
   };
 
   caAttrs = if contentAddressed then { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; } else { };

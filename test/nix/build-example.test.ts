@@ -1,7 +1,7 @@
 /** `cargo-units build` with real Nix on a copy of the example workspace (isolated Nix store). */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { evaluateUnits } from '../../src/core/nix/runner.js';
@@ -42,6 +42,15 @@ test('example workspace: builds completely, bins match cargo run, tests pass, ed
   const noop = cliBuild(env, ws, []);
   assert.deepEqual(started(noop), []);
   assert.deepEqual(finishedOf(noop).built, []);
+
+  // units-core's build script printed rerun-if-changed for build.rs and build/prefixes.rs: its run
+  // now gets just those, so an edit elsewhere in the package reruns nothing but its readers.
+  const learned = JSON.parse(readFileSync(join(ws, '.cargo-units', 'rerun-if-changed.json'), 'utf8'));
+  assert.deepEqual(learned, { 'units-core/custom-build/build-script-build': ['crates/units-core/build.rs', 'crates/units-core/build/prefixes.rs'] });
+  appendFileSync(join(ws, 'crates/units-core/tests/common/mod.rs'), '\n// edited\n');
+  const testOnly = cliBuild(env, ws, []);
+  assert.equal(testOnly.status, 0, testOnly.stderr);
+  assert.deepEqual(started(testOnly), ['units-core/test/conversions']);
 
   // An edit to a file units-core does not read: units-core's drvPaths stay, and building it starts nothing.
   const nixDir = join(ws, '.cargo-units');

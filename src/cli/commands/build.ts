@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BuildEvent } from '../../core/nix/events.js';
-import { nixToolchain, writeNixDir } from '../../core/nix/generate.js';
-import { NixError, nixBuild } from '../../core/nix/runner.js';
+import { buildWorkspace } from '../../core/nix/build.js';
+import { NixError } from '../../core/nix/runner.js';
 import { findRustc } from '../../core/toolchain.js';
 import { UsageError } from '../args.js';
 import { printDiagnostics, type CommandContext } from '../context.js';
@@ -82,7 +82,6 @@ export async function buildCommand(ctx: CommandContext): Promise<number> {
   const rustc = index.options.rustc ?? findRustc() ?? 'rustc';
   const toolchain = toolchainDir(rustc);
   const nixDir = nixOutDir(ctx);
-  writeNixDir(index, nixDir, nixToolchain(join(toolchain, 'bin', 'rustc')));
   const units = selectUnits(ctx);
   const onEvent = args.json ? (e: BuildEvent) => io.out(JSON.stringify(e)) : human(ctx, args.dryRun);
   const abort = new AbortController();
@@ -90,7 +89,7 @@ export async function buildCommand(ctx: CommandContext): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const r = await nixBuild({ nixDir, rustc: toolchain, contentAddressed: args.contentAddressed, units, dryRun: args.dryRun, nixArgs: args.nixArgs, signal: abort.signal, onEvent });
+    const r = await buildWorkspace(index, { nixDir, rustc: toolchain, contentAddressed: args.contentAddressed, units, dryRun: args.dryRun, nixArgs: args.nixArgs, signal: abort.signal, onEvent });
     return r.ok ? 0 : 1;
   } catch (err) {
     if (err instanceof NixError) {

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { UnitIndex } from '../index.js';
+import { readLearned } from './rerun.js';
 import { nixUnitsJson, type NixToolchain, type NixUnitsJson } from './units-json.js';
 
 /** A Nix string literal holding `s` verbatim (no interpolation). */
@@ -63,7 +64,7 @@ export interface NixDir {
 /** Generates (or refreshes) the Nix directory `out` for the index. */
 export function writeNixDir(index: UnitIndex, out: string, toolchain: NixToolchain): NixDir {
   mkdirSync(join(out, 'lib'), { recursive: true });
-  const json = nixUnitsJson(index, toolchain, { outDir: out });
+  const json = nixUnitsJson(index, toolchain, { outDir: out, learned: readLearned(out) });
   let changed = writeIfChanged(join(out, 'units.json'), JSON.stringify(json, null, 1) + '\n');
   const lib = nixLibraryDir();
   for (const f of readdirSync(lib)) changed = writeIfChanged(join(out, 'lib', f), readFileSync(join(lib, f), 'utf8')) || changed;

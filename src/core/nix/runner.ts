@@ -29,6 +29,11 @@ export interface NixBuildOptions {
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   onEvent: (event: BuildEvent) => void;
+  /** Derivations from an earlier evaluateUnits of the same directory (saves an evaluation). */
+  derivations?: Map<string, Derivation>;
+  /** Emit the `plan` / `finished` events (default true); off when a caller combines several builds. */
+  emitPlan?: boolean;
+  emitFinished?: boolean;
 }
 
 export interface NixBuildResult {
@@ -39,9 +44,11 @@ export interface NixBuildResult {
   failed: string[];
   seconds: number;
   cancelled: boolean;
+  /** Output paths of the units built now. */
+  outs: Map<string, string>;
 }
 
-interface Derivation {
+export interface Derivation {
   drv: string;
   out: string;
 }
@@ -91,7 +98,9 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
   const t0 = performance.now();
   const seconds = () => Math.round((performance.now() - t0) / 10) / 100;
   const emit = opts.onEvent;
-  const drvs = await evaluateUnits(opts);
+  const drvs = opts.derivations ?? (await evaluateUnits(opts));
+  const emitPlan = opts.emitPlan ?? true;
+  const emitFinished = opts.emitFinished ?? true;
   const byDrv = new Map<string, string>();
   // Content-addressed builds run "resolved" drvs (inputs replaced by their realised outputs):
   // another drv path with the same name.
@@ -108,12 +117,12 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
   const missing = await missingDerivations(requested.map((id) => drvs.get(id)!.drv), opts);
   const toBuild = missing.map(unitOf).filter((x): x is string => x !== undefined).sort();
   const plan = { build: toBuild, cached: requested.filter((id) => !toBuild.includes(id)) };
-  emit({ type: 'plan', ...plan });
-  const result: NixBuildResult = { ok: true, plan, built: [], cached: [], failed: [], seconds: 0, cancelled: false };
+  if (emitPlan) emit({ type: 'plan', ...plan });
+  const result: NixBuildResult = { ok: true, plan, built: [], cached: [], failed: [], seconds: 0, cancelled: false, outs: new Map() };
   if (opts.dryRun || missing.length === 0) {
     result.cached = opts.dryRun ? plan.cached : requested;
     result.seconds = seconds();
-    if (!opts.dryRun) emit({ type: 'finished', built: [], cached: result.cached, failed: [], seconds: result.seconds });
+    if (!opts.dryRun && emitFinished) emit({ type: 'finished', built: [], cached: result.cached, failed: [], seconds: result.seconds });
     return result;
   }
 
@@ -172,6 +181,7 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
           if (known?.startsWith(storeDir + '/')) {
             a.reported = true;
             result.built.push(a.unit);
+            result.outs.set(a.unit, known);
             later(() => emit({ type: 'done', unit: a.unit, seconds: a.seconds!, out: known }));
           }
         }
@@ -192,7 +202,11 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
       if (a.phase === 'done') {
         if (!a.reported) {
           result.built.push(a.unit);
-          later(async () => emit({ type: 'done', unit: a.unit, seconds: a.seconds!, out: await outputOf(a.drv, opts) }));
+          later(async () => {
+            const out = await outputOf(a.drv, opts);
+            result.outs.set(a.unit, out);
+            emit({ type: 'done', unit: a.unit, seconds: a.seconds!, out });
+          });
         }
       } else {
         failedDrvs.add(a.drv);
@@ -227,6 +241,6 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
   result.cached = requested.filter((id) => !built.has(id) && !failed.has(id));
   result.ok = r.exitCode === 0 && !result.cancelled && result.failed.length === 0;
   result.seconds = seconds();
-  emit({ type: 'finished', built: result.built, cached: result.cached, failed: result.failed, seconds: result.seconds });
+  if (emitFinished) emit({ type: 'finished', built: result.built, cached: result.cached, failed: result.failed, seconds: result.seconds });
   return result;
 }

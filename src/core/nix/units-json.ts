@@ -29,6 +29,11 @@ export interface NixRun {
   dir: string;
   /** Relative paths inside `dir` left out of the run's source: target/, nested packages, the Nix directory. */
   exclude: string[];
+  /**
+   * The paths its last run printed as `rerun-if-changed` (workspace-relative, learned by
+   * `cargo-units build`): when set, the run's source is exactly these instead of `dir`.
+   */
+  files: string[] | null;
   /** Cargo's build-script environment, without CARGO_CFG_* (top-level `cfgEnv`) and OUT_DIR. */
   env: Record<string, string>;
   /** Build scripts of dependencies with `links`: their metadata becomes `<prefix>KEY`. */
@@ -134,7 +139,7 @@ function checkCfgs(u: Unit): string[] {
   return ['cfg(docsrs,test)', `cfg(feature, values(${names.map((n) => JSON.stringify(n)).join(', ')}))`];
 }
 
-function runOf(index: UnitIndex, u: Unit, outDir: string | undefined): NixRun {
+function runOf(index: UnitIndex, u: Unit, outDir: string | undefined, learned: string[] | undefined): NixRun {
   const root = index.workspace.root;
   const p = u.package;
   const dir = toRelative(root, p.dir) === '.' ? '' : toRelative(root, p.dir);
@@ -167,12 +172,14 @@ function runOf(index: UnitIndex, u: Unit, outDir: string | undefined): NixRun {
       const links = index.unit(d.unitId)?.unit.package.metadata.links ?? '';
       return { id: d.unitId, prefix: `DEP_${links.toUpperCase().replace(/-/g, '_')}_` };
     });
-  return { dir, exclude: [...exclude].sort(), env: sortedRecord(env), linksDeps };
+  return { dir, exclude: [...exclude].sort(), files: learned ?? null, env: sortedRecord(env), linksDeps };
 }
 
 export interface NixUnitOptions {
   /** The absolute Nix output directory (left out of build-script sources). */
   outDir?: string;
+  /** Learned `rerun-if-changed` paths by build-script unit id (rerun.ts). */
+  learned?: Record<string, string[]>;
 }
 
 export function nixUnit(index: UnitIndex, e: IndexedUnit, opts: NixUnitOptions = {}): NixUnit {
@@ -208,7 +215,7 @@ export function nixUnit(index: UnitIndex, e: IndexedUnit, opts: NixUnitOptions =
     env,
     buildScript: bs ? bs.unitId : null,
     binName: linksExecutable ? u.name : null,
-    run: u.kind === 'custom-build' ? runOf(index, u, opts.outDir) : null,
+    run: u.kind === 'custom-build' ? runOf(index, u, opts.outDir, opts.learned?.[u.id]) : null,
   };
 }
 
