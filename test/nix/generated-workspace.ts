@@ -1,6 +1,7 @@
 /**
  * A generated Cargo workspace for Nix tests and the benchmark: `app` (lib + bin) depending on
- * `count` library packages `p1`…`pN` (each depending on the previous one), which do not depend on it.
+ * `count` library packages `p1`…`pN` (each depending on the previous one; app uses the last one
+ * under the renamed extern `renamed`), which do not depend on it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,8 +30,8 @@ export function writeGeneratedWorkspace(root: string, count: number): void {
   mkdirSync(join(app, 'src'), { recursive: true });
   writeFileSync(
     join(app, 'Cargo.toml'),
-    `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\ndescription = "the app"\n\n[dependencies]\n${names.map((n) => `${n} = { path = "../${n}" }\n`).join('')}`,
+    `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\ndescription = "the app"\n\n[dependencies]\n${names.map((n, i) => (i === count - 1 ? `renamed = { package = "${n}", path = "../${n}" }\n` : `${n} = { path = "../${n}" }\n`)).join('')}`,
   );
-  writeFileSync(join(app, 'src', 'lib.rs'), `pub fn total() -> u64 {\n    0${names.map((n) => ` + ${n}::value()`).join('')}\n}\n`);
+  writeFileSync(join(app, 'src', 'lib.rs'), `pub fn total() -> u64 {\n    0${names.map((n, i) => ` + ${i === count - 1 ? 'renamed' : n}::value()`).join('')}\n}\n`);
   writeFileSync(join(app, 'src', 'main.rs'), `fn main() {\n    println!("total {} ({})", app::total(), env!("CARGO_PKG_DESCRIPTION"));\n}\n`);
 }
