@@ -10,7 +10,11 @@
 # No string from a manifest is spliced into shell code: the builders (unit.sh, run.sh) are fixed
 # files, and everything they need arrives as derivation attributes (environment variables), the
 # rustc arguments one per line.
-{ unitsJson, root, rustc ? null, pkgs ? null, contentAddressed ? false, system ? builtins.currentSystem }:
+#
+# `sources` picks each unit's src: "unit" (exactly its files, the point of all this), or, to
+# compare, "package" (its package directory) or "tree" (the whole workspace), as other Nix
+# toolchains for Rust do.
+{ unitsJson, root, rustc ? null, pkgs ? null, contentAddressed ? false, sources ? "unit", system ? builtins.currentSystem }:
 let
   data = builtins.fromJSON (builtins.readFile unitsJson);
   b = builtins;
@@ -41,6 +45,18 @@ let
     name = "src-" + u.drvName;
     filter = p: t: keep ? ${relOf p};
   };
+
+  excludedBy = list: rel: b.any (x: under x rel) list;
+  dirSource = name: dir: exclude: b.path {
+    path = root;
+    inherit name;
+    filter = p: t: let rel = relOf p; in (setOf (if dir == "" then [ ] else ancestors dir)) ? ${rel} || (under dir rel && !excludedBy exclude rel);
+  };
+  unitSrc = id: let u = data.units.${id}; pkg = data.packages.${u.package}; in
+    if sources == "unit" then srcFor id
+    else if sources == "package" then dirSource ("pkg-" + u.drvName) pkg.dir pkg.exclude
+    else if sources == "tree" then dirSource ("tree-" + u.drvName) "" data.treeExclude
+    else throw "cargo-units: sources must be \"unit\", \"package\" or \"tree\"";
 
   # A build script run's source: the paths its last run printed as rerun-if-changed (run.files,
   # learned by `cargo-units build`), else its package directory minus target/ and nested packages.
@@ -97,7 +113,7 @@ let
   })) (b.removeAttrs data.units (b.filter (id: data.units.${id}.kind != "custom-build") (b.attrNames data.units)));
 
   units = b.mapAttrs (id: u: let
-    src = srcFor id;
+    src = unitSrc id;
     run = if u.buildScript != null then runs.${u.buildScript} else null;
     subst = v: b.replaceStrings [ "@src@" "@out_dir@" ] [ "${src}" (if run != null then "${run}/out" else "") ] v;
     typeArgs = if u.cfgTest then [ "--test" ] else b.concatMap (t: [ "--crate-type" t ]) u.crateTypes;

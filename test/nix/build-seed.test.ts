@@ -28,7 +28,7 @@ test('touching app/src/lib.rs rebuilds exactly app/lib/app and app/bin/app, none
   const env = isolatedNixEnv();
   const first = cliBuild(env, ws, []);
   assert.equal(first.status, 0, first.stderr);
-  assert.equal(finishedOf(first).built.length, 18, finishedOf(first).built.join(', '));
+  assert.equal(finishedOf(first).built.length, 25, finishedOf(first).built.join(', '));
   const out = spawnSync(join(doneOut(first, 'app/bin/app'), 'bin', 'app'), { encoding: 'utf8' });
   assert.equal(out.stdout, spawnSync('cargo', ['run', '-q', '--offline', '--bin', 'app'], { cwd: ws, encoding: 'utf8' }).stdout);
 

@@ -13,7 +13,8 @@ import type { UnitIndex } from '../index.js';
 import { runId, type BuildEvent } from './events.js';
 import { nixToolchain, writeNixDir } from './generate.js';
 import { learnRerun } from './rerun.js';
-import { evaluateUnits, nixBuild, type NixBuildOptions, type NixBuildResult } from './runner.js';
+import { evalKey, readEvalCache, writeEvalCache } from './eval-cache.js';
+import { evaluateUnits, nixBuild, NixError, type Derivation, type NixBuildOptions, type NixBuildResult } from './runner.js';
 import type { NixUnitsJson } from './units-json.js';
 
 export interface WorkspaceBuildOptions extends Omit<NixBuildOptions, 'derivations' | 'emitPlan' | 'emitFinished'> {
@@ -49,8 +50,29 @@ export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptio
   const t0 = performance.now();
   const toolchain = nixToolchain(join(opts.rustc, 'bin', 'rustc'));
   let gen = writeNixDir(index, opts.nixDir, toolchain);
-  let drvs = await evaluateUnits(opts);
-  const planned = await nixBuild({ ...opts, dryRun: true, derivations: drvs });
+  const root = index.workspace.root;
+  const evaluate = async (json: NixUnitsJson, useCache = true): Promise<{ drvs: Map<string, Derivation>; cached: boolean }> => {
+    const key = (opts.sources ?? 'unit') === 'unit'
+      ? evalKey(opts.nixDir, root, json, [opts.rustc, String(!!opts.contentAddressed), (opts.env ?? process.env).NIX_STORE_DIR ?? ''])
+      : undefined;
+    const hit = key && useCache ? readEvalCache<[string, Derivation][]>(opts.nixDir, key) : undefined;
+    if (hit) return { drvs: new Map(hit), cached: true };
+    const fresh = await evaluateUnits(opts);
+    if (key) writeEvalCache(opts.nixDir, key, [...fresh]);
+    return { drvs: fresh, cached: false };
+  };
+  let evaluated = await evaluate(gen.json);
+  let drvs = evaluated.drvs;
+  let planned: NixBuildResult;
+  try {
+    planned = await nixBuild({ ...opts, dryRun: true, derivations: drvs });
+  } catch (err) {
+    // The store no longer has the cached .drv files (garbage-collected): evaluate again.
+    if (!(err instanceof NixError) || !evaluated.cached) throw err;
+    evaluated = await evaluate(gen.json, false);
+    drvs = evaluated.drvs;
+    planned = await nixBuild({ ...opts, dryRun: true, derivations: drvs });
+  }
   if (opts.dryRun) return planned;
 
   const forward = (e: BuildEvent) => {
@@ -87,7 +109,7 @@ export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptio
   );
   if (learned) {
     gen = writeNixDir(index, opts.nixDir, toolchain);
-    drvs = await evaluateUnits(opts);
+    drvs = (await evaluate(gen.json)).drvs;
   } else if (planned.plan.build.length === 0) {
     return finish({ ...planned, built: [], failed: [], ok: true });
   }

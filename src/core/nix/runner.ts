@@ -20,6 +20,8 @@ export interface NixBuildOptions {
   /** Toolchain directory (sysroot) or rustc binary, the `rustc` argument of the Nix directory. */
   rustc: string;
   contentAddressed?: boolean;
+  /** Each unit's source: exactly its files (default), or for comparison its package or the whole tree. */
+  sources?: 'unit' | 'package' | 'tree';
   /** Unit ids to build (their dependencies are built as needed). */
   units: string[];
   /** Only compute the plan. */
@@ -53,8 +55,8 @@ export interface Derivation {
   out: string;
 }
 
-const EVAL_EXPR = `{ dir, rustc, contentAddressed }:
-let s = import (/. + dir) { inherit rustc; contentAddressed = contentAddressed == "1"; };
+const EVAL_EXPR = `{ dir, rustc, contentAddressed, sources }:
+let s = import (/. + dir) { inherit rustc sources; contentAddressed = contentAddressed == "1"; };
     f = v: { drv = v.drvPath; out = v.outPath; };
 in { units = builtins.mapAttrs (k: f) s.units; runs = builtins.mapAttrs (k: f) s.runs; }`;
 
@@ -65,10 +67,10 @@ function caFlags(opts: NixBuildOptions): string[] {
 }
 
 /** Every unit's (and build-script run's, as `<id>#run`) derivation. */
-export async function evaluateUnits(opts: Pick<NixBuildOptions, 'nixDir' | 'rustc' | 'contentAddressed' | 'env' | 'signal'>): Promise<Map<string, Derivation>> {
+export async function evaluateUnits(opts: Pick<NixBuildOptions, 'nixDir' | 'rustc' | 'contentAddressed' | 'sources' | 'env' | 'signal'>): Promise<Map<string, Derivation>> {
   const r = await execa('nix-instantiate', [
     '--eval', '--read-write-mode', '--strict', '--json', ...caFlags(opts as NixBuildOptions), '-E', EVAL_EXPR,
-    '--argstr', 'dir', opts.nixDir, '--argstr', 'rustc', opts.rustc, '--argstr', 'contentAddressed', opts.contentAddressed ? '1' : '0',
+    '--argstr', 'dir', opts.nixDir, '--argstr', 'rustc', opts.rustc, '--argstr', 'contentAddressed', opts.contentAddressed ? '1' : '0', '--argstr', 'sources', opts.sources ?? 'unit',
   ], { env: opts.env ?? process.env, reject: false, cancelSignal: opts.signal, extendEnv: false });
   if (r.exitCode !== 0) throw new NixError(`nix-instantiate failed: ${stripAnsi(String(r.stderr)).trim()}`);
   const v = JSON.parse(String(r.stdout)) as { units: Record<string, Derivation>; runs: Record<string, Derivation> };

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { featureMap } from '../cargo/features.js';
+import type { Package } from '../cargo/model.js';
 import type { Unit } from '../cargo/units.js';
 import type { IndexedUnit, UnitIndex } from '../index.js';
 import { isInside, toRelative } from '../paths.js';
@@ -84,6 +85,10 @@ export interface NixUnitsJson {
   /** CARGO_CFG_* for build scripts, from `rustc --print cfg`. */
   cfgEnv: Record<string, string>;
   units: Record<string, NixUnit>;
+  /** Package directories as sources, by package name (for `sources = "package"`). */
+  packages: Record<string, NixPackageSource>;
+  /** Left out of the whole tree (for `sources = "tree"`): target/, .git, the Nix directory. */
+  treeExclude: string[];
 }
 
 export interface NixToolchain {
@@ -139,9 +144,14 @@ function checkCfgs(u: Unit): string[] {
   return ['cfg(docsrs,test)', `cfg(feature, values(${names.map((n) => JSON.stringify(n)).join(', ')}))`];
 }
 
-function runOf(index: UnitIndex, u: Unit, outDir: string | undefined, learned: string[] | undefined): NixRun {
+/** A package directory as a source: relative to the root (`""` for the root), minus target/, .git, nested members and the Nix directory. */
+export interface NixPackageSource {
+  dir: string;
+  exclude: string[];
+}
+
+export function packageSource(index: UnitIndex, p: Package, outDir: string | undefined): NixPackageSource {
   const root = index.workspace.root;
-  const p = u.package;
   const dir = toRelative(root, p.dir) === '.' ? '' : toRelative(root, p.dir);
   const exclude = new Set<string>();
   const add = (abs: string) => {
@@ -152,6 +162,13 @@ function runOf(index: UnitIndex, u: Unit, outDir: string | undefined, learned: s
   add(`${root}/target`);
   if (outDir) add(outDir);
   for (const m of index.workspace.members) if (m !== p) add(m.dir);
+  return { dir, exclude: [...exclude].sort() };
+}
+
+function runOf(index: UnitIndex, u: Unit, outDir: string | undefined, learned: string[] | undefined): NixRun {
+  const root = index.workspace.root;
+  const p = u.package;
+  const { dir, exclude } = packageSource(index, p, outDir);
   const env: Record<string, string> = {
     ...packageEnv(p),
     CARGO_MANIFEST_DIR: '@src@' + (dir ? `/${dir}` : ''),
@@ -172,7 +189,7 @@ function runOf(index: UnitIndex, u: Unit, outDir: string | undefined, learned: s
       const links = index.unit(d.unitId)?.unit.package.metadata.links ?? '';
       return { id: d.unitId, prefix: `DEP_${links.toUpperCase().replace(/-/g, '_')}_` };
     });
-  return { dir, exclude: [...exclude].sort(), files: learned ?? null, env: sortedRecord(env), linksDeps };
+  return { dir, exclude, files: learned ?? null, env: sortedRecord(env), linksDeps };
 }
 
 export interface NixUnitOptions {
@@ -225,5 +242,9 @@ export function nixUnitsJson(index: UnitIndex, toolchain: NixToolchain, opts: Ni
   const host = /^host: (.+)$/m.exec(toolchain.version)?.[1] ?? index.targetCfg.triple;
   // Build scripts run on the host rustc reports.
   for (const u of Object.values(units)) if (u.run) u.run.env.HOST = host;
-  return { version: 2, target: index.targetCfg.triple, host, toolchain: toolchain.version, cfgEnv: cfgEnv(toolchain.cfg), units };
+  const packages: Record<string, NixPackageSource> = {};
+  for (const m of index.workspace.members) packages[m.name] = packageSource(index, m, opts.outDir);
+  const root = index.workspace.root;
+  const treeExclude = ['target', '.git', ...(opts.outDir && opts.outDir !== root && isInside(root, opts.outDir) ? [toRelative(root, opts.outDir)] : [])].sort();
+  return { version: 2, target: index.targetCfg.triple, host, toolchain: toolchain.version, cfgEnv: cfgEnv(toolchain.cfg), units, packages, treeExclude };
 }
