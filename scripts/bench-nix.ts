@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     '',
     ...rows.filter((r) => r.built).map((r) => `- rebuilt after the ${r.edit} edit: ${r.built!.join(', ')}`),
     '',
-    `No-op \`cargo-units build\` (nothing to do; whole CLI process: index, refresh of the Nix directory, one evaluation, one dry run): ` +
+    `No-op \`cargo-units build\` (nothing to do; the whole CLI process: index, refresh of the Nix directory, the evaluation reused from its cache, one nix-store --realise --dry-run): ` +
       `median ${fmt(median(noops))} s, max ${fmt(Math.max(...noops))} s over ${NOOP_RUNS} runs (target ≤ 1 s).`,
   ].join('\n');
   const file = join(REPO, 'BENCHMARKS.md');

@@ -48,7 +48,7 @@ export function runsFor(json: NixUnitsJson, ids: string[]): string[] {
 
 export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptions): Promise<NixBuildResult> {
   const t0 = performance.now();
-  const toolchain = nixToolchain(join(opts.rustc, 'bin', 'rustc'));
+  const toolchain = nixToolchain(join(opts.rustc, 'bin', 'rustc'), opts.nixDir);
   let gen = writeNixDir(index, opts.nixDir, toolchain);
   const root = index.workspace.root;
   const evaluate = async (json: NixUnitsJson, useCache = true): Promise<{ drvs: Map<string, Derivation>; cached: boolean }> => {

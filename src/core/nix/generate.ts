@@ -4,7 +4,7 @@
  * their content changes.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { UnitIndex } from '../index.js';
 import { readLearned } from './rerun.js';
@@ -28,12 +28,33 @@ export function nixLibraryDir(): string {
   throw new Error('cannot find the Nix library (nix/default.nix)');
 }
 
-/** `rustc -vV` and `rustc --print cfg` of the toolchain the derivations use. */
-export function nixToolchain(rustc: string): NixToolchain {
-  return {
+/**
+ * `rustc -vV` and `rustc --print cfg` of the toolchain the derivations use. With `cacheDir`, kept
+ * in `.toolchain-cache.json` there while the rustc binary's identity (device, inode, size, times)
+ * is unchanged.
+ */
+export function nixToolchain(rustc: string, cacheDir?: string): NixToolchain {
+  let key: string | undefined;
+  const cacheFile = cacheDir ? join(cacheDir, '.toolchain-cache.json') : undefined;
+  if (cacheFile) {
+    try {
+      const st = statSync(rustc);
+      key = [rustc, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs].join('\0');
+      const v = JSON.parse(readFileSync(cacheFile, 'utf8')) as { key: string; toolchain: NixToolchain };
+      if (v.key === key && typeof v.toolchain?.version === 'string' && typeof v.toolchain.cfg === 'string') return v.toolchain;
+    } catch {
+      // no cache yet, or rustc is a name on PATH: ask rustc
+    }
+  }
+  const toolchain = {
     version: execFileSync(rustc, ['-vV'], { encoding: 'utf8' }),
     cfg: execFileSync(rustc, ['--print', 'cfg'], { encoding: 'utf8' }),
   };
+  if (cacheFile && key) {
+    mkdirSync(cacheDir!, { recursive: true });
+    writeFileSync(cacheFile, JSON.stringify({ key, toolchain }));
+  }
+  return toolchain;
 }
 
 /** The Nix expression for `root` as seen from `out`: relative when possible, so the directory can be committed. */
@@ -74,5 +95,7 @@ export function writeNixDir(index: UnitIndex, out: string, toolchain: NixToolcha
     `{ rustc ? null, pkgs ? null, contentAddressed ? false, sources ? "unit" }:\n` +
     `import ./lib { unitsJson = ./units.json; root = ${rootExpr(out, index.workspace.root)}; inherit rustc pkgs contentAddressed sources; }\n`;
   changed = writeIfChanged(join(out, 'default.nix'), entry) || changed;
+  // Machine-local caches stay out of version control; rerun-if-changed.json is portable.
+  writeIfChanged(join(out, '.gitignore'), '.eval-cache.json\n.toolchain-cache.json\n');
   return { dir: out, json, changed };
 }
