@@ -37,12 +37,15 @@ function selectUnits(ctx: CommandContext): string[] {
 
 function human(ctx: CommandContext, dryRun: boolean): (e: BuildEvent) => void {
   const { io } = ctx;
-  let total = 0;
-  let finished = 0;
+  // Build-script runs may run twice the first time (rerun.ts), so units are counted once.
+  const planned = new Set<string>();
+  const finished = new Set<string>();
+  const withDiagnostics = new Set<string>();
+  const progress = () => `[${finished.size}/${planned.size}]`;
   return (e) => {
     switch (e.type) {
       case 'plan':
-        total = e.build.length;
+        for (const id of e.build) planned.add(id);
         if (dryRun) {
           io.out(`${e.build.length} to build${e.build.length ? ':' : ''}`);
           for (const id of e.build) io.out(`  ${id}`);
@@ -51,18 +54,21 @@ function human(ctx: CommandContext, dryRun: boolean): (e: BuildEvent) => void {
         } else io.err(`${e.build.length} to build, ${e.cached.length} already built`);
         break;
       case 'start':
-        io.err(`[${finished}/${total}] building ${e.unit}`);
+        planned.add(e.unit);
+        io.err(`${progress()} building ${e.unit}`);
         break;
       case 'diagnostic':
+        withDiagnostics.add(e.unit);
         io.err(e.rendered.trimEnd());
         break;
       case 'done':
-        finished++;
-        io.err(`[${finished}/${total}] built ${e.unit} (${e.seconds.toFixed(1)} s)`);
+        finished.add(e.unit);
+        io.err(`${progress()} built ${e.unit} (${e.seconds.toFixed(1)} s)`);
         break;
       case 'failed':
-        finished++;
-        io.err(`error: ${e.message}`);
+        if (e.unit !== null) finished.add(e.unit);
+        // The message repeats the unit's log; its diagnostics were printed already.
+        io.err(`error: ${e.unit !== null && withDiagnostics.has(e.unit) ? e.message.split('\n')[0]!.replace(/:$/, '') : e.message}`);
         break;
       case 'log':
         if (e.unit === null) io.err(e.line);

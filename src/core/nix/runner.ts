@@ -217,9 +217,7 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
         later(() => emit({ type: 'failed', unit: a.unit, message }));
       }
     } else if (e.action === 'msg' && e.level === 0 && typeof e.msg === 'string') {
-      const msg = stripAnsi(e.msg);
-      const drv = /'([^']+\.drv)'/.exec(msg)?.[1];
-      if (!drv || !failedDrvs.has(drv)) errors.push(msg);
+      errors.push(stripAnsi(e.msg).replace(/^error: /, ''));
     }
   });
   const [r] = await Promise.all([child, new Promise((res) => lines.once('close', res))]);
@@ -236,7 +234,13 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
     result.failed.push(id);
     emit({ type: 'failed', unit: id, message: result.cancelled ? `${id} not built: cancelled` : `${id} not built: a dependency failed` });
   }
-  for (const m of errors) if (!/^error: build of .* failed$/.test(m.trim()) && !/dependencies couldn't be built|dependency failed/.test(m)) emit({ type: 'failed', unit: null, message: m });
+  // Nix's own messages about builds already reported per unit are left out.
+  const reported = (m: string) => {
+    const drv = /'([^']+\.drv)'/.exec(m)?.[1];
+    if (drv && (failedDrvs.has(drv) || /^builder for /.test(m))) return true;
+    return /^build of .* failed$/.test(m.trim()) || /dependencies of derivation '.*' failed to build|dependencies couldn't be built/.test(m);
+  };
+  for (const m of errors) if (!reported(m)) emit({ type: 'failed', unit: null, message: m });
   if (r.exitCode !== 0 && !result.cancelled && failed.size === 0 && errors.length === 0) emit({ type: 'failed', unit: null, message: `nix-store exited with ${r.exitCode ?? r.signal}` });
   result.built.sort();
   result.failed.sort();
