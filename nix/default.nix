@@ -122,6 +122,7 @@ let
       ++ b.concatMap (f: [ "--cfg" "feature=\"${f}\"" ]) u.features
       ++ b.concatMap (c: [ "--cfg" c ]) u.cfgs
       ++ b.concatMap (c: [ "--check-cfg" c ]) u.checkCfgs
+      ++ (if u.target != null then [ "--target" u.target ] else [ ])
       ++ [ "-C" "metadata=${u.metadata}" ]
       ++ b.concatMap (d: [ "--extern" "${d.externName}=${units.${d.id}}/${d.file}" ]) u.deps
       ++ map (d: "-Ldependency=${units.${d}}") (closure id);

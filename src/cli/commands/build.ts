@@ -30,6 +30,7 @@ function selectUnits(ctx: CommandContext): string[] {
   }
   const files = ctx.operands.map((f) => resolve(io.cwd, f));
   for (const f of files) if (!existsSync(f)) throw new UsageError(`no such file: ${f}`);
+  for (const f of files) if (index.unitsOf(f).length === 0) io.err(`note: no unit reads ${ctx.rel(f)}`);
   for (const id of index.affected(files)) ids.add(id);
   if (args.units.length === 0 && files.length === 0) for (const e of index.entries) ids.add(e.unit.id);
   return [...ids].sort();
@@ -71,7 +72,9 @@ function human(ctx: CommandContext, dryRun: boolean): (e: BuildEvent) => void {
         io.err(`error: ${e.unit !== null && withDiagnostics.has(e.unit) ? e.message.split('\n')[0]!.replace(/:$/, '') : e.message}`);
         break;
       case 'log':
+        // Nix's own lines, and build scripts' cargo:warning= lines.
         if (e.unit === null) io.err(e.line);
+        else if (e.line.startsWith('warning: ')) io.err(`warning: ${e.unit}: ${e.line.slice(9)}`);
         break;
       case 'finished':
         io.out(`built ${e.built.length}, already built ${e.cached.length}, failed ${e.failed.length} in ${e.seconds.toFixed(1)} s`);

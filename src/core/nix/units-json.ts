@@ -63,6 +63,8 @@ export interface NixUnit {
   cfgs: string[];
   /** `--check-cfg` values cargo passes (features, docsrs, test). */
   checkCfgs: string[];
+  /** `--target` for units compiled for a `--target` other than the host; null otherwise. */
+  target: string | null;
   /** `-C metadata=`: distinguishes crates of the same name. */
   metadata: string;
   /** Sorted, relative to the workspace root. */
@@ -187,7 +189,7 @@ function runOf(index: UnitIndex, u: Unit, outDir: string | undefined, learned: s
     .filter((d) => d.kind === 'build-script')
     .map((d) => {
       const links = index.unit(d.unitId)?.unit.package.metadata.links ?? '';
-      return { id: d.unitId, prefix: `DEP_${links.toUpperCase().replace(/-/g, '_')}_` };
+      return { id: d.unitId, prefix: `DEP_${links.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}_` };
     });
   return { dir, exclude, files: learned ?? null, env: sortedRecord(env), linksDeps };
 }
@@ -224,6 +226,7 @@ export function nixUnit(index: UnitIndex, e: IndexedUnit, opts: NixUnitOptions =
     features: u.features,
     cfgs: index.options.cfgs.map((c) => (c.value === undefined ? c.name : `${c.name}="${c.value}"`)),
     checkCfgs: checkCfgs(u),
+    target: !u.host && index.options.target ? index.targetCfg.triple : null,
     metadata: createHash('sha256').update(u.id).digest('hex').slice(0, 16),
     files: e.files.map(rel).sort(),
     deps: u.deps
