@@ -44,7 +44,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       case 'nix':
         return nixCommand(await openContext(args, io));
       case 'build':
-        return await buildCommand(await openContext(args, io, fromFirstFile));
+        return await buildCommand(args, io, fromFirstFile);
       default:
         throw new UsageError(`unknown command \`${args.command}\` (try --help)`);
     }
