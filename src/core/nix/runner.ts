@@ -90,10 +90,10 @@ export async function missingDerivations(drvs: string[], opts: Pick<NixBuildOpti
   return parseDryRun(String(r.stderr));
 }
 
-/** The output path of a built drv (also for floating content-addressed ones). */
+/** The output path of a built drv (also for floating content-addressed ones); '' when it has none. */
 async function outputOf(drv: string, opts: NixBuildOptions): Promise<string> {
   const r = await execa('nix-store', ['--realise', '--max-jobs', '0', ...caFlags(opts), drv], { env: opts.env ?? process.env, reject: false, extendEnv: false });
-  return String(r.stdout).trim().split('\n')[0] ?? '';
+  return r.exitCode === 0 ? String(r.stdout).trim().split('\n')[0] ?? '' : '';
 }
 
 export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
@@ -166,9 +166,13 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
     }
     if (e.action === 'start' && e.type === 105 && Array.isArray(e.fields) && typeof e.fields[0] === 'string' && e.id !== undefined) {
       const drv = e.fields[0];
-      const unit = unitOf(drv) ?? drv;
-      active.set(e.id, { unit, drv, t0: performance.now(), phase: '', tail: [] });
-      later(() => emit({ type: 'start', unit }));
+      const unit = unitOf(drv);
+      // Derivations that are not units (e.g. pkgs.rustc) are Nix's business: only logged.
+      if (unit === undefined) later(() => emit({ type: 'log', unit: null, line: stripAnsi(e.text ?? `building ${drv}`) }));
+      else {
+        active.set(e.id, { unit, drv, t0: performance.now(), phase: '', tail: [] });
+        later(() => emit({ type: 'start', unit }));
+      }
     } else if (e.action === 'result' && e.id !== undefined && active.has(e.id)) {
       const a = active.get(e.id)!;
       const f = e.fields ?? [];
@@ -211,10 +215,23 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
           });
         }
       } else {
+        // No "done" phase: the builder failed, or the output appeared otherwise (another
+        // process built it meanwhile). The store decides.
         failedDrvs.add(a.drv);
-        result.failed.push(a.unit);
-        const message = `${a.unit} failed${a.phase ? ` in phase ${a.phase}` : ''}${a.tail.length ? ':\n' + a.tail.join('\n') : ''}`;
-        later(() => emit({ type: 'failed', unit: a.unit, message }));
+        const seconds = Math.round((performance.now() - a.t0) / 10) / 100;
+        later(async () => {
+          const out = await outputOf(a.drv, opts);
+          if (out) {
+            failedDrvs.delete(a.drv);
+            result.built.push(a.unit);
+            result.outs.set(a.unit, out);
+            emit({ type: 'done', unit: a.unit, seconds, out });
+            return;
+          }
+          result.failed.push(a.unit);
+          const message = `${a.unit} failed${a.phase ? ` in phase ${a.phase}` : ''}${a.tail.length ? ':\n' + a.tail.join('\n') : ''}`;
+          emit({ type: 'failed', unit: a.unit, message });
+        });
       }
     } else if (e.action === 'msg' && e.level === 0 && typeof e.msg === 'string') {
       errors.push(stripAnsi(e.msg).replace(/^error: /, ''));
