@@ -1,7 +1,7 @@
 /** Cancelling a build (AbortSignal) stops nix-store and every builder it started. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { UnitIndex } from '../../src/core/index.js';
@@ -60,4 +60,16 @@ test('an aborted build kills the nix process group and reports cancellation', { 
     left = processesMentioning(store);
   }
   assert.deepEqual(left, []);
+});
+
+test('a build aborted before it starts runs no Nix command and reports cancellation', { skip: NIX_SKIP, timeout: 60_000 }, async () => {
+  const ws = copyFixture(EXAMPLE);
+  const env = isolatedNixEnv();
+  const index = await UnitIndex.open(ws);
+  const rustc = execFileSync('rustc', ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
+  const events: BuildEvent[] = [];
+  const r = await buildWorkspace(index, { nixDir: join(ws, '.cargo-units'), rustc, units: ['units-core/lib/units_core'], env, signal: AbortSignal.abort(), onEvent: (e) => events.push(e) });
+  assert.equal(r.cancelled, true);
+  assert.deepEqual(events.map((e) => e.type), ['failed', 'finished']);
+  assert.equal(existsSync(env.NIX_STORE_DIR!), false, 'Nix never ran');
 });

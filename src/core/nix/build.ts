@@ -61,18 +61,37 @@ export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptio
     if (key) writeEvalCache(opts.nixDir, key, [...fresh]);
     return { drvs: fresh, cached: false };
   };
-  let evaluated = await evaluate(gen.json);
+  const cancelled = (): NixBuildResult => {
+    opts.onEvent({ type: 'failed', unit: null, message: 'cancelled' });
+    const seconds = Math.round((performance.now() - t0) / 10) / 100;
+    opts.onEvent({ type: 'finished', built: [], cached: [], failed: [], seconds });
+    return { ok: false, plan: { build: [], cached: [] }, built: [], cached: [], failed: [], seconds, cancelled: true, outs: new Map() };
+  };
+  const guard = async <T>(f: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      const v = await f();
+      return opts.signal?.aborted ? undefined : v;
+    } catch (err) {
+      if (opts.signal?.aborted) return undefined;
+      throw err;
+    }
+  };
+  if (opts.signal?.aborted) return cancelled();
+  const first0 = await guard(() => evaluate(gen.json));
+  if (!first0) return cancelled();
+  let evaluated = first0;
   let drvs = evaluated.drvs;
-  let planned: NixBuildResult;
+  let planned: NixBuildResult | undefined;
   try {
-    planned = await nixBuild({ ...opts, dryRun: true, derivations: drvs });
+    planned = await guard(() => nixBuild({ ...opts, dryRun: true, derivations: drvs }));
   } catch (err) {
     // The store no longer has the cached .drv files (garbage-collected): evaluate again.
     if (!(err instanceof NixError) || !evaluated.cached) throw err;
     evaluated = await evaluate(gen.json, false);
     drvs = evaluated.drvs;
-    planned = await nixBuild({ ...opts, dryRun: true, derivations: drvs });
+    planned = await guard(() => nixBuild({ ...opts, dryRun: true, derivations: drvs }));
   }
+  if (!planned) return cancelled();
   if (opts.dryRun) return planned;
 
   const forward = (e: BuildEvent) => {
@@ -109,7 +128,9 @@ export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptio
   );
   if (learned) {
     gen = writeNixDir(index, opts.nixDir, toolchain);
-    drvs = (await evaluate(gen.json)).drvs;
+    const again = await guard(() => evaluate(gen.json));
+    if (!again) return cancelled();
+    drvs = again.drvs;
   } else if (planned.plan.build.length === 0) {
     return finish({ ...planned, built: [], failed: [], ok: true });
   }
