@@ -39,6 +39,12 @@ test('touching app/src/lib.rs rebuilds exactly app/lib/app and app/bin/app, none
   assert.deepEqual(plan.build, ['app/bin/app', 'app/lib/app']);
   assert.equal(plan.cached.length, 7);
 
+  // Arguments after `--` reach Nix: with no build slots nothing can be built.
+  const none = cliBuild(env, ws, ['--', '--max-jobs', '0']);
+  assert.equal(none.status, 1);
+  assert.ok(none.events.some((e) => e.type === 'failed' && e.unit === null && e.message.includes('unable to start any build')), JSON.stringify(none.events));
+  assert.deepEqual(started(none), []);
+
   const b = cliBuild(env, ws, []);
   assert.equal(b.status, 0, b.stderr);
   assert.deepEqual(started(b), ['app/bin/app', 'app/bin/app[test]', 'app/lib/app', 'app/lib/app[test]']);
