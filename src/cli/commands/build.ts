@@ -3,28 +3,15 @@
  * directory, works out the units to build (affected by FILEs, or --unit, or all) and builds them
  * with Nix (core/nix/runner.ts), printing events as JSON lines or as progress and a summary.
  */
-import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { BuildEvent } from '../../core/nix/events.js';
-import { buildWorkspace } from '../../core/nix/build.js';
+import { buildWorkspace, rustcSysroot } from '../../core/nix/build.js';
 import { NixError } from '../../core/nix/runner.js';
 import { findRustc } from '../../core/toolchain.js';
 import { UsageError, type CliArgs } from '../args.js';
 import { openContext, printDiagnostics, type CommandContext, type Io } from '../context.js';
 import { nixOutDir } from './nix.js';
-
-/**
- * The toolchain directory whose bin/rustc the derivations call (the real binary, not a rustup
- * shim). Asked asynchronously, so that it overlaps with opening the index.
- */
-async function toolchainDir(rustc: string): Promise<string> {
-  const r = await execa(rustc, ['--print', 'sysroot'], { reject: false });
-  const sysroot = String(r.stdout).trim();
-  if (r.exitCode !== 0 || !sysroot) throw new UsageError(`${rustc} --print sysroot failed: ${String(r.stderr).trim()}`);
-  if (!existsSync(join(sysroot, 'bin', 'rustc'))) throw new UsageError(`no bin/rustc in the sysroot ${sysroot} of ${rustc}`);
-  return sysroot;
-}
 
 function selectUnits(ctx: CommandContext): string[] {
   const { index, args, io } = ctx;
@@ -91,7 +78,10 @@ function human(ctx: CommandContext, dryRun: boolean): (e: BuildEvent) => void {
 }
 
 export async function buildCommand(args: CliArgs, io: Io, locationHint: (operands: string[]) => string | undefined): Promise<number> {
-  const sysroot = toolchainDir(findRustc() ?? 'rustc');
+  const rustc = findRustc() ?? 'rustc';
+  const sysroot = rustcSysroot(rustc).catch((err: Error) => {
+    throw new UsageError(err.message);
+  });
   sysroot.catch(() => undefined); // awaited below; not unhandled while the index opens
   const ctx = await openContext(args, io, locationHint);
   const { index } = ctx;

@@ -8,6 +8,8 @@
  *    runs' sources are exactly those paths before anything that uses them is compiled;
  * 4. build the requested units; one `finished` event for the whole.
  */
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UnitIndex } from '../index.js';
 import { runId, type BuildEvent } from './events.js';
@@ -20,6 +22,18 @@ import type { NixUnitsJson } from './units-json.js';
 export interface WorkspaceBuildOptions extends Omit<NixBuildOptions, 'derivations' | 'emitPlan' | 'emitFinished'> {
   /** The toolchain directory (rustc's sysroot): its bin/rustc is what the derivations run. */
   rustc: string;
+}
+
+/**
+ * The toolchain directory (`rustc --print sysroot`) whose bin/rustc derivations call: the real
+ * binary, not a rustup shim (which needs RUSTUP_HOME and a writable home inside a build).
+ */
+export async function rustcSysroot(rustc: string): Promise<string> {
+  const r = await execa(rustc, ['--print', 'sysroot'], { reject: false });
+  const sysroot = String(r.stdout ?? '').trim();
+  if (r.exitCode !== 0 || !sysroot) throw new Error(`${rustc} --print sysroot failed: ${String(r.stderr ?? r.message).trim()}`);
+  if (!existsSync(join(sysroot, 'bin', 'rustc'))) throw new Error(`no bin/rustc in the sysroot ${sysroot} of ${rustc}`);
+  return sysroot;
 }
 
 /** The build-script units whose runs the given units use, transitively (through deps and `links`). */

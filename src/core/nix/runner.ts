@@ -234,7 +234,9 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
         });
       }
     } else if (e.action === 'msg' && e.level === 0 && typeof e.msg === 'string') {
-      errors.push(stripAnsi(e.msg).replace(/^error: /, ''));
+      const msg = stripAnsi(e.msg);
+      if (msg.startsWith('warning: ')) later(() => emit({ type: 'log', unit: null, line: msg }));
+      else errors.push(msg.replace(/^error: /, ''));
     }
   });
   const [r] = await Promise.all([child, new Promise((res) => lines.once('close', res))]);
