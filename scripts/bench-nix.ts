@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluateUnits } from '../src/core/nix/runner.js';
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     return;
   }
   const rustc = execFileSync('rustc', ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
+  const load = loadavg()[0]!.toFixed(1);
   const env = isolatedNixEnv();
   // The facts cache as users have it, in the benchmark's own directory.
   env.CARGO_UNITS_CACHE_DIR = mkdtempSync(join(tmpdir(), 'cargo-units-bench-cache-'));
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     `${execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim()}, ${execFileSync('nix-store', ['--version'], { encoding: 'utf8', env }).trim()}`;
   const body = [
     `Command: \`npm run bench\` (\`scripts/bench-nix.ts\`), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
-    `Machine: ${machine}; an isolated Nix store in a temporary directory, \`max-jobs = auto\`, no sandbox, shared with other work.`,
+    `Machine: ${machine}; an isolated Nix store in a temporary directory, \`max-jobs = auto\`, no sandbox; shared with other work (load average ${load} at the start).`,
     '',
     `Workspace: generated, ${PACKAGES} packages — \`app\` (lib + bin) depending on p1…p${PACKAGES - 1}, package i depending on package ⌊i/2⌋; ` +
       `${units} derivations in all (every lib, bin and test-mode unit). Full first build: ${fmt(full.seconds)} s.`,
