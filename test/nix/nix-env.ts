@@ -3,7 +3,7 @@
  * directory (nothing shared is read or written), and the cargo-units CLI run against it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildEvent } from '../../src/core/nix/events.js';
@@ -12,9 +12,22 @@ import { REPO } from '../helpers.js';
 
 export const NIX_SKIP = findExecutable('nix-store') && findExecutable('nix-instantiate') ? false : 'nix not installed (apt-get install -y nix-bin)';
 
-/** Environment for Nix commands with a private store under a new temporary directory. */
+const stores: string[] = [];
+
+/** Store paths are read-only: make them writable, then delete the whole private store. */
+export function removeIsolatedStores(): void {
+  for (const base of stores.splice(0)) {
+    spawnSync('chmod', ['-R', 'u+w', base]);
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
+process.on('exit', removeIsolatedStores);
+
+/** Environment for Nix commands with a private store under a new temporary directory (removed when the process exits). */
 export function isolatedNixEnv(): NodeJS.ProcessEnv {
   const base = mkdtempSync(join(tmpdir(), 'cargo-units-nix-'));
+  stores.push(base);
   const conf = join(base, 'conf');
   mkdirSync(conf);
   writeFileSync(join(conf, 'nix.conf'), 'build-users-group =\nsandbox = false\nsubstituters =\nmax-jobs = auto\nexperimental-features = nix-command ca-derivations\n');
