@@ -1,111 +1,141 @@
-# One derivation per cargo unit, from the units.json `cargo-units nix` writes (copied there as lib/).
-# import ./lib { unitsJson = ./units.json; root = <workspace>; rustc = "/path/to/toolchain or rustc"; }
-# Plain builtins.derivation with /bin/sh and the host's cc; `pkgs` is accepted but not used yet.
-{ unitsJson, root, rustc, pkgs ? null, contentAddressed ? false, system ? builtins.currentSystem }:
+# One derivation per cargo unit, from the units.json that `cargo-units nix` writes (this directory
+# is copied there as lib/).
+#
+#   import ./lib { unitsJson = ./units.json; root = <workspace>; rustc = "/path/to/toolchain"; }
+#
+# Without nixpkgs (`pkgs = null`) every derivation is a plain `builtins.derivation` run by /bin/sh
+# with the host's `cc`, and `rustc` is a toolchain directory (its bin/rustc is used) or a rustc
+# binary. With nixpkgs, `pkgs.stdenv.mkDerivation` and `pkgs.rustc` are used instead.
+#
+# No string from a manifest is spliced into shell code: the builders (unit.sh, run.sh) are fixed
+# files, and everything they need arrives as derivation attributes (environment variables), the
+# rustc arguments one per line.
+#
+# `sources` picks each unit's src: "unit" (exactly its files, the point of all this), or, to
+# compare, "package" (its package directory) or "tree" (the whole workspace), as other Nix
+# toolchains for Rust do.
+{ unitsJson, root, rustc ? null, pkgs ? null, contentAddressed ? false, sources ? "unit", system ? builtins.currentSystem }:
 let
   data = builtins.fromJSON (builtins.readFile unitsJson);
-  lib = builtins;
-  rustcBin = if lib.pathExists "${rustc}/bin/rustc" then "${rustc}/bin/rustc" else rustc;
+  b = builtins;
   rootStr = toString root;
 
-  ancestors = f: let parts = lib.filter lib.isString (lib.split "/" f);
-    go = n: if n == 0 then [] else [ (lib.concatStringsSep "/" (lib.genList (i: lib.elemAt parts i) n)) ] ++ go (n - 1);
-  in go (lib.length parts);
+  rustcBin =
+    if pkgs != null then "${pkgs.rustc}/bin/rustc"
+    else if rustc == null then throw "cargo-units: pass `rustc` (a toolchain directory or a rustc binary), or `pkgs`"
+    else if b.pathExists "${toString rustc}/bin/rustc" then "${toString rustc}/bin/rustc"
+    else toString rustc;
 
-  sanitize = s: lib.replaceStrings [ "/" "[" "]" "_" ] [ "-" "-" "" "_" ] s;
+  # "a/b/c" -> [ "a/b/c" "a/b" "a" ]
+  ancestors = f: let
+    parts = b.filter b.isString (b.split "/" f);
+    go = n: if n == 0 then [ ] else [ (b.concatStringsSep "/" (b.genList (i: b.elemAt parts i) n)) ] ++ go (n - 1);
+  in go (b.length parts);
 
+  relOf = p: b.substring (b.stringLength rootStr + 1) (-1) (toString p);
+  setOf = l: b.listToAttrs (map (p: { name = p; value = true; }) l);
+  under = dir: rel: dir == "" || rel == dir || b.substring 0 (b.stringLength dir + 1) rel == dir + "/";
+
+  # The unit's source: exactly its files (and their directories), relative to the workspace root.
   srcFor = id: let
     u = data.units.${id};
-    keep = lib.listToAttrs (map (p: { name = p; value = true; }) (lib.concatMap ancestors u.files));
-  in lib.path {
+    keep = setOf (b.concatMap ancestors u.files);
+  in b.path {
     path = root;
-    name = "src-" + sanitize id;
-    filter = p: t: let rel = lib.substring (lib.stringLength rootStr + 1) (-1) (toString p); in keep ? ${rel};
+    name = "src-" + u.drvName;
+    filter = p: t: keep ? ${relOf p};
   };
 
-  pkgSrc = dir: lib.path {
-    path = root + "/${dir}";
-    name = "pkgsrc-" + sanitize dir;
-    filter = p: t: !(t == "directory" && baseNameOf p == "target");
+  excludedBy = list: rel: b.any (x: under x rel) list;
+  dirSource = name: dir: exclude: b.path {
+    path = root;
+    inherit name;
+    filter = p: t: let rel = relOf p; in (setOf (if dir == "" then [ ] else ancestors dir)) ? ${rel} || (under dir rel && !excludedBy exclude rel);
+  };
+  unitSrc = id: let u = data.units.${id}; pkg = data.packages.${u.package}; in
+    if sources == "unit" then srcFor id
+    else if sources == "package" then dirSource ("pkg-" + u.drvName) pkg.dir pkg.exclude
+    else if sources == "tree" then dirSource ("tree-" + u.drvName) "" data.treeExclude
+    else throw "cargo-units: sources must be \"unit\", \"package\" or \"tree\"";
+
+  # A build script run's source: the paths its last run printed as rerun-if-changed (run.files,
+  # learned by `cargo-units build`), else its package directory minus target/ and nested packages.
+  runSrcFor = id: let
+    r = data.units.${id}.run;
+    up = setOf ((if r.dir == "" then [ ] else ancestors r.dir) ++ (if r.files == null then [ ] else b.concatMap ancestors r.files));
+    excluded = rel: b.any (x: under x rel) r.exclude;
+    listed = rel: b.any (x: under x rel) r.files;
+  in b.path {
+    path = root;
+    name = "pkgsrc-" + data.units.${id}.drvName;
+    filter = p: t: let rel = relOf p; in up ? ${rel} || (if r.files != null then listed rel else under r.dir rel && !excluded rel);
   };
 
-  caAttrs = if contentAddressed then { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; } else {};
+  caAttrs = if contentAddressed then { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; } else { };
 
-  mkDrv = name: attrs: derivation ({
-    inherit name system;
-    builder = "/bin/sh";
-    PATH = "/usr/local/bin:/usr/bin:/bin";
-    RUSTC = rustcBin;
-    toolchain = data.toolchain;
-  } // caAttrs // attrs);
+  mkDrv = name: script: attrs:
+    if pkgs != null then
+      pkgs.stdenv.mkDerivation (attrs // caAttrs // {
+        inherit name;
+        RUSTC = rustcBin;
+        nativeBuildInputs = [ pkgs.rustc ];
+        buildCommand = ". ${script}";
+      })
+    else
+      derivation (attrs // caAttrs // {
+        inherit name system;
+        builder = "/bin/sh";
+        args = [ "-e" script ];
+        PATH = "/usr/local/bin:/usr/bin:/bin";
+        RUSTC = rustcBin;
+        # rustc -vV: a toolchain change changes every derivation.
+        toolchain = data.toolchain;
+      });
 
+  # Every library the unit depends on, transitively: rustc needs them on -L dependency=.
   closure = id: let
-    go = seen: ids: if ids == [] then seen else
-      let h = lib.head ids; rest = lib.tail ids; in
+    go = seen: ids: if ids == [ ] then seen else
+      let h = b.head ids; rest = b.tail ids; in
       if seen ? ${h} then go seen rest else go (seen // { ${h} = true; }) (rest ++ map (d: d.id) data.units.${h}.deps);
-  in lib.attrNames (go {} (map (d: d.id) data.units.${id}.deps));
+  in b.attrNames (go { } (map (d: d.id) data.units.${id}.deps));
 
-  artifact = dep: let d = data.units.${dep}; in
-    if d.kind == "proc-macro" then "${units.${dep}}/lib${d.crateName}.so" else "${units.${dep}}/lib${d.crateName}.rlib";
+  lines = l: b.concatStringsSep "\n" l;
 
-  # The build script run: whole package directory as source.
-  runs = lib.listToAttrs (map (id: let u = data.units.${id}; src = pkgSrc u.packageDir; in {
-    name = id;
-    value = mkDrv ("run-" + sanitize id) {
-      inherit src;
-      script = units.${id};
-      features = lib.concatStringsSep " " u.features;
-      args = [ "-c" ''
-        set -e
-        mkdir -p $out/out
-        export OUT_DIR=$out/out CARGO_MANIFEST_DIR=$src TARGET=${data.target} HOST=${data.target} PROFILE=debug OPT_LEVEL=0 DEBUG=true CARGO_PKG_NAME=${u.package}
-        for f in $features; do export CARGO_FEATURE_$(echo "$f" | tr 'a-z-' 'A-Z_')=1; done
-        eval "$($RUSTC --print cfg | awk -F= '{k=toupper($1); v=$2; gsub(/"/,"",v); if(k in m) m[k]=m[k]","v; else m[k]=v} END{for(k in m) printf "export CARGO_CFG_%s=\"%s\"\n",k,m[k]}')"
-        cd $src
-        $script/build-script-build > $out/output
-        : > $out/flags; : > $out/env
-        while IFS= read -r l; do case "$l" in
-          cargo:rustc-cfg=*|cargo::rustc-cfg=*) printf -- '--cfg\n%s\n' "''${l#*rustc-cfg=}" >> $out/flags;;
-          cargo:rustc-env=*|cargo::rustc-env=*) printf "export '%s'\n" "''${l#*rustc-env=}" >> $out/env;;
-        esac; done < $out/output
-      '' ];
-    };
-  }) (lib.filter (id: data.units.${id}.kind == "custom-build") (lib.attrNames data.units)));
+  # Build-script runs, by the id of the build-script unit.
+  runs = b.mapAttrs (id: u: let
+    src = runSrcFor id;
+    subst = v: b.replaceStrings [ "@src@" ] [ "${src}" ] v;
+  in mkDrv ("run-" + u.drvName) ./run.sh (data.cfgEnv // b.mapAttrs (k: subst) u.run.env // {
+    inherit src;
+    script = units.${id};
+    # "DEP_<LINKS>_<TAB>run output" per dependency with `links`, for DEP_* variables.
+    linksDeps = lines (map (d: "${d.prefix}\t${runs.${d.id}}") u.run.linksDeps);
+  })) (b.removeAttrs data.units (b.filter (id: data.units.${id}.kind != "custom-build") (b.attrNames data.units)));
 
-  units = lib.mapAttrs (id: u: let
-    src = srcFor id;
+  units = b.mapAttrs (id: u: let
+    src = unitSrc id;
     run = if u.buildScript != null then runs.${u.buildScript} else null;
-    subst = v: lib.replaceStrings [ "@src@" "@out_dir@" ] [ "${src}" (if run != null then "${run}/out" else "") ] v;
-    envExports = lib.concatStringsSep "\n" (map (k: "export ${k}='${subst u.env.${k}}'") (lib.attrNames u.env));
-    externs = lib.concatMap (d: [ "--extern" "${d.externName}=${artifact d.id}" ]) u.deps;
-    ldeps = lib.concatMap (d: [ "-L" "dependency=${units.${d}}" ]) (closure id);
-    typeArgs = if u.test then [ "--test" ] else lib.concatMap (t: [ "--crate-type" t ]) u.crateTypes;
+    subst = v: b.replaceStrings [ "@src@" "@out_dir@" ] [ "${src}" (if run != null then "${run}/out" else "") ] v;
+    typeArgs = if u.cfgTest then [ "--test" ] else b.concatMap (t: [ "--crate-type" t ]) u.crateTypes;
     rustcArgs = [ "--crate-name" u.crateName "--edition=${u.edition}" ] ++ typeArgs
-      ++ (if u.kind == "proc-macro" then [ "--extern" "proc_macro" ] else [])
-      ++ lib.concatMap (f: [ "--cfg" "feature=\"${f}\"" ]) u.features
-      ++ lib.concatMap (c: [ "--cfg" c ]) u.cfgs
-      ++ externs ++ ldeps;
-  in mkDrv ("unit-" + sanitize id) {
-    inherit src rustcArgs;
+      ++ (if u.kind == "proc-macro" then [ "--extern" "proc_macro" ] else [ ])
+      ++ b.concatMap (f: [ "--cfg" "feature=\"${f}\"" ]) u.features
+      ++ b.concatMap (c: [ "--cfg" c ]) u.cfgs
+      ++ b.concatMap (c: [ "--check-cfg" c ]) u.checkCfgs
+      ++ (if u.target != null then [ "--target" u.target ] else [ ])
+      ++ [ "-C" "metadata=${u.metadata}" ]
+      ++ b.concatMap (d: [ "--extern" "${d.externName}=${units.${d.id}}/${d.file}" ]) u.deps
+      ++ map (d: "-Ldependency=${units.${d}}") (closure id);
+  in mkDrv ("unit-" + u.drvName) ./unit.sh (b.mapAttrs (k: subst) u.env // {
+    inherit src;
     crateRoot = u.crateRoot;
-    runOut = if run != null then run else "";
-    outName = if u.kind == "custom-build" then "build-script-build" else u.name;
-    args = [ "-c" ''
-      set -e
-      mkdir -p $out
-      cd $src
-      ${envExports}
-      set -- $rustcArgs
-      if [ -n "$runOut" ]; then
-        while IFS= read -r a; do set -- "$@" "$a"; done < $runOut/flags
-        . $runOut/env
-      fi
-      $RUSTC "$@" --emit=link,metadata --out-dir $out -C extra-filename= --cap-lints allow \
-        --remap-path-prefix $src=/src $crateRoot
-      ${if u.crateTypes == [ "bin" ] || u.test then ''[ -f $out/${u.crateName} ] && mv $out/${u.crateName} $out/$outName || true'' else ""}
-    '' ];
-  }) data.units;
+    rustcArgs = lines rustcArgs;
+    runOut = if run != null then "${run}" else "";
+    # Set for units that link an executable: its file name under $out/bin.
+    binName = if u.binName != null then u.binName else "";
+  })) data.units;
 in {
-  inherit units srcFor runs;
-  all = lib.attrValues units;
+  inherit units runs srcFor;
+  runSrcFor = runSrcFor;
+  all = b.attrValues units;
 }

@@ -22,6 +22,14 @@ export interface CliArgs {
   featureSets: string[];
   /** `nix --out DIR`: where to write the Nix directory. */
   out?: string;
+  /** `build --dry-run`. */
+  dryRun: boolean;
+  /** `build --unit ID` (repeatable). */
+  units: string[];
+  /** `build --content-addressed`: content-addressed derivations (early cutoff). */
+  contentAddressed: boolean;
+  /** `build … -- ARGS`: passed to Nix. */
+  nixArgs: string[];
   /** `verify --jobs N`. */
   jobs?: number;
   help: boolean;
@@ -30,9 +38,9 @@ export interface CliArgs {
 
 export class UsageError extends Error {}
 
-export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'help'] as const;
+export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'build', 'help'] as const;
 
-const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out']);
+const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit']);
 
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
@@ -47,6 +55,10 @@ export function parseArgs(argv: string[]): CliArgs {
     files: false,
     summary: false,
     featureSets: [],
+    dryRun: false,
+    units: [],
+    contentAddressed: false,
+    nixArgs: [],
     help: false,
     version: false,
   };
@@ -62,6 +74,11 @@ export function parseArgs(argv: string[]): CliArgs {
       continue;
     }
     if (a === '--') {
+      // `build … -- ARGS`: the rest goes to Nix.
+      if (args.command === 'build') {
+        args.nixArgs = rest.slice(i + 1);
+        break;
+      }
       onlyPositionals = true;
       continue;
     }
@@ -114,6 +131,15 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--out':
         args.out = value;
         break;
+      case '--dry-run':
+        args.dryRun = true;
+        break;
+      case '--unit':
+        args.units.push(value!);
+        break;
+      case '--content-addressed':
+        args.contentAddressed = true;
+        break;
       case '--feature-set':
         args.featureSets.push(value!);
         break;
@@ -154,6 +180,11 @@ Commands:
     --summary            recall and precision over feature sets (default: default and all features)
     --feature-set SPEC   a feature set for --summary: default, all, none, or a,b (repeatable)
   nix [DIR] [--out OUT]  write a Nix directory, one derivation per unit (default OUT: <workspace>/.cargo-units)
+  build [FILE…]          build with Nix the units affected by FILEs (none: every unit), refreshing OUT
+    --unit ID            build this unit (repeatable)
+    --dry-run            print what Nix would build now, checked against the store
+    --content-addressed  content-addressed derivations: unchanged outputs stop rebuilds
+    -- ARGS              pass ARGS to nix-store (e.g. -- -j 2 --builders '')
 
 Options:
   --manifest-path PATH   Cargo.toml of the workspace (default: found from DIR or the current directory)

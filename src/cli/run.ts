@@ -11,6 +11,7 @@ import { affectedCommand, ownersCommand } from './commands/owners.js';
 import { unitsCommand } from './commands/units.js';
 import { verifyCommand } from './commands/verify.js';
 import { nixCommand } from './commands/nix.js';
+import { buildCommand } from './commands/build.js';
 
 export const VERSION = '0.1.0';
 
@@ -41,7 +42,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       case 'verify':
         return await verifyCommand(await openContext(args, io));
       case 'nix':
-        return nixCommand(await openContext(args, io), args.out);
+        return nixCommand(await openContext(args, io));
+      case 'build':
+        return await buildCommand(args, io, fromFirstFile);
       default:
         throw new UsageError(`unknown command \`${args.command}\` (try --help)`);
     }

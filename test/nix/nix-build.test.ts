@@ -7,15 +7,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { findExecutable, findRustc } from '../../src/core/toolchain.js';
 import { copyFixture, EXAMPLE, REPO } from '../helpers.js';
+import { isolatedNixEnv } from './nix-env.js';
 
 const nixBuild = findExecutable('nix-build');
 const rustc = findRustc();
 
-function nixEnv(): NodeJS.ProcessEnv {
-  const conf = mkdtempSync(join(tmpdir(), 'cargo-units-nixconf-'));
-  writeFileSync(join(conf, 'nix.conf'), 'build-users-group =\nsandbox = false\nsubstituters =\nmax-jobs = auto\nexperimental-features = nix-command flakes ca-derivations\n');
-  return { ...process.env, NIX_CONF_DIR: conf };
-}
 
 /** Runs `cargo-units nix WS --out DIR` (the built CLI) and returns a Nix file that imports DIR. */
 async function generate(ws: string, dir: string): Promise<string> {
@@ -43,7 +39,7 @@ test('nix-build per-unit derivations: bin output matches cargo, edits rebuild on
   const ws = copyFixture(EXAMPLE);
   rmSync(join(ws, 'target'), { recursive: true, force: true });
   const gen = join(mkdtempSync(join(tmpdir(), 'cargo-units-nix-')), 'out');
-  const env = nixEnv();
+  const env = isolatedNixEnv();
   const f = await generate(ws, gen);
 
   const lib = build(env, f, 'units."units-parse/lib/units_parse"');
@@ -52,7 +48,7 @@ test('nix-build per-unit derivations: bin output matches cargo, edits rebuild on
   assert.ok(execFileSync('ls', [join(run, 'out')]).toString().includes('generated.rs'));
   build(env, f, 'units."units-core/lib/units_core"');
   const bin = build(env, f, 'units."units-cli/bin/units-cli"');
-  const ours = execFileSync(join(bin, 'units-cli')).toString();
+  const ours = execFileSync(join(bin, 'bin', 'units-cli')).toString();
   const cargo = execFileSync('cargo', ['run', '-q', '--offline', '-p', 'units-cli'], { cwd: ws }).toString();
   assert.equal(ours, cargo);
 

@@ -8,8 +8,8 @@ import { copyFixture, EXAMPLE } from '../helpers.js';
 test('nix units.json is the same for two copies of the workspace and holds no absolute path', async () => {
   const a = copyFixture(EXAMPLE);
   const b = copyFixture(EXAMPLE);
-  const ja = JSON.stringify(nixUnitsJson(await UnitIndex.open(a), 'rustc test'));
-  const jb = JSON.stringify(nixUnitsJson(await UnitIndex.open(b), 'rustc test'));
+  const ja = JSON.stringify(nixUnitsJson(await UnitIndex.open(a), { version: 'rustc test', cfg: 'unix\ntarget_os="linux"' }));
+  const jb = JSON.stringify(nixUnitsJson(await UnitIndex.open(b), { version: 'rustc test', cfg: 'unix\ntarget_os="linux"' }));
   assert.equal(ja, jb);
   assert.ok(!ja.includes(a) && !ja.includes(b), 'no absolute workspace path');
   const units = JSON.parse(ja).units;
@@ -22,4 +22,38 @@ test('nix units.json is the same for two copies of the workspace and holds no ab
   for (const [id, u] of Object.entries(units) as [string, { files: string[] }][]) {
     if (id.startsWith('units-core/')) assert.ok(u.files.every((f) => !f.startsWith('crates/units-parse/')), id);
   }
+});
+
+test('nix units.json: renamed extern names, build-script run env, store-safe names', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { writeGeneratedWorkspace } = await import('./generated-workspace.js');
+  const ws = join(mkdtempSync(join(tmpdir(), 'cargo-units-json-')), 'ws');
+  writeGeneratedWorkspace(ws, 3);
+  const gen = nixUnitsJson(await UnitIndex.open(ws), { version: 'rustc 1.0\nhost: x86_64-unknown-linux-gnu\n', cfg: 'unix\ntarget_os="linux"\ntarget_has_atomic="32"\ntarget_has_atomic="ptr"\n' });
+  assert.deepEqual(gen.units['app/lib/app']!.deps.map((d) => [d.id, d.externName, d.file]), [
+    ['p1/lib/p1', 'p1', 'libp1.rlib'], ['p2/lib/p2', 'p2', 'libp2.rlib'], ['p3/lib/p3', 'renamed', 'libp3.rlib'],
+  ]);
+  assert.deepEqual(gen.cfgEnv, { CARGO_CFG_TARGET_HAS_ATOMIC: '32,ptr', CARGO_CFG_TARGET_OS: 'linux', CARGO_CFG_UNIX: '' });
+  assert.equal(gen.host, 'x86_64-unknown-linux-gnu');
+  assert.equal(gen.units['app/bin/app']!.binName, 'app');
+  assert.equal(gen.units['app/lib/app[test]']!.binName, 'app');
+  assert.equal(gen.units['app/lib/app']!.binName, null);
+  assert.equal(gen.units['app/lib/app[test]']!.drvName, 'app-lib-app-test');
+
+  const ex = nixUnitsJson(await UnitIndex.open(copyFixture(EXAMPLE)), { version: 'rustc 1.0\nhost: h\n', cfg: 'unix\n' });
+  const run = ex.units['units-core/custom-build/build-script-build']!.run!;
+  assert.equal(run.dir, 'crates/units-core');
+  assert.equal(run.files, null);
+  assert.equal(run.env.CARGO_MANIFEST_DIR, '@src@/crates/units-core');
+  assert.equal(run.env.CARGO_FEATURE_STD, '1');
+  assert.equal(run.env.CARGO_FEATURE_DEFAULT, '1');
+  assert.equal(run.env.HOST, 'h');
+  assert.equal(run.env.PROFILE, 'debug');
+  assert.equal(run.env.CARGO_PKG_NAME, 'units-core');
+  assert.equal(ex.units['units-derive/proc-macro/units_derive']!.crateTypes[0], 'proc-macro');
+  assert.equal(ex.units['units-cli/bin/units-cli']!.deps.find((d) => d.id === 'units-derive/proc-macro/units_derive')!.file, 'libunits_derive.so');
+  // `derive = ["dep:units-derive"]` names the optional dependency, so it has no implicit feature (as cargo).
+  assert.deepEqual(ex.units['units-core/lib/units_core']!.checkCfgs, ['cfg(docsrs,test)', 'cfg(feature, values("default", "derive", "serde-like", "std"))']);
 });

@@ -1,0 +1,60 @@
+# Builder that runs a compiled build script (POSIX sh, run with -e), as cargo would: cwd is the
+# package directory, OUT_DIR is $out/out, and the cargo variables (CARGO_MANIFEST_DIR,
+# CARGO_FEATURE_*, CARGO_CFG_*, TARGET, HOST, PROFILE, OPT_LEVEL, DEBUG, RUSTC, CARGO_PKG_*)
+# arrive as derivation attributes. Its `cargo:` / `cargo::` directives are written to:
+#   $out/flags       rustc arguments for every unit of the package, one per line
+#   $out/link-flags  rustc arguments for units that link an executable
+#   $out/env         KEY=VALUE lines (rustc-env)
+#   $out/metadata    KEY=VALUE lines (DEP_<links>_<KEY> for dependents' build scripts)
+#   $out/rerun-if-changed, $out/output (the script's whole stdout)
+# No value is ever evaluated as shell code.
+echo '@nix {"action":"setPhase","phase":"build-script"}'
+set -f
+mkdir -p "$out/out"
+export OUT_DIR="$out/out"
+tab=$(printf '\t')
+while IFS="$tab" read -r prefix dep; do
+  [ -n "$dep" ] || continue
+  while IFS= read -r kv; do
+    key=$(printf '%s' "${kv%%=*}" | tr 'a-z-' 'A-Z_')
+    export "$prefix$key=${kv#*=}"
+  done < "$dep/metadata"
+done <<EOF
+$linksDeps
+EOF
+cd "$CARGO_MANIFEST_DIR"
+if ! "$script/bin/build-script-build" > "$out/output"; then
+  echo "build script failed; its output:" >&2
+  cat "$out/output" >&2
+  exit 1
+fi
+: > "$out/flags"; : > "$out/link-flags"; : > "$out/env"; : > "$out/metadata"; : > "$out/rerun-if-changed"
+failed=
+while IFS= read -r line; do
+  case "$line" in
+    cargo::*) d=${line#cargo::}; new=1 ;;
+    cargo:*) d=${line#cargo:}; new= ;;
+    *) continue ;;
+  esac
+  key=${d%%=*}
+  val=${d#*=}
+  [ "$key" != "$d" ] || continue
+  case "$key" in
+    rustc-cfg) printf -- '--cfg\n%s\n' "$val" >> "$out/flags" ;;
+    rustc-check-cfg) printf -- '--check-cfg\n%s\n' "$val" >> "$out/flags" ;;
+    rustc-link-lib) printf -- '-l\n%s\n' "$val" >> "$out/flags" ;;
+    rustc-link-search) printf -- '-L\n%s\n' "$val" >> "$out/flags" ;;
+    rustc-flags) for w in $val; do printf '%s\n' "$w"; done >> "$out/flags" ;;
+    rustc-link-arg|rustc-link-arg-bins|rustc-link-arg-tests|rustc-link-arg-examples|rustc-link-arg-benches)
+      printf -- '-C\nlink-arg=%s\n' "$val" >> "$out/link-flags" ;;
+    rustc-env) printf '%s\n' "$val" >> "$out/env" ;;
+    rerun-if-changed) printf '%s\n' "$val" >> "$out/rerun-if-changed" ;;
+    rerun-if-env-changed) ;;
+    warning) printf 'warning: %s\n' "$val" >&2 ;;
+    error) printf 'error: %s\n' "$val" >&2; failed=1 ;;
+    metadata) [ -n "$new" ] && printf '%s\n' "$val" >> "$out/metadata" ;;
+    *) [ -z "$new" ] && printf '%s=%s\n' "$key" "$val" >> "$out/metadata" ;;
+  esac
+done < "$out/output"
+[ -z "$failed" ]
+echo '@nix {"action":"setPhase","phase":"done"}'

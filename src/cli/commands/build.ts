@@ -1,0 +1,110 @@
+/**
+ * `cargo-units build [--dry-run] [--json] [--unit ID]… [FILE]… [-- NIX ARGS]`: refreshes the Nix
+ * directory, works out the units to build (affected by FILEs, or --unit, or all) and builds them
+ * with Nix (core/nix/runner.ts), printing events as JSON lines or as progress and a summary.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BuildEvent } from '../../core/nix/events.js';
+import { buildWorkspace, rustcSysroot } from '../../core/nix/build.js';
+import { NixError } from '../../core/nix/runner.js';
+import { findRustc } from '../../core/toolchain.js';
+import { UsageError, type CliArgs } from '../args.js';
+import { openContext, printDiagnostics, type CommandContext, type Io } from '../context.js';
+import { nixOutDir } from './nix.js';
+
+function selectUnits(ctx: CommandContext): string[] {
+  const { index, args, io } = ctx;
+  const ids = new Set<string>();
+  for (const id of args.units) {
+    if (!index.unit(id)) throw new UsageError(`no unit ${id} (see \`cargo-units units\`)`);
+    ids.add(id);
+  }
+  const files = ctx.operands.map((f) => resolve(io.cwd, f));
+  for (const f of files) if (!existsSync(f)) throw new UsageError(`no such file: ${f}`);
+  for (const f of files) if (index.unitsOf(f).length === 0) io.err(`note: no unit reads ${ctx.rel(f)}`);
+  for (const id of index.affected(files)) ids.add(id);
+  if (args.units.length === 0 && files.length === 0) for (const e of index.entries) ids.add(e.unit.id);
+  return [...ids].sort();
+}
+
+function human(ctx: CommandContext, dryRun: boolean): (e: BuildEvent) => void {
+  const { io } = ctx;
+  // Build-script runs may run twice the first time (rerun.ts), so units are counted once.
+  const planned = new Set<string>();
+  const finished = new Set<string>();
+  const withDiagnostics = new Set<string>();
+  const progress = () => `[${finished.size}/${planned.size}]`;
+  return (e) => {
+    switch (e.type) {
+      case 'plan':
+        for (const id of e.build) planned.add(id);
+        if (dryRun) {
+          io.out(`${e.build.length} to build${e.build.length ? ':' : ''}`);
+          for (const id of e.build) io.out(`  ${id}`);
+          io.out(`${e.cached.length} already built${e.cached.length ? ':' : ''}`);
+          for (const id of e.cached) io.out(`  ${id}`);
+        } else io.err(`${e.build.length} to build, ${e.cached.length} already built`);
+        break;
+      case 'start':
+        planned.add(e.unit);
+        io.err(`${progress()} building ${e.unit}`);
+        break;
+      case 'diagnostic':
+        withDiagnostics.add(e.unit);
+        io.err(e.rendered.trimEnd());
+        break;
+      case 'done':
+        finished.add(e.unit);
+        io.err(`${progress()} built ${e.unit} (${e.seconds.toFixed(1)} s)`);
+        break;
+      case 'failed':
+        if (e.unit !== null) finished.add(e.unit);
+        // The message repeats the unit's log; its diagnostics were printed already.
+        io.err(`error: ${e.unit !== null && withDiagnostics.has(e.unit) ? e.message.split('\n')[0]!.replace(/:$/, '') : e.message}`);
+        break;
+      case 'log':
+        // Nix's own lines, and build scripts' cargo:warning= lines.
+        if (e.unit === null) io.err(e.line);
+        else if (e.line.startsWith('warning: ')) io.err(`warning: ${e.unit}: ${e.line.slice(9)}`);
+        break;
+      case 'finished':
+        io.out(`built ${e.built.length}, already built ${e.cached.length}, failed ${e.failed.length} in ${e.seconds.toFixed(1)} s`);
+        break;
+      case 'phase':
+        break;
+    }
+  };
+}
+
+export async function buildCommand(args: CliArgs, io: Io, locationHint: (operands: string[]) => string | undefined): Promise<number> {
+  const rustc = findRustc() ?? 'rustc';
+  const sysroot = rustcSysroot(rustc).catch((err: Error) => {
+    throw new UsageError(err.message);
+  });
+  sysroot.catch(() => undefined); // awaited below; not unhandled while the index opens
+  const ctx = await openContext(args, io, locationHint);
+  const { index } = ctx;
+  printDiagnostics(ctx, index.diagnostics().filter((d) => d.severity === 'error'));
+  const toolchain = await sysroot;
+  const nixDir = nixOutDir(ctx);
+  const units = selectUnits(ctx);
+  const onEvent = args.json ? (e: BuildEvent) => io.out(JSON.stringify(e)) : human(ctx, args.dryRun);
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const r = await buildWorkspace(index, { nixDir, rustc: toolchain, contentAddressed: args.contentAddressed, units, dryRun: args.dryRun, nixArgs: args.nixArgs, signal: abort.signal, onEvent });
+    return r.ok ? 0 : 1;
+  } catch (err) {
+    if (err instanceof NixError) {
+      io.err(`error: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Building units of a workspace with Nix, as `cargo-units build` and the VS Code extension do:
+ *
+ * 1. refresh the Nix directory (generate.ts) and evaluate it once;
+ * 2. `plan`: what the store lacks for the requested units (a dry run);
+ * 3. build the build-script runs they need first, and learn the paths those runs printed as
+ *    `rerun-if-changed` (rerun.ts); when that list changed, regenerate and re-evaluate, so the
+ *    runs' sources are exactly those paths before anything that uses them is compiled;
+ * 4. build the requested units; one `finished` event for the whole.
+ */
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { UnitIndex } from '../index.js';
+import { runId, type BuildEvent } from './events.js';
+import { nixToolchain, writeNixDir } from './generate.js';
+import { learnRerun } from './rerun.js';
+import { evalKey, readEvalCache, writeEvalCache } from './eval-cache.js';
+import { evaluateUnits, nixBuild, NixError, type Derivation, type NixBuildOptions, type NixBuildResult } from './runner.js';
+import type { NixUnitsJson } from './units-json.js';
+
+export interface WorkspaceBuildOptions extends Omit<NixBuildOptions, 'derivations' | 'emitPlan' | 'emitFinished'> {
+  /** The toolchain directory (rustc's sysroot): its bin/rustc is what the derivations run. */
+  rustc: string;
+}
+
+/**
+ * The toolchain directory (`rustc --print sysroot`) whose bin/rustc derivations call: the real
+ * binary, not a rustup shim (which needs RUSTUP_HOME and a writable home inside a build).
+ */
+export async function rustcSysroot(rustc: string): Promise<string> {
+  const r = await execa(rustc, ['--print', 'sysroot'], { reject: false });
+  const sysroot = String(r.stdout ?? '').trim();
+  if (r.exitCode !== 0 || !sysroot) throw new Error(`${rustc} --print sysroot failed: ${String(r.stderr ?? r.message).trim()}`);
+  if (!existsSync(join(sysroot, 'bin', 'rustc'))) throw new Error(`no bin/rustc in the sysroot ${sysroot} of ${rustc}`);
+  return sysroot;
+}
+
+/** The build-script units whose runs the given units use, transitively (through deps and `links`). */
+export function runsFor(json: NixUnitsJson, ids: string[]): string[] {
+  const seen = new Set<string>();
+  const scripts = new Set<string>();
+  const queue = [...ids];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const u = json.units[id];
+    if (!u) continue;
+    for (const d of u.deps) queue.push(d.id);
+    if (u.buildScript) {
+      scripts.add(u.buildScript);
+      queue.push(u.buildScript);
+    }
+    for (const d of u.run?.linksDeps ?? []) {
+      scripts.add(d.id);
+      queue.push(d.id);
+    }
+  }
+  return [...scripts].sort();
+}
+
+export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptions): Promise<NixBuildResult> {
+  const t0 = performance.now();
+  const toolchain = nixToolchain(join(opts.rustc, 'bin', 'rustc'), opts.nixDir);
+  let gen = writeNixDir(index, opts.nixDir, toolchain);
+  const root = index.workspace.root;
+  const evaluate = async (json: NixUnitsJson, useCache = true): Promise<{ drvs: Map<string, Derivation>; cached: boolean }> => {
+    const key = (opts.sources ?? 'unit') === 'unit'
+      ? evalKey(opts.nixDir, root, json, [opts.rustc, String(!!opts.contentAddressed), (opts.env ?? process.env).NIX_STORE_DIR ?? ''])
+      : undefined;
+    const hit = key && useCache ? readEvalCache<[string, Derivation][]>(opts.nixDir, key) : undefined;
+    if (hit) return { drvs: new Map(hit), cached: true };
+    const fresh = await evaluateUnits(opts);
+    if (key) writeEvalCache(opts.nixDir, key, [...fresh]);
+    return { drvs: fresh, cached: false };
+  };
+  const cancelled = (): NixBuildResult => {
+    opts.onEvent({ type: 'failed', unit: null, message: 'cancelled' });
+    const seconds = Math.round((performance.now() - t0) / 10) / 100;
+    opts.onEvent({ type: 'finished', built: [], cached: [], failed: [], seconds });
+    return { ok: false, plan: { build: [], cached: [] }, built: [], cached: [], failed: [], seconds, cancelled: true, outs: new Map() };
+  };
+  const guard = async <T>(f: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      const v = await f();
+      return opts.signal?.aborted ? undefined : v;
+    } catch (err) {
+      if (opts.signal?.aborted) return undefined;
+      throw err;
+    }
+  };
+  if (opts.signal?.aborted) return cancelled();
+  const first0 = await guard(() => evaluate(gen.json));
+  if (!first0) return cancelled();
+  let evaluated = first0;
+  let drvs = evaluated.drvs;
+  let planned: NixBuildResult | undefined;
+  try {
+    planned = await guard(() => nixBuild({ ...opts, dryRun: true, derivations: drvs }));
+  } catch (err) {
+    // The store no longer has the cached .drv files (garbage-collected): evaluate again.
+    if (!(err instanceof NixError) || !evaluated.cached) throw err;
+    evaluated = await evaluate(gen.json, false);
+    drvs = evaluated.drvs;
+    planned = await guard(() => nixBuild({ ...opts, dryRun: true, derivations: drvs }));
+  }
+  if (!planned) return cancelled();
+  if (opts.dryRun) return planned;
+
+  const forward = (e: BuildEvent) => {
+    if (e.type !== 'plan' && e.type !== 'finished') opts.onEvent(e);
+  };
+  const scripts = runsFor(gen.json, opts.units);
+  const runs = scripts.map(runId);
+  let first: NixBuildResult | undefined;
+  if (runs.some((r) => planned.plan.build.includes(r))) {
+    first = await nixBuild({ ...opts, units: runs, derivations: drvs, onEvent: forward, emitPlan: false, emitFinished: false });
+  }
+  const finish = (r: NixBuildResult): NixBuildResult => {
+    const built = [...new Set([...(first?.built ?? []), ...r.built])].sort();
+    const failed = [...new Set([...(first?.failed ?? []), ...r.failed])].sort();
+    const cached = opts.units.filter((id) => !built.includes(id) && !failed.includes(id)).sort();
+    const seconds = Math.round((performance.now() - t0) / 10) / 100;
+    opts.onEvent({ type: 'finished', built, cached, failed, seconds });
+    return { ...r, ok: failed.length === 0 && r.ok && (first?.ok ?? true), plan: planned.plan, built, failed, cached, seconds };
+  };
+  if (first && !first.ok) return finish({ ...first, built: [], failed: [] });
+
+  const storeDir = drvs.size > 0 ? [...drvs.values()][0]!.drv.replace(/\/[^/]*$/, '') : '';
+  const outOf = (script: string): string | undefined => {
+    const out = first?.outs.get(runId(script)) ?? drvs.get(runId(script))?.out;
+    return out?.startsWith(storeDir + '/') ? out : undefined;
+  };
+  const learned = learnRerun(
+    opts.nixDir,
+    index.workspace.root,
+    scripts.flatMap((id) => {
+      const out = outOf(id);
+      return out ? [{ id, packageDir: gen.json.units[id]!.packageDir, out }] : [];
+    }),
+  );
+  if (learned) {
+    gen = writeNixDir(index, opts.nixDir, toolchain);
+    const again = await guard(() => evaluate(gen.json));
+    if (!again) return cancelled();
+    drvs = again.drvs;
+  } else if (planned.plan.build.length === 0) {
+    return finish({ ...planned, built: [], failed: [], ok: true });
+  }
+  return finish(await nixBuild({ ...opts, derivations: drvs, onEvent: forward, emitPlan: false, emitFinished: false }));
+}
