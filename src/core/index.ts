@@ -15,7 +15,7 @@ import type { CfgAtom } from './cfg/expr.js';
 import { CfgSet } from './cfg/set.js';
 import { targetCfg, hostTriple, type TargetCfg } from './cfg/target.js';
 import type { Diagnostic } from './diagnostics.js';
-import { rustParser } from './scan/parser.js';
+import { loadRuntime, rustParserSync } from './scan/parser.js';
 import { resolveCrate, type CrateFiles } from './scan/resolve.js';
 import { FactsCache } from './scan/cache.js';
 import { SourceStore } from './scan/sources.js';
@@ -114,6 +114,8 @@ export class UnitIndex {
 
   /** Loads the workspace containing `manifestOrDir` and indexes every unit. */
   static async open(manifestOrDir: string, options: IndexOptions = DEFAULT_OPTIONS, parser?: Parser): Promise<UnitIndex> {
+    // The tree-sitter runtime initialises while rustc runs; the grammar loads only when a file must be parsed.
+    const runtime = parser ? undefined : loadRuntime();
     const { workspace, diagnostics } = loadWorkspace(manifestOrDir);
     const [target, host] = await Promise.all([
       targetCfg(options.target, { rustc: options.rustc }),
@@ -124,7 +126,8 @@ export class UnitIndex {
     const resolved = resolveFeatures(workspace, options.features, (key) => platformCfg.evaluatePlatform(key), diagnostics);
     const units = planUnits(workspace, resolved);
     const cache = options.cache ? FactsCache.load(workspace.root, typeof options.cache === 'string' ? options.cache : undefined) : undefined;
-    const store = new SourceStore(workspace.root, parser ?? (await rustParser()), cache);
+    await runtime;
+    const store = new SourceStore(workspace.root, parser ?? rustParserSync, cache);
     const index = new UnitIndex(workspace, options, target, host, store, units, diagnostics);
     cache?.save();
     return index;

@@ -47,7 +47,8 @@ test('a changed file is parsed again (content hash), and its new facts are used'
   await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
   const lib = join(ws, 'crates/units-parse/src/lib.rs');
   appendFileSync(lib, '\nmod added_by_test;\n');
-  writeFileSync(join(ws, 'crates/units-parse/src/added_by_test.rs'), '// new\n');
+  // A declaration, so that the new file has to be parsed (a file that cannot declare anything is not).
+  writeFileSync(join(ws, 'crates/units-parse/src/added_by_test.rs'), '#[cfg(any())]\nmod never;\n');
   const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
   assert.equal(warm.store.parsedCount, 2, 'the edited file and the new one');
   const plain = await UnitIndex.open(ws, DEFAULT_OPTIONS);
