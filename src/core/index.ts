@@ -13,12 +13,13 @@ import { loadWorkspace } from './cargo/workspace.js';
 import { findBuildOutputs, type FoundOutput } from './cargo/build-output.js';
 import type { CfgAtom } from './cfg/expr.js';
 import { CfgSet } from './cfg/set.js';
-import { targetCfg, hostTriple, type TargetCfg } from './cfg/target.js';
+import { targetCfg, type TargetCfg } from './cfg/target.js';
 import type { Diagnostic } from './diagnostics.js';
 import { loadRuntime, rustParserSync } from './scan/parser.js';
 import { resolveCrate, type CrateFiles } from './scan/resolve.js';
 import { FactsCache } from './scan/cache.js';
 import { SourceStore } from './scan/sources.js';
+import { prefetchWhile } from './scan/prefetch.js';
 
 export interface IndexOptions {
   features: FeatureOptions;
@@ -112,24 +113,44 @@ export class UnitIndex {
     return this.outputs.get(unit.package.name)?.output.cfgs ?? [];
   }
 
-  /** Loads the workspace containing `manifestOrDir` and indexes every unit. */
+  /**
+   * Loads the workspace containing `manifestOrDir` and indexes every unit. rustc is asked for the
+   * target's cfg first; while it runs, the manifests are loaded and the likely sources are read
+   * (and parsed when not cached): see scan/prefetch.ts.
+   */
   static async open(manifestOrDir: string, options: IndexOptions = DEFAULT_OPTIONS, parser?: Parser): Promise<UnitIndex> {
-    // The tree-sitter runtime initialises while rustc runs; the grammar loads only when a file must be parsed.
+    let rustcDone = false;
+    const cfgs = toolchainCfgs(options).finally(() => {
+      rustcDone = true;
+    });
+    // The tree-sitter runtime initialises meanwhile; the grammar loads only when a file must be parsed.
     const runtime = parser ? undefined : loadRuntime();
-    const { workspace, diagnostics } = loadWorkspace(manifestOrDir);
-    const [target, host] = await Promise.all([
-      targetCfg(options.target, { rustc: options.rustc }),
-      hostTriple(options.rustc).then((h) => targetCfg(h, { rustc: options.rustc })),
-    ]);
+    let loaded: ReturnType<typeof loadWorkspace>;
+    try {
+      loaded = loadWorkspace(manifestOrDir);
+    } catch (err) {
+      cfgs.catch(() => undefined);
+      runtime?.catch(() => undefined);
+      throw err;
+    }
+    const { workspace, diagnostics } = loaded;
+    const cache = options.cache ? FactsCache.load(workspace.root, typeof options.cache === 'string' ? options.cache : undefined) : undefined;
+    const store = new SourceStore(workspace.root, parser ?? rustParserSync, cache);
+    try {
+      await runtime;
+      const roots = workspace.members.flatMap((m) => m.targets.map((t) => t.path));
+      await prefetchWhile(store, roots, cache?.recordedFiles ?? [], () => rustcDone);
+    } catch (err) {
+      cfgs.catch(() => undefined);
+      throw err;
+    }
+    const [target, host] = await cfgs;
     // Cargo evaluates `[target.'cfg(…)'.dependencies]` with the target's cfg plus RUSTFLAGS cfgs.
     const platformCfg = CfgSet.forUnit({ target, features: [], test: false, procMacro: false, buildScriptMaySet: false, extra: options.cfgs });
     const resolved = resolveFeatures(workspace, options.features, (key) => platformCfg.evaluatePlatform(key), diagnostics);
     const units = planUnits(workspace, resolved);
-    const cache = options.cache ? FactsCache.load(workspace.root, typeof options.cache === 'string' ? options.cache : undefined) : undefined;
-    await runtime;
-    const store = new SourceStore(workspace.root, parser ?? rustParserSync, cache);
     const index = new UnitIndex(workspace, options, target, host, store, units, diagnostics);
-    cache?.save();
+    cache?.save(store.readFiles());
     return index;
   }
 
@@ -267,4 +288,14 @@ export class UnitIndex {
     }
     return changed;
   }
+}
+
+/**
+ * The target's cfg and the host's, from as few rustc runs as possible, all at once: without
+ * `--target`, the target is the host (`rustc --print cfg`, whose triple comes from `rustc -vV`).
+ */
+function toolchainCfgs(options: IndexOptions): Promise<[TargetCfg, TargetCfg]> {
+  const host = targetCfg(undefined, { rustc: options.rustc });
+  const target = options.target === undefined ? host : targetCfg(options.target, { rustc: options.rustc });
+  return Promise.all([target, host]);
 }

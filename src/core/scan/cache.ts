@@ -15,7 +15,7 @@ import type { FileFacts } from './facts.js';
 /** The version in package.json (a test checks they agree). */
 export const TOOL_VERSION = '0.1.0';
 /** Bump whenever FileFacts (or what the extractor puts into it) changes. */
-export const FACTS_FORMAT = 1;
+export const FACTS_FORMAT = 2;
 /** The version string a cache file must carry to be used. */
 export const CACHE_VERSION = `cargo-units ${TOOL_VERSION} facts ${FACTS_FORMAT}`;
 
@@ -25,6 +25,11 @@ export const CACHE_DIR_ENV = 'CARGO_UNITS_CACHE_DIR';
 interface CacheFile {
   version: string;
   root: string;
+  /**
+   * The files read in the session that wrote the cache: the next open reads and hashes them while
+   * rustc runs. Only a hint: every file is still read, hashed and looked up by content hash.
+   */
+  files?: string[];
   /** Content hash (sha1 of the file's bytes) → facts. */
   facts: Record<string, FileFacts>;
 }
@@ -54,13 +59,19 @@ export class FactsCache {
   hits = 0;
   misses = 0;
 
+  /** Files read in the session that wrote the cache (see CacheFile.files). */
+  recordedFiles: string[];
+  private filesChanged = false;
+
   private constructor(
     readonly file: string,
     readonly root: string,
     loaded: Map<string, FileFacts>,
     readonly version: string,
+    recordedFiles: string[],
   ) {
     this.loaded = loaded;
+    this.recordedFiles = recordedFiles;
   }
 
   /**
@@ -70,22 +81,29 @@ export class FactsCache {
   static load(workspaceRoot: string, cacheDir: string = defaultCacheDir(), version: string = CACHE_VERSION): FactsCache {
     const file = cacheFileFor(cacheDir, workspaceRoot);
     const loaded = new Map<string, FileFacts>();
+    let files: string[] = [];
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
       if (data && typeof data === 'object' && data.version === version && data.root === workspaceRoot && data.facts && typeof data.facts === 'object') {
         for (const [hash, facts] of Object.entries(data.facts)) {
           if (isFacts(facts)) loaded.set(hash, facts);
         }
+        if (Array.isArray(data.files)) files = data.files.filter((f): f is string => typeof f === 'string');
       }
     } catch {
       // missing, unreadable or corrupt: start empty
     }
-    return new FactsCache(file, workspaceRoot, loaded, version);
+    return new FactsCache(file, workspaceRoot, loaded, version, files);
   }
 
   /** Number of entries read from disk. */
   get loadedCount(): number {
     return this.loaded.size;
+  }
+
+  /** An entry, without counting a lookup. */
+  peek(hash: string): FileFacts | undefined {
+    return this.used.get(hash) ?? this.loaded.get(hash);
   }
 
   get(hash: string): FileFacts | undefined {
@@ -109,19 +127,23 @@ export class FactsCache {
    * the used ones (other feature sets read other files). Returns false when nothing was written
    * or writing failed (a failure is not an error: the cache is an optimisation).
    */
-  save(): boolean {
-    if (!this.dirty) return false;
+  save(readFiles?: string[]): boolean {
+    const files = readFiles ? [...readFiles].sort() : this.recordedFiles;
+    if (readFiles && files.join('\0') !== this.recordedFiles.join('\0')) this.filesChanged = true;
+    if (!this.dirty && !this.filesChanged) return false;
     const facts: Record<string, FileFacts> = {};
     const unused = [...this.loaded].filter(([h]) => !this.used.has(h));
     if (unused.length <= this.used.size) for (const [h, f] of unused) facts[h] = f;
     for (const [h, f] of this.used) facts[h] = f;
-    const data: CacheFile = { version: this.version, root: this.root, facts };
+    const data: CacheFile = { version: this.version, root: this.root, files, facts };
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
       writeFileSync(tmp, JSON.stringify(data));
       renameSync(tmp, this.file);
       this.dirty = false;
+      this.filesChanged = false;
+      this.recordedFiles = files;
       return true;
     } catch {
       try {

@@ -54,6 +54,8 @@ export class SourceStore {
   private readonly overlays = new Map<string, string>();
   private readonly texts = new Map<string, SourceText | null>();
   private readonly factsByHash = new Map<string, FileFacts>();
+  /** Facts parsed ahead of need (prefetch), not yet asked for. */
+  private readonly speculative = new Map<string, FileFacts>();
   /** `lstat` results by path, and real paths of directories (both forgotten by invalidate()). */
   private readonly infos = new Map<string, PathInfo>();
   private readonly realDirs = new Map<string, string>();
@@ -193,14 +195,41 @@ export class SourceStore {
         facts = this.cache?.get(src.hash);
         if (!facts) {
           this.parsed++;
-          facts = extractFacts(this.parserNow(), src.text);
-          if (src.invalidUtf8) facts = { ...facts, invalidUtf8: true };
+          facts = this.speculative.get(src.hash) ?? this.parse(src);
+          this.speculative.delete(src.hash);
         }
         this.cache?.set(src.hash, facts);
       }
       this.factsByHash.set(src.hash, facts);
     }
     return facts;
+  }
+
+  private parse(src: SourceText): FileFacts {
+    const facts = extractFacts(this.parserNow(), src.text);
+    return src.invalidUtf8 ? { ...facts, invalidUtf8: true } : facts;
+  }
+
+  /**
+   * Reads `abs` ahead of need and, when its facts are neither known nor cached, parses it into a
+   * side table, so that facts() finds them later. Returns the facts, or undefined when the file
+   * cannot be read or holds none. Counts, caches and results are as if facts() did all the work.
+   */
+  prefetch(abs: string): FileFacts | undefined {
+    const src = this.read(abs);
+    if (!src || src.text.length > MAX_PARSE_BYTES || !mayHoldFacts(src.text)) return undefined;
+    const known = this.factsByHash.get(src.hash) ?? this.speculative.get(src.hash) ?? this.cache?.peek(src.hash);
+    if (known) return known;
+    const facts = this.parse(src);
+    this.speculative.set(src.hash, facts);
+    return facts;
+  }
+
+  /** Workspace files read from disk so far (for the cache's list of files to prefetch). */
+  readFiles(): string[] {
+    const out: string[] = [];
+    for (const [abs, t] of this.texts) if (t && !this.overlays.has(abs)) out.push(abs);
+    return out;
   }
 
   private parserNow(): Parser {
