@@ -1,8 +1,15 @@
 /** Path helpers. Every path inside the core is absolute and uses the platform separator. */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+
+/** A `.` or `..` segment, which only a path that is not normalised has. */
+const DOT_SEGMENT = sep === '/' ? /(^|\/)\.\.?(\/|$)/ : /(^|[\\/])\.\.?([\\/]|$)/;
 
 /** True when `abs` is `root` itself or lies inside it (lexically, after normalisation). */
 export function isInside(root: string, abs: string): boolean {
+  // Fast path for the common case: `abs` spelled as `root` + separator + a normalised rest.
+  if (abs.length > root.length && abs.startsWith(root) && abs[root.length] === sep && !root.endsWith(sep) && !DOT_SEGMENT.test(abs)) {
+    return true;
+  }
   const rel = relative(root, abs);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
@@ -17,4 +24,13 @@ export function toRelative(root: string, abs: string): string {
 /** Resolves `p` (absolute, or relative to `base`) and normalises `.` and `..`. */
 export function resolveFrom(base: string, p: string): string {
   return resolve(base, p);
+}
+
+/**
+ * `join(dir, ...names)` for a normalised absolute `dir` and plain names (no separator, not `.` or
+ * `..`), without normalising again; anything else goes through `join`.
+ */
+export function childPath(dir: string, ...names: string[]): string {
+  for (const n of names) if (n === '' || n === '.' || n === '..' || n.includes('/') || n.includes(sep)) return join(dir, ...names);
+  return (dir.endsWith(sep) ? dir : dir + sep) + names.join(sep);
 }
