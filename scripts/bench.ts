@@ -150,7 +150,35 @@ async function main(): Promise<void> {
     const coldDev = cold(dev, false);
     log(`cold dev ${median(coldDev.map((r) => r.openMs))} ms`);
     const coldDevAll = cold(dev, true);
-    const coldSyn = cold(synOnly, true);
+    // syn against its anchor, interleaved (index, rustc, CLI, index, rustc, CLI, …) so that both see the same machine load.
+    const synIndex = await UnitIndex.open(synOnly, { ...DEFAULT_OPTIONS, features: { ...DEFAULT_OPTIONS.features, allFeatures: true } });
+    const synLib = synIndex.entries.find((e) => e.unit.kind === 'lib' && !e.unit.cfgTest)!;
+    const rustcDir = join(tmp, 'rustc');
+    mkdirSync(join(rustcDir, 'out'), { recursive: true });
+    const inv = rustcInvocation(synLib.unit, { cfgs: [], outDir: join(rustcDir, 'out'), targetTmpDir: join(rustcDir, 'tmp') });
+    const depFile = join(rustcDir, 'syn.d');
+    const rustcArgs = [...inv.args, '--cap-lints', 'allow', '--error-format=short', `--emit=dep-info=${depFile}`, synLib.unit.target.path];
+    const runRustc = (): number => {
+      rmSync(depFile, { force: true });
+      const t = timeMs(() => spawnSync(rustc, rustcArgs, { cwd: synOnly, env: { ...process.env, ...inv.env }, encoding: 'utf8' }));
+      if (!existsSync(depFile)) throw new Error('rustc wrote no dep-info for syn');
+      return t;
+    };
+    const rustcCmd = `rustc ${rustcArgs.map((a) => a.replace(tmp, '$TMP')).map((a) => (/[\s"]/.test(a) ? `'${a}'` : a)).join(' ')}`;
+    // The CLI end to end (Node start-up and bundle load included), as a user runs it.
+    const runCliOnce = (): number =>
+      timeMs(() => {
+        const r = spawnSync(process.execPath, [join(REPO, 'bin', 'cargo-units'), 'units', '--all-features', '--no-cache', synOnly], { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`cargo-units units failed: ${r.stderr}`);
+      });
+    const coldSyn: ChildResult[] = [];
+    const rustcTimes: number[] = [];
+    const cliTimes: number[] = [];
+    for (let i = 0; i < REPEATS; i++) {
+      coldSyn.push(runChild(synOnly, true, false));
+      rustcTimes.push(runRustc());
+      cliTimes.push(runCliOnce());
+    }
     log(`cold syn ${median(coldSyn.map((r) => r.openMs))} ms`);
     const cold2k = cold(gen2k, false);
     log(`cold 2k ${median(cold2k.map((r) => r.openMs))} ms`);
@@ -189,28 +217,6 @@ async function main(): Promise<void> {
     }
     log(`re-index p95 ${percentile(edits, 95)} ms`);
 
-    // Anchors: rustc --emit=dep-info of syn's lib (all features), cargo metadata.
-    const synIndex = await UnitIndex.open(synOnly, { ...DEFAULT_OPTIONS, features: { ...DEFAULT_OPTIONS.features, allFeatures: true } });
-    const synLib = synIndex.entries.find((e) => e.unit.kind === 'lib' && !e.unit.cfgTest)!;
-    const rustcDir = join(tmp, 'rustc');
-    mkdirSync(join(rustcDir, 'out'), { recursive: true });
-    const inv = rustcInvocation(synLib.unit, { cfgs: [], outDir: join(rustcDir, 'out'), targetTmpDir: join(rustcDir, 'tmp') });
-    const depFile = join(rustcDir, 'syn.d');
-    const rustcArgs = [...inv.args, '--cap-lints', 'allow', '--error-format=short', `--emit=dep-info=${depFile}`, synLib.unit.target.path];
-    const rustcTimes = Array.from({ length: REPEATS }, () => {
-      rmSync(depFile, { force: true });
-      const t = timeMs(() => spawnSync(rustc, rustcArgs, { cwd: synOnly, env: { ...process.env, ...inv.env }, encoding: 'utf8' }));
-      if (!existsSync(depFile)) throw new Error('rustc wrote no dep-info for syn');
-      return t;
-    });
-    const rustcCmd = `rustc ${rustcArgs.map((a) => a.replace(tmp, '$TMP')).map((a) => (/[\s"]/.test(a) ? `'${a}'` : a)).join(' ')}`;
-    // The CLI end to end (Node start-up and bundle load included), as a user runs it.
-    const cliTimes = Array.from({ length: REPEATS }, () =>
-      timeMs(() => {
-        const r = spawnSync(process.execPath, [join(REPO, 'bin', 'cargo-units'), 'units', '--all-features', '--no-cache', synOnly], { encoding: 'utf8' });
-        if (r.status !== 0) throw new Error(`cargo-units units failed: ${r.stderr}`);
-      }),
-    );
     const metaTimes = Array.from({ length: REPEATS }, () =>
       timeMs(() => {
         const r = spawnSync(cargo, ['metadata', '--no-deps', '--offline', '--format-version', '1'], { cwd: synOnly, encoding: 'utf8' });
@@ -223,6 +229,7 @@ async function main(): Promise<void> {
     const rustcMs = median(rustcTimes);
     const synMs = med(coldSyn, 'openMs');
     const ratio = synMs / rustcMs;
+    const pairRatio = median(coldSyn.map((r, i) => r.openMs / rustcTimes[i]!));
     const cliMs = median(cliTimes);
     const p50 = percentile(edits, 50);
     const p95 = percentile(edits, 95);
@@ -288,6 +295,7 @@ async function main(): Promise<void> {
       `- The CLI end to end, \`node bin/cargo-units units --all-features --no-cache\` on syn in a fresh process (Node start-up, bundle load, index, output), median of ${REPEATS}: ` +
         `${ms(cliMs)} ms = ${(cliMs / rustcMs).toFixed(2)}× rustc's dep-info time.`,
       `- Full index of all ${coldSyn[0]!.units} syn units (all features): ${ms(synMs)} ms = **${ratio.toFixed(2)}×** rustc's dep-info time of its largest unit ` +
+        `(median of the ${REPEATS} paired ratios: ${pairRatio.toFixed(2)}×; the index, rustc and the CLI runs were interleaved) ` +
         `(grammar load included: ${ms(med(coldSyn, 'parserMs'))} ms). Both rustc figures include rustc's own process start (through the rustup proxy when that is the \`rustc\` on PATH).`,
       '',
       '### Targets (issue 3)',

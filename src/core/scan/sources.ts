@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, sep } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { isInside } from '../paths.js';
+import { childPath, isInside } from '../paths.js';
 import type { FactsCache } from './cache.js';
 import { extractFacts } from './extract.js';
 import type { FileFacts } from './facts.js';
@@ -45,9 +45,37 @@ interface PathInfo {
 }
 
 export interface SourceText {
-  text: string;
-  invalidUtf8: boolean;
-  hash: string;
+  readonly text: string;
+  readonly invalidUtf8: boolean;
+  readonly hash: string;
+}
+
+/** A file read from disk: hashed at once, decoded only when its text is asked for. */
+class DiskText implements SourceText {
+  private decoded: { text: string; invalidUtf8: boolean } | undefined;
+
+  constructor(
+    private bytes: Uint8Array | undefined,
+    readonly hash: string,
+  ) {}
+
+  private decode(): { text: string; invalidUtf8: boolean } {
+    if (!this.decoded) {
+      const bytes = this.bytes!;
+      const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+      this.decoded = { text, invalidUtf8: text.includes('\uFFFD') && !isValidUtf8(bytes) };
+      this.bytes = undefined;
+    }
+    return this.decoded;
+  }
+
+  get text(): string {
+    return this.decode().text;
+  }
+
+  get invalidUtf8(): boolean {
+    return this.decode().invalidUtf8;
+  }
 }
 
 export class SourceStore {
@@ -113,7 +141,7 @@ export class SourceStore {
       info = { isFile, real };
     } else {
       const realDir = this.realDir(dir);
-      info = { isFile: kind === 'file', real: realDir === undefined ? safeRealpath(abs) : join(realDir, basename(abs)) };
+      info = { isFile: kind === 'file', real: realDir === undefined ? safeRealpath(abs) : childPath(realDir, basename(abs)) };
     }
     this.infos.set(abs, info);
     return info;
@@ -154,7 +182,11 @@ export class SourceStore {
   private realDir(dir: string): string | undefined {
     let real = this.realDirs.get(dir);
     if (real === undefined) {
-      real = safeRealpath(dir);
+      // A plain directory (not a symlink) inside a listed parent: the parent's real path + its name.
+      const parent = dirname(dir);
+      const up = parent !== dir && isInside(this.root, parent) ? this.listing(parent) : undefined;
+      const realParent = up && up.get(basename(dir)) === 'dir' ? this.realDir(parent) : undefined;
+      real = realParent !== undefined ? childPath(realParent, basename(dir)) : safeRealpath(dir);
       if (real !== undefined) this.realDirs.set(dir, real);
     }
     return real;
@@ -171,10 +203,7 @@ export class SourceStore {
     } else if (this.isInWorkspace(abs) && this.info(abs).isFile) {
       try {
         const bytes = readFileSync(abs);
-        const hash = createHash('sha1').update(bytes).digest('hex');
-        const decoder = new TextDecoder('utf-8', { fatal: false });
-        const text = decoder.decode(bytes);
-        result = { text, invalidUtf8: text.includes('\uFFFD') && !isValidUtf8(bytes), hash };
+        result = new DiskText(bytes, createHash('sha1').update(bytes).digest('hex'));
       } catch {
         result = null;
       }
@@ -223,6 +252,11 @@ export class SourceStore {
     const facts = this.parse(src);
     this.speculative.set(src.hash, facts);
     return facts;
+  }
+
+  /** Whether the content of `abs` has been read (from disk or an overlay). */
+  hasRead(abs: string): boolean {
+    return !!this.texts.get(abs);
   }
 
   /** Workspace files read from disk so far (for the cache's list of files to prefetch). */
