@@ -312,12 +312,23 @@ export class UnitIndex {
     return out;
   }
 
+  /** What resolution can see of `abs` (see updateFile). */
+  private seenAs(abs: string): string {
+    const inside = this.store.isInWorkspace(abs);
+    const file = inside && this.store.isFile(abs);
+    return `${inside}|${file}|${file ? JSON.stringify(this.store.facts(abs) ?? null) : ''}`;
+  }
+
   /**
    * A file's text changed (unsaved editor text, or `undefined` to fall back to disk), or the
    * file was created or deleted on disk. Re-resolves only the units that read or looked for it.
    * Returns the ids of units whose file lists changed.
    */
   updateFile(abs: string, text?: string | undefined, overlay = false): string[] {
+    // A resolution sees a file only through the store: inside the workspace or not, a file or
+    // not, and its facts. When none of that changes (an edit inside a function body), no unit can.
+    const readers = this.entries.filter((e) => e.probed.has(abs));
+    const seenBefore = readers.length > 0 ? this.seenAs(abs) : undefined;
     if (overlay || text !== undefined) {
       this.store.setOverlay(abs, text);
       if (text === undefined) this.overlaid.delete(abs);
@@ -332,9 +343,10 @@ export class UnitIndex {
         stalePackages.add(name);
       }
     }
+    const unchanged = seenBefore !== undefined && seenBefore === this.seenAs(abs);
     const entries = [...this.entries].sort((a, b) => Number(b.unit.kind === 'custom-build') - Number(a.unit.kind === 'custom-build'));
     for (const e of entries) {
-      if (!e.probed.has(abs) && !stalePackages.has(e.unit.package.name)) continue;
+      if ((unchanged || !e.probed.has(abs)) && !stalePackages.has(e.unit.package.name)) continue;
       const before = e.files.join('\n') + '\0' + e.external.join('\n') + '\0' + e.uncertain.map((u) => u.file).join('\n');
       this.resolve(e.unit);
       const after = this.byId.get(e.unit.id)!;

@@ -30,7 +30,12 @@ export function resolveFrom(base: string, p: string): string {
  * `join(dir, ...names)` for a normalised absolute `dir` and plain names (no separator, not `.` or
  * `..`), without normalising again; anything else goes through `join`.
  */
-export function childPath(dir: string, ...names: string[]): string {
-  for (const n of names) if (n === '' || n === '.' || n === '..' || n.includes('/') || n.includes(sep)) return join(dir, ...names);
-  return (dir.endsWith(sep) ? dir : dir + sep) + names.join(sep);
+export function childPath(dir: string, name: string, name2?: string): string {
+  if (!plainName(name) || (name2 !== undefined && !plainName(name2))) return name2 === undefined ? join(dir, name) : join(dir, name, name2);
+  const base = dir.endsWith(sep) ? dir : dir + sep;
+  return name2 === undefined ? base + name : base + name + sep + name2;
+}
+
+function plainName(n: string): boolean {
+  return n !== '' && n !== '.' && n !== '..' && !n.includes('/') && !n.includes(sep);
 }

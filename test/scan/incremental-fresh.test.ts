@@ -4,7 +4,7 @@
  * uncertain files and diagnostics, and the owners of every file, equal those of a new UnitIndex.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -64,6 +64,7 @@ for (const cached of [false, true]) {
           i.updateFile(p(`${PARSE}/lexer/tokens/deeper.rs`));
         },
       },
+      { what: 'the declaration moves down two lines (its diagnostics move too)', run: (i) => i.updateFile(lexer, '\n\npub mod tokens;\n', true), overlays: { [lexer]: '\n\npub mod tokens;\n' } },
       { what: 'unsaved text dropped: back to the disk contents', run: (i) => i.updateFile(lexer, undefined, true), overlays: { [lexer]: '' } },
       {
         what: 'a module gated by a feature that is off is declared in unsaved text',
@@ -95,3 +96,17 @@ for (const cached of [false, true]) {
     ]);
   });
 }
+
+test('an edit that changes nothing resolution sees (a function body) re-resolves no unit', async () => {
+  const ws = copyFixture(EXAMPLE);
+  const index = await open(ws);
+  const lib = join(ws, `${PARSE}/lib.rs`);
+  const before = index.unit('units-parse/lib/units_parse');
+  const text = readFileSync(lib, 'utf8');
+  assert.deepEqual(index.updateFile(lib, `${text}\nfn more() -> u32 { 1 }\n`, true), []);
+  assert.equal(index.unit('units-parse/lib/units_parse'), before, 'same entry object: not resolved again');
+  // A new declaration is seen.
+  index.updateFile(lib, `${text}\nmod more;\n`, true);
+  assert.notEqual(index.unit('units-parse/lib/units_parse'), before);
+  assert.ok(index.diagnostics().some((d) => d.file === lib && /file not found for module `more`/.test(d.message)));
+});

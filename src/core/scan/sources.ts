@@ -42,6 +42,8 @@ interface PathInfo {
   isFile: boolean;
   /** The path after following symlinks; undefined when it does not exist. */
   real: string | undefined;
+  /** isInWorkspace(), once computed. */
+  inside?: boolean;
 }
 
 export interface SourceText {
@@ -104,10 +106,13 @@ export class SourceStore {
 
   /** True when `abs` is inside the workspace root, also after following symlinks. */
   isInWorkspace(abs: string): boolean {
-    if (!isInside(this.root, abs)) return false;
-    if (this.overlays.has(abs)) return true;
-    const real = this.info(abs).real;
-    return real === undefined || isInside(this.realRoot, real);
+    if (this.overlays.has(abs)) return isInside(this.root, abs);
+    const known = this.infos.get(abs)?.inside;
+    if (known !== undefined) return known;
+    if (!isInside(this.root, abs)) return false; // never looks at the file system outside the root
+    const info = this.info(abs);
+    info.inside = info.real === undefined || isInside(this.realRoot, info.real);
+    return info.inside;
   }
 
   /** Whether a regular file exists at `abs` (or an editor holds unsaved text for it). Never looks outside the root. */
