@@ -13,7 +13,7 @@ import { loadWorkspace } from './cargo/workspace.js';
 import { findBuildOutputs, type FoundOutput } from './cargo/build-output.js';
 import type { CfgAtom } from './cfg/expr.js';
 import { CfgSet, type UnitCfgOptions } from './cfg/set.js';
-import { targetCfg, type TargetCfg } from './cfg/target.js';
+import { hostTargetCfg, targetCfg, type TargetCfg } from './cfg/target.js';
 import { findRustc } from './toolchain.js';
 import type { Diagnostic } from './diagnostics.js';
 import { loadRuntime, runtimeLoaded, rustParserSync } from './scan/parser.js';
@@ -362,7 +362,7 @@ export class UnitIndex {
  * `--target`, the target is the host (`rustc --print cfg`, whose triple comes from `rustc -vV`).
  */
 function toolchainCfgs(options: IndexOptions): Promise<[TargetCfg, TargetCfg]> {
-  const host = targetCfg(undefined, { rustc: options.rustc });
+  const host = hostTargetCfg({ rustc: options.rustc });
   const target = options.target === undefined ? host : targetCfg(options.target, { rustc: options.rustc });
   return Promise.all([target, host]);
 }
