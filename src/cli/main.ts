@@ -1,5 +1,9 @@
 /** The `cargo-units` executable. */
+import { preferBaselineWasm } from '../core/scan/parser.js';
 import { runCli } from './run.js';
+
+// One process, one index: WebAssembly's baseline compiler is enough (see preferBaselineWasm).
+preferBaselineWasm();
 
 runCli(process.argv.slice(2), {
   out: (l) => process.stdout.write(`${l}\n`),

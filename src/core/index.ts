@@ -12,14 +12,16 @@ import { planUnits, type Unit } from './cargo/units.js';
 import { loadWorkspace } from './cargo/workspace.js';
 import { findBuildOutputs, type FoundOutput } from './cargo/build-output.js';
 import type { CfgAtom } from './cfg/expr.js';
-import { CfgSet } from './cfg/set.js';
-import { targetCfg, hostTriple, type TargetCfg } from './cfg/target.js';
+import { CfgSet, type UnitCfgOptions } from './cfg/set.js';
+import { hostTargetCfg, targetCfg, type TargetCfg } from './cfg/target.js';
+import { findRustc } from './toolchain.js';
 import type { Diagnostic } from './diagnostics.js';
-import { rustParser } from './scan/parser.js';
+import { loadRuntime, runtimeLoaded, rustParserSync } from './scan/parser.js';
 import { resolveCrate, type CrateFiles } from './scan/resolve.js';
 import { FactsCache } from './scan/cache.js';
 import { SourceStore } from './scan/sources.js';
-import { findRustc } from './toolchain.js';
+import { prefetchWhile } from './scan/prefetch.js';
+import { recordUnit, restoreUnit } from './scan/unit-cache.js';
 
 export interface IndexOptions {
   features: FeatureOptions;
@@ -66,12 +68,14 @@ export class UnitIndex {
   private readonly freshOutputs = new Set<string>();
   /** Files that have unsaved editor text. */
   private readonly overlaid = new Set<string>();
+  /** True while the constructor resolves every unit (cached resolutions may be used). */
+  private opening = true;
 
   private constructor(
     readonly workspace: Workspace,
     readonly options: IndexOptions,
     readonly targetCfg: TargetCfg,
-    private readonly hostCfg: TargetCfg,
+    readonly hostCfg: TargetCfg,
     readonly store: SourceStore,
     readonly units: Unit[],
     readonly manifestDiagnostics: Diagnostic[],
@@ -95,6 +99,7 @@ export class UnitIndex {
     for (const u of units) if (u.kind === 'custom-build') this.resolve(u);
     for (const name of this.outputs.keys()) if (this.outputIsFresh(name)) this.freshOutputs.add(name);
     for (const u of units) if (u.kind !== 'custom-build') this.resolve(u);
+    this.opening = false;
   }
 
   /** True when every file of the package's build script is older than its recorded output, and none is being edited. */
@@ -124,42 +129,115 @@ export class UnitIndex {
     return this.outputs.get(unit.package.name)?.output.cfgs ?? [];
   }
 
-  /** Loads the workspace containing `manifestOrDir` and indexes every unit. */
+  /**
+   * Loads the workspace containing `manifestOrDir` and indexes every unit. rustc is asked for the
+   * target's cfg first; while it runs, the manifests are loaded and the likely sources are read
+   * (and parsed when not cached): see scan/prefetch.ts.
+   */
   static async open(manifestOrDir: string, options: IndexOptions = DEFAULT_OPTIONS, parser?: Parser): Promise<UnitIndex> {
-    const { workspace, diagnostics } = loadWorkspace(manifestOrDir);
-    const [target, host] = await Promise.all([
-      targetCfg(options.target, { rustc: options.rustc }),
-      hostTriple(options.rustc).then((h) => targetCfg(h, { rustc: options.rustc })),
-    ]);
+    let rustcDone = false;
+    const cfgs = toolchainCfgs(options).finally(() => {
+      rustcDone = true;
+    });
+    // The tree-sitter runtime initialises meanwhile; the grammar loads only when a file must be parsed.
+    const runtime = parser ? undefined : loadRuntime();
+    let loaded: ReturnType<typeof loadWorkspace>;
+    try {
+      loaded = loadWorkspace(manifestOrDir);
+    } catch (err) {
+      cfgs.catch(() => undefined);
+      runtime?.catch(() => undefined);
+      throw err;
+    }
+    const { workspace, diagnostics } = loaded;
+    const cache = options.cache ? FactsCache.load(workspace.root, typeof options.cache === 'string' ? options.cache : undefined) : undefined;
+    const store = new SourceStore(workspace.root, parser ?? parserIfReady, cache);
+    let guessed: UnitIndex | undefined;
+    try {
+      // Warm: the cache remembers rustc's last answer. Index with it while rustc runs, and keep
+      // the result only if rustc now says the same.
+      const guess = cache?.toolchain(toolchainKey(options));
+      if (guess) {
+        // The tree-sitter runtime is awaited only if some file has to be parsed.
+        guessed = await withRuntime(runtime, () => UnitIndex.build(workspace, options, guess.target, guess.host, store, diagnostics));
+      } else {
+        await runtime;
+        const roots = workspace.members.flatMap((m) => m.targets.map((t) => t.path));
+        await prefetchWhile(store, roots, cache?.recordedFiles ?? [], () => rustcDone);
+      }
+    } catch (err) {
+      cfgs.catch(() => undefined);
+      throw err;
+    }
+    if (guessed) {
+      const [target, host] = await cfgs;
+      if (JSON.stringify([target, host]) === JSON.stringify([guessed.targetCfg, guessed.hostCfg])) {
+        await runtime; // so that updates can parse
+        cache?.save(store.readFiles(), [toolchainKey(options), { target, host }]);
+        return guessed;
+      }
+    }
+    const [target, host] = await cfgs;
+    await runtime;
+    const index = UnitIndex.build(workspace, options, target, host, store, diagnostics);
+    cache?.save(store.readFiles(), [toolchainKey(options), { target, host }]);
+    return index;
+  }
+
+  /** Plans the units under the target's cfg and resolves them all. */
+  private static build(workspace: Workspace, options: IndexOptions, target: TargetCfg, host: TargetCfg, store: SourceStore, manifestDiagnostics: Diagnostic[]): UnitIndex {
+    const diagnostics = [...manifestDiagnostics];
     // Cargo evaluates `[target.'cfg(…)'.dependencies]` with the target's cfg plus RUSTFLAGS cfgs.
     const platformCfg = CfgSet.forUnit({ target, features: [], test: false, procMacro: false, buildScriptMaySet: false, extra: options.cfgs });
     const resolved = resolveFeatures(workspace, options.features, (key) => platformCfg.evaluatePlatform(key), diagnostics);
     const units = planUnits(workspace, resolved);
-    const cache = options.cache ? FactsCache.load(workspace.root, typeof options.cache === 'string' ? options.cache : undefined) : undefined;
-    const store = new SourceStore(workspace.root, parser ?? (await rustParser()), cache);
-    const index = new UnitIndex(workspace, options, target, host, store, units, diagnostics);
-    cache?.save();
-    return index;
+    return new UnitIndex(workspace, options, target, host, store, units, diagnostics);
   }
 
   /** The cfg set rustc would use for a unit. */
   cfgOf(unit: Unit): CfgSet {
+    return CfgSet.forUnit(this.cfgOptions(unit));
+  }
+
+  private cfgOptions(unit: Unit): UnitCfgOptions {
     const hasBuildScript = unit.package.targets.some((t) => t.kind === 'custom-build');
     const known = unit.kind !== 'custom-build' && this.freshOutputs.has(unit.package.name);
-    return CfgSet.forUnit({
+    return {
       target: unit.host ? this.hostCfg : this.targetCfg,
       features: unit.features,
       test: unit.cfgTest,
       procMacro: unit.kind === 'proc-macro',
       buildScriptMaySet: hasBuildScript && unit.kind !== 'custom-build' && !known,
       extra: [...this.options.cfgs, ...this.buildScriptCfgs(unit)],
-    });
+    };
+  }
+
+  /**
+   * Resolves a unit. While the index opens, a resolution kept in the on-disk cache is used when
+   * everything it depends on is unchanged (scan/unit-cache.ts); updates always resolve anew.
+   */
+  private resolveFiles(u: Unit): CrateFiles {
+    const cfg = this.cfgOptions(u);
+    const input = { root: u.target.path, packageDir: u.package.dir, cfg: CfgSet.forUnit(cfg) };
+    const cache = this.opening ? this.store.cache : undefined;
+    if (!cache) return resolveCrate(input, this.store);
+    const key = JSON.stringify([input.root, input.packageDir, cfg]);
+    const cached = cache.unit(key);
+    const restored = cached && restoreUnit(this.store, cached);
+    if (restored) {
+      cache.setUnit(key, cached, false);
+      return restored;
+    }
+    const r = resolveCrate(input, this.store);
+    const entry = recordUnit(this.store, r);
+    if (entry) cache.setUnit(key, entry, true);
+    return r;
   }
 
   private resolve(u: Unit): void {
     const old = this.byId.get(u.id);
     if (old) for (const f of old.files) this.readers.get(f)?.delete(u.id);
-    const r: CrateFiles = resolveCrate({ root: u.target.path, packageDir: u.package.dir, cfg: this.cfgOf(u) }, this.store);
+    const r = this.resolveFiles(u);
     const entry: IndexedUnit = {
       unit: u,
       files: [...r.files].sort(),
@@ -245,12 +323,23 @@ export class UnitIndex {
     return out;
   }
 
+  /** What resolution can see of `abs` (see updateFile). */
+  private seenAs(abs: string): string {
+    const inside = this.store.isInWorkspace(abs);
+    const file = inside && this.store.isFile(abs);
+    return `${inside}|${file}|${file ? JSON.stringify(this.store.facts(abs) ?? null) : ''}`;
+  }
+
   /**
    * A file's text changed (unsaved editor text, or `undefined` to fall back to disk), or the
    * file was created or deleted on disk. Re-resolves only the units that read or looked for it.
    * Returns the ids of units whose file lists changed.
    */
   updateFile(abs: string, text?: string | undefined, overlay = false): string[] {
+    // A resolution sees a file only through the store: inside the workspace or not, a file or
+    // not, and its facts. When none of that changes (an edit inside a function body), no unit can.
+    const readers = this.entries.filter((e) => e.probed.has(abs));
+    const seenBefore = readers.length > 0 ? this.seenAs(abs) : undefined;
     if (overlay || text !== undefined) {
       this.store.setOverlay(abs, text);
       if (text === undefined) this.overlaid.delete(abs);
@@ -265,9 +354,10 @@ export class UnitIndex {
         stalePackages.add(name);
       }
     }
+    const unchanged = seenBefore !== undefined && seenBefore === this.seenAs(abs);
     const entries = [...this.entries].sort((a, b) => Number(b.unit.kind === 'custom-build') - Number(a.unit.kind === 'custom-build'));
     for (const e of entries) {
-      if (!e.probed.has(abs) && !stalePackages.has(e.unit.package.name)) continue;
+      if ((unchanged || !e.probed.has(abs)) && !stalePackages.has(e.unit.package.name)) continue;
       const before = e.files.join('\n') + '\0' + e.external.join('\n') + '\0' + e.uncertain.map((u) => u.file).join('\n');
       this.resolve(e.unit);
       const after = this.byId.get(e.unit.id)!;
@@ -275,5 +365,39 @@ export class UnitIndex {
       if (before !== now) changed.push(e.unit.id);
     }
     return changed;
+  }
+}
+
+/**
+ * The target's cfg and the host's, from as few rustc runs as possible, all at once: without
+ * `--target`, the target is the host (`rustc --print cfg`, whose triple comes from `rustc -vV`).
+ */
+function toolchainCfgs(options: IndexOptions): Promise<[TargetCfg, TargetCfg]> {
+  const host = hostTargetCfg({ rustc: options.rustc });
+  const target = options.target === undefined ? host : targetCfg(options.target, { rustc: options.rustc });
+  return Promise.all([target, host]);
+}
+
+/** What rustc's answer depends on besides the toolchain itself (which rustc checks when it answers). */
+function toolchainKey(options: IndexOptions): string {
+  return JSON.stringify([options.rustc ?? findRustc() ?? null, options.target ?? null]);
+}
+
+/** Thrown by the store's parser getter while the tree-sitter runtime is still initialising. */
+class RuntimeNotReady extends Error {}
+
+function parserIfReady(): Parser {
+  if (!runtimeLoaded()) throw new RuntimeNotReady('tree-sitter runtime not initialised yet');
+  return rustParserSync();
+}
+
+/** Runs `f`; if it needed the parser before the runtime was ready, waits for it and runs `f` again. */
+async function withRuntime<T>(runtime: Promise<void> | undefined, f: () => T): Promise<T> {
+  try {
+    return f();
+  } catch (err) {
+    if (!(err instanceof RuntimeNotReady) || !runtime) throw err;
+    await runtime;
+    return f();
   }
 }

@@ -1,8 +1,15 @@
 /** Path helpers. Every path inside the core is absolute and uses the platform separator. */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+
+/** A `.` or `..` segment, which only a path that is not normalised has. */
+const DOT_SEGMENT = sep === '/' ? /(^|\/)\.\.?(\/|$)/ : /(^|[\\/])\.\.?([\\/]|$)/;
 
 /** True when `abs` is `root` itself or lies inside it (lexically, after normalisation). */
 export function isInside(root: string, abs: string): boolean {
+  // Fast path for the common case: `abs` spelled as `root` + separator + a normalised rest.
+  if (abs.length > root.length && abs.startsWith(root) && abs[root.length] === sep && !root.endsWith(sep) && !DOT_SEGMENT.test(abs)) {
+    return true;
+  }
   const rel = relative(root, abs);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
@@ -17,4 +24,18 @@ export function toRelative(root: string, abs: string): string {
 /** Resolves `p` (absolute, or relative to `base`) and normalises `.` and `..`. */
 export function resolveFrom(base: string, p: string): string {
   return resolve(base, p);
+}
+
+/**
+ * `join(dir, ...names)` for a normalised absolute `dir` and plain names (no separator, not `.` or
+ * `..`), without normalising again; anything else goes through `join`.
+ */
+export function childPath(dir: string, name: string, name2?: string): string {
+  if (!plainName(name) || (name2 !== undefined && !plainName(name2))) return name2 === undefined ? join(dir, name) : join(dir, name, name2);
+  const base = dir.endsWith(sep) ? dir : dir + sep;
+  return name2 === undefined ? base + name : base + name + sep + name2;
+}
+
+function plainName(n: string): boolean {
+  return n !== '' && n !== '.' && n !== '..' && !n.includes('/') && !n.includes(sep);
 }

@@ -533,7 +533,7 @@ interface KeySite {
 export function locateKey(text: string, path: KeyPath): { line: number; column: number } | undefined {
   let best: KeySite | undefined;
   let bestLen = 0;
-  for (const site of scanKeys(text)) {
+  for (const site of keySites(text)) {
     let n = 0;
     while (n < site.path.length && n < path.length && site.path[n] === path[n]) n++;
     // Only sites that are a prefix of the wanted path (or the path itself) count.
@@ -547,6 +547,14 @@ export function locateKey(text: string, path: KeyPath): { line: number; column: 
 }
 
 /** Every key and table header of a TOML document with its full path, in order. */
+let lastScan: { text: string; sites: readonly KeySite[] } | undefined;
+
+/** scanKeys() of the manifest being read, kept while the same text is asked about (one scan, many keys). */
+function keySites(text: string): readonly KeySite[] {
+  if (lastScan?.text !== text) lastScan = { text, sites: scanKeys(text) };
+  return lastScan.sites;
+}
+
 function scanKeys(text: string): KeySite[] {
   const sites: KeySite[] = [];
   const n = text.length;

@@ -8,6 +8,7 @@ import {
   BUILTIN_TARGETS,
   builtinTargetCfg,
   fallbackHostTriple,
+  hostTargetCfg,
   hostTriple,
   parsePrintCfg,
   REQUIRED_BUILTIN_TARGETS,
@@ -237,6 +238,33 @@ describe('findRustc', { skip: POSIX }, () => {
       const PATH = ['a', 'b', 'c'].map((d) => join(dir, d)).join(delimiter);
       assert.equal(findRustc({ PATH, HOME: join(dir, 'nohome') }), good);
       assert.equal(findExecutable('rustc', { PATH: join(dir, 'a') }), undefined);
+    });
+  });
+});
+
+describe('hostTargetCfg', () => {
+  test('one rustc run gives what --print cfg and -vV give', { skip: NO_RUSTC }, async () => {
+    await withTempDir(async (dir) => {
+      // Another cwd: not answered from the caches that targetCfg() may have filled.
+      const both = await hostTargetCfg({ rustc: RUSTC!, cwd: dir });
+      const cfg = await runRustc(['--print', 'cfg'], { cwd: dir });
+      const vv = await runRustc(['-vV'], { cwd: dir });
+      assert.equal(both.source, 'rustc');
+      assert.equal(both.triple, /^host:\s*(\S+)/m.exec(vv.stdout)![1]);
+      assert.deepEqual(both.atoms, parsePrintCfg(cfg.stdout));
+    });
+  });
+
+  test('a rustc without --print host-tuple: the two runs, as before', { skip: POSIX }, async () => {
+    await withTempDir(async (dir) => {
+      const fake = join(dir, 'rustc');
+      await writeFile(fake, '#!/bin/sh\ncase "$*" in *host-tuple*) echo "error: unknown print request: host-tuple" >&2; exit 1;; -vV) printf "rustc 1.70.0\\nhost: my-host\\n";; *) printf "unix\\nold\\n";; esac\n');
+      await chmod(fake, 0o755);
+      const cfg = await hostTargetCfg({ rustc: fake });
+      assert.equal(cfg.source, 'rustc');
+      assert.equal(cfg.triple, 'my-host');
+      assert.deepEqual(cfg.atoms, [{ name: 'unix' }, { name: 'old' }]);
+      assert.equal(await hostTriple(fake), 'my-host');
     });
   });
 });

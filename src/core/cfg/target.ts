@@ -258,3 +258,28 @@ function fromBuiltin(triple: string, why: string, rustcFound: boolean): TargetCf
   const cfg = builtinTargetCfg(triple);
   return rustcFound ? frozen({ ...cfg, atoms: [...cfg.atoms], fallbackReason: why }) : cfg;
 }
+
+/**
+ * The host's cfg with its triple from one rustc run (`rustc --print host-tuple --print cfg`,
+ * rustc ≥ 1.84), instead of two (`--print cfg` and `-vV`); with an older rustc, or any failure,
+ * exactly `targetCfg(undefined, opts)`. The answer is shared with targetCfg() and hostTriple().
+ */
+export async function hostTargetCfg(opts: TargetCfgOptions = {}): Promise<TargetCfg> {
+  const exe = opts.rustc === false ? undefined : (opts.rustc ?? findRustc());
+  const key = exe && JSON.stringify([exe, opts.cwd ?? '', null, opts.rustflags ?? []]);
+  if (!exe || !key || cfgCache.has(key) || hostCache.has(exe)) return targetCfg(undefined, opts);
+  const p = run(exe, ['--print', 'host-tuple', '--print', 'cfg', ...(opts.rustflags ?? [])], opts.cwd, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS).then((r) => {
+    const nl = r.stdout.indexOf('\n');
+    const triple = nl > 0 ? r.stdout.slice(0, nl).trim() : '';
+    if (!r.ok || !/^[A-Za-z0-9_.-]+$/.test(triple)) {
+      cfgCache.delete(key);
+      hostCache.delete(exe);
+      return targetCfg(undefined, opts);
+    }
+    return frozen({ triple, atoms: parsePrintCfg(r.stdout.slice(nl + 1)), source: 'rustc' as const });
+  });
+  cfgCache.set(key, p);
+  hostCache.set(exe, p.then((c) => c.triple));
+  p.catch(() => cfgCache.delete(key));
+  return p;
+}

@@ -41,31 +41,68 @@ interface Expanded {
 
 const TRUE: Gate = { value: true };
 
-export function evaluateAttrs(attrs: Attr[], cfg: CfgSet): EvaluatedAttrs {
-  const out: EvaluatedAttrs = { cfg: TRUE, paths: [], includes: [], problems: [] };
+/** One expanded attribute, with what can be worked out once, whatever the cfg. */
+type Prepared =
+  | { kind: 'cfg'; e: Expanded; expr?: CfgExpr; error?: string }
+  | { kind: 'path'; e: Expanded; path: string }
+  | { kind: 'includes'; e: Expanded; items: (Item & { kind: 'include' })[] };
+
+/** Attribute lists are immutable facts: their expansion and parsed predicates are kept per list. */
+const preparedByAttrs = new WeakMap<Attr[], { entries: Prepared[]; problems: { line: number; message: string }[] }>();
+
+function prepare(attrs: Attr[]): { entries: Prepared[]; problems: { line: number; message: string }[] } {
+  let p = preparedByAttrs.get(attrs);
+  if (p) return p;
+  const problems: { line: number; message: string }[] = [];
   const expanded: Expanded[] = [];
-  for (const a of attrs) expand(a.tokens, [], false, a.line, expanded, out.problems);
+  for (const a of attrs) expand(a.tokens, [], false, a.line, expanded, problems);
+  const entries: Prepared[] = [];
   for (const e of expanded) {
     const [head, second, third] = e.meta;
     if (head?.kind !== 'ident') continue;
     if (head.text === 'cfg' && second?.kind === 'group' && second.delimiter === '(') {
-      let pred: CfgExpr;
       try {
-        pred = parseCfgTokens(second.children);
+        const pred = parseCfgTokens(second.children);
+        const expr: CfgExpr = e.conds.length === 0 ? pred : { type: 'any', items: [{ type: 'not', item: allOf(e.conds) }, pred] };
+        entries.push({ kind: 'cfg', e, expr });
       } catch (err) {
-        out.problems.push({ line: e.line, message: `malformed cfg: ${(err as Error).message}` });
-        out.cfg = and(out.cfg, { value: 'unknown', reason: `malformed #[cfg] on line ${e.line}` });
-        continue;
+        entries.push({ kind: 'cfg', e, error: (err as Error).message });
       }
-      const expr: CfgExpr =
-        e.conds.length === 0 ? pred : { type: 'any', items: [{ type: 'not', item: allOf(e.conds) }, pred] };
-      out.cfg = and(out.cfg, e.malformed ? malformedGate(e.line) : gateOf(expr, cfg));
     } else if (head.text === 'path' && second?.kind === 'punct' && second.text === '=' && third?.kind === 'literal') {
-      if (third.value !== undefined) out.paths.push({ path: third.value, gate: condGate(e, cfg) });
+      if (third.value !== undefined) entries.push({ kind: 'path', e, path: third.value });
     } else if (e.meta.length > 2) {
-      for (const item of scanIncludes(e.meta.slice(1), '', e.line)) {
-        out.includes.push({ item: { ...item, line: e.line }, gate: condGate(e, cfg) });
-      }
+      const items = scanIncludes(e.meta.slice(1), '', e.line).map((item) => ({ ...item, line: e.line }));
+      if (items.length > 0) entries.push({ kind: 'includes', e, items });
+    }
+  }
+  p = { entries, problems };
+  preparedByAttrs.set(attrs, p);
+  return p;
+}
+
+const NONE: EvaluatedAttrs = Object.freeze({ cfg: { value: true }, paths: [], includes: [], problems: [] }) as EvaluatedAttrs;
+
+export function evaluateAttrs(attrs: Attr[], cfg: CfgSet): EvaluatedAttrs {
+  if (attrs.length === 0) return NONE;
+  const { entries, problems } = prepare(attrs);
+  const out: EvaluatedAttrs = { cfg: TRUE, paths: [], includes: [], problems: [...problems] };
+  for (const p of entries) {
+    const e = p.e;
+    switch (p.kind) {
+      case 'cfg':
+        if (p.expr === undefined) {
+          out.problems.push({ line: e.line, message: `malformed cfg: ${p.error}` });
+          out.cfg = and(out.cfg, { value: 'unknown', reason: `malformed #[cfg] on line ${e.line}` });
+        } else {
+          out.cfg = and(out.cfg, e.malformed ? malformedGate(e.line) : gateOf(p.expr, cfg));
+        }
+        break;
+      case 'path':
+        out.paths.push({ path: p.path, gate: condGate(e, cfg) });
+        break;
+      case 'includes':
+        for (const item of p.items) out.includes.push({ item, gate: condGate(e, cfg) });
+        break;
     }
   }
   return out;

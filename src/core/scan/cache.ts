@@ -11,11 +11,19 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { FileFacts } from './facts.js';
+import type { CachedUnit } from './unit-cache.js';
+import type { TargetCfg } from '../cfg/target.js';
+
+/** rustc's last answer for a toolchain key: only a guess, always checked against rustc (index.ts). */
+export interface CachedToolchain {
+  target: TargetCfg;
+  host: TargetCfg;
+}
 
 /** The version in package.json (a test checks they agree). */
 export const TOOL_VERSION = '0.1.0';
 /** Bump whenever FileFacts (or what the extractor puts into it) changes. */
-export const FACTS_FORMAT = 1;
+export const FACTS_FORMAT = 3;
 /** The version string a cache file must carry to be used. */
 export const CACHE_VERSION = `cargo-units ${TOOL_VERSION} facts ${FACTS_FORMAT}`;
 
@@ -25,6 +33,15 @@ export const CACHE_DIR_ENV = 'CARGO_UNITS_CACHE_DIR';
 interface CacheFile {
   version: string;
   root: string;
+  /**
+   * The files read in the session that wrote the cache: the next open reads and hashes them while
+   * rustc runs. Only a hint: every file is still read, hashed and looked up by content hash.
+   */
+  files?: string[];
+  /** Resolutions of units, by a key of everything they depend on besides the files (unit-cache.ts). */
+  units?: Record<string, CachedUnit>;
+  /** rustc's last answers (target and host cfg), by rustc and `--target`. */
+  toolchains?: Record<string, CachedToolchain>;
   /** Content hash (sha1 of the file's bytes) → facts. */
   facts: Record<string, FileFacts>;
 }
@@ -49,18 +66,31 @@ export class FactsCache {
   private readonly loaded: Map<string, FileFacts>;
   /** Entries looked up or added in this session. */
   private readonly used = new Map<string, FileFacts>();
+  private readonly loadedUnits: Map<string, CachedUnit>;
+  private readonly usedUnits = new Map<string, CachedUnit>();
+  private toolchains: Record<string, CachedToolchain> = {};
   private dirty = false;
   /** Lookups answered from the cache, and facts added, in this session. */
   hits = 0;
   misses = 0;
+  /** Units whose cached resolution was used, in this session. */
+  unitHits = 0;
+
+  /** Files read in the session that wrote the cache (see CacheFile.files). */
+  recordedFiles: string[];
+  private filesChanged = false;
 
   private constructor(
     readonly file: string,
     readonly root: string,
     loaded: Map<string, FileFacts>,
     readonly version: string,
+    recordedFiles: string[],
+    loadedUnits: Map<string, CachedUnit>,
   ) {
     this.loaded = loaded;
+    this.loadedUnits = loadedUnits;
+    this.recordedFiles = recordedFiles;
   }
 
   /**
@@ -70,22 +100,55 @@ export class FactsCache {
   static load(workspaceRoot: string, cacheDir: string = defaultCacheDir(), version: string = CACHE_VERSION): FactsCache {
     const file = cacheFileFor(cacheDir, workspaceRoot);
     const loaded = new Map<string, FileFacts>();
+    let files: string[] = [];
+    const units = new Map<string, CachedUnit>();
+    let toolchains: Record<string, CachedToolchain> = {};
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
       if (data && typeof data === 'object' && data.version === version && data.root === workspaceRoot && data.facts && typeof data.facts === 'object') {
         for (const [hash, facts] of Object.entries(data.facts)) {
           if (isFacts(facts)) loaded.set(hash, facts);
         }
+        if (Array.isArray(data.files)) files = data.files.filter((f): f is string => typeof f === 'string');
+        // Entries are checked field by field when used (restoreUnit).
+        if (data.units && typeof data.units === 'object') for (const [k, u] of Object.entries(data.units)) units.set(k, u);
+        if (data.toolchains && typeof data.toolchains === 'object') toolchains = data.toolchains;
       }
     } catch {
       // missing, unreadable or corrupt: start empty
     }
-    return new FactsCache(file, workspaceRoot, loaded, version);
+    const cache = new FactsCache(file, workspaceRoot, loaded, version, files, units);
+    cache.toolchains = toolchains;
+    return cache;
   }
 
   /** Number of entries read from disk. */
   get loadedCount(): number {
     return this.loaded.size;
+  }
+
+  /** rustc's answer recorded for `key`, if it looks like one. */
+  toolchain(key: string): CachedToolchain | undefined {
+    const t = Object.prototype.hasOwnProperty.call(this.toolchains, key) ? this.toolchains[key] : undefined;
+    const ok = (c: unknown): boolean => !!c && typeof c === 'object' && typeof (c as TargetCfg).triple === 'string' && Array.isArray((c as TargetCfg).atoms);
+    return t && ok(t.target) && ok(t.host) ? t : undefined;
+  }
+
+  /** The cached resolution stored under `key`, if any (not yet checked: see restoreUnit). */
+  unit(key: string): CachedUnit | undefined {
+    return this.usedUnits.get(key) ?? this.loadedUnits.get(key);
+  }
+
+  /** Keeps a resolution for the next session; `fresh` when it was just computed (not restored). */
+  setUnit(key: string, entry: CachedUnit, fresh: boolean): void {
+    this.usedUnits.set(key, entry);
+    if (fresh) this.dirty = true;
+    else this.unitHits++;
+  }
+
+  /** An entry, without counting a lookup. */
+  peek(hash: string): FileFacts | undefined {
+    return this.used.get(hash) ?? this.loaded.get(hash);
   }
 
   get(hash: string): FileFacts | undefined {
@@ -109,19 +172,31 @@ export class FactsCache {
    * the used ones (other feature sets read other files). Returns false when nothing was written
    * or writing failed (a failure is not an error: the cache is an optimisation).
    */
-  save(): boolean {
-    if (!this.dirty) return false;
+  save(readFiles?: string[], toolchain?: [string, CachedToolchain]): boolean {
+    if (toolchain && JSON.stringify(this.toolchains[toolchain[0]]) !== JSON.stringify(toolchain[1])) {
+      this.toolchains = { ...this.toolchains, [toolchain[0]]: toolchain[1] };
+      this.dirty = true;
+    }
+    const files = readFiles ? [...readFiles].sort() : this.recordedFiles;
+    if (readFiles && files.join('\0') !== this.recordedFiles.join('\0')) this.filesChanged = true;
+    if (!this.dirty && !this.filesChanged) return false;
     const facts: Record<string, FileFacts> = {};
     const unused = [...this.loaded].filter(([h]) => !this.used.has(h));
     if (unused.length <= this.used.size) for (const [h, f] of unused) facts[h] = f;
     for (const [h, f] of this.used) facts[h] = f;
-    const data: CacheFile = { version: this.version, root: this.root, facts };
+    const units: Record<string, CachedUnit> = {};
+    const unusedUnits = [...this.loadedUnits].filter(([k]) => !this.usedUnits.has(k));
+    if (unusedUnits.length <= this.usedUnits.size) for (const [k, u] of unusedUnits) units[k] = u;
+    for (const [k, u] of this.usedUnits) units[k] = u;
+    const data: CacheFile = { version: this.version, root: this.root, files, facts, units, toolchains: this.toolchains };
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
       writeFileSync(tmp, JSON.stringify(data));
       renameSync(tmp, this.file);
       this.dirty = false;
+      this.filesChanged = false;
+      this.recordedFiles = files;
       return true;
     } catch {
       try {

@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import type { CfgSet } from '../cfg/set.js';
 import { parseCfgTokens } from '../cfg/expr.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { isInside, resolveFrom } from '../paths.js';
+import { childPath, isInside, resolveFrom } from '../paths.js';
 import { and, evaluateAttrs, gateOf, not, type Gate } from './attrs.js';
 import type { Attr, Item } from './facts.js';
 import type { SourceStore } from './sources.js';
@@ -325,7 +325,7 @@ function walkCrate(
         }
         visitFile(c.file, { dirPath: dirname(c.file), fileDir: dirname(c.file), inline: false }, c.why, w.depth + 1, { file: w.file, line: item.line });
       } else {
-        const dirPath = join(w.dir.dirPath, name);
+        const dirPath = childPath(w.dir.dirPath, name);
         visitFile(c.file, { dirPath, fileDir: dirname(c.file), inline: false }, c.why, w.depth + 1, { file: w.file, line: item.line });
       }
     }
@@ -333,8 +333,8 @@ function walkCrate(
 
   /** `{dir}/name.rs`, else `{dir}/name/mod.rs`; undefined when neither exists; null when outside the root. */
   const findModuleFile = (name: string, dirPath: string, w: Walk, line: number): string | undefined | null => {
-    const a = join(dirPath, `${name}.rs`);
-    const b = join(dirPath, name, 'mod.rs');
+    const a = childPath(dirPath, `${name}.rs`);
+    const b = childPath(dirPath, name, 'mod.rs');
     if (!isInside(store.root, a)) {
       out.external.add(a);
       diag(w.file, line, 'warning', `module \`${name}\` lies outside the workspace (${a}); it is listed as external and not read`);
@@ -347,7 +347,7 @@ function walkCrate(
     if (hasA && hasB) {
       diag(w.file, line, 'error', `file for module \`${name}\` found at both ${a} and ${b}`);
       // rustc reports E0761 here; list both so no build misses either.
-      visitFile(b, { dirPath: join(dirPath, name), fileDir: dirname(b), inline: false }, w.why ?? 'ambiguous module file (E0761)', w.depth + 1);
+      visitFile(b, { dirPath: childPath(dirPath, name), fileDir: dirname(b), inline: false }, w.why ?? 'ambiguous module file (E0761)', w.depth + 1);
       return a;
     }
     if (hasA) return a;
@@ -431,7 +431,7 @@ function childDirs(
   const maybe = paths.filter((p) => p.gate.value === 'unknown');
   const out: { dir: string; why: string | undefined }[] = [];
   if (chosen) out.push({ dir: resolveFrom(base, normalizePathAttr(chosen.path)), why });
-  else out.push({ dir: join(dirPath, name), why: why ?? maybe[0]?.gate.reason });
+  else out.push({ dir: childPath(dirPath, name), why: why ?? maybe[0]?.gate.reason });
   for (const p of maybe) out.push({ dir: resolveFrom(base, normalizePathAttr(p.path)), why: why ?? p.gate.reason });
   return out;
 }

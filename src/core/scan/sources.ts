@@ -3,9 +3,10 @@
  * unsaved editor text, confined to the workspace root, with per-file facts cached by content hash.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, sep } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { isInside } from '../paths.js';
+import { childPath, isInside } from '../paths.js';
 import type { FactsCache } from './cache.js';
 import { extractFacts } from './extract.js';
 import type { FileFacts } from './facts.js';
@@ -13,22 +14,90 @@ import type { FileFacts } from './facts.js';
 /** Files larger than this are not parsed (rustc would still read them; they are listed, not scanned). */
 export const MAX_PARSE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Whether a file can hold a fact (facts.ts) at all. It cannot when it has
+ * - no `include!` / `include_str!` / `include_bytes!` call,
+ * - no `$name:item` macro fragment (an item-wrapping `macro_rules!`),
+ * - no `mod` keyword other than inline-module openers `mod name {` (and `mod` in lines that are
+ *   `//` comments, and `mod` glued to punctuation as in `Token![mod]` or `mod_token`).
+ * Such a file declares no module file and includes nothing, whatever its attributes say, so it is
+ * not parsed. The cost: its syntax errors (which cannot change a file list) are not reported.
+ */
+const MAY_HOLD_FACTS =
+  /\binclude(?:_str|_bytes)?(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*!|\$\s*[A-Za-z_][A-Za-z0-9_]*\s*:\s*item\b|(?<!^[ \t]*\/\/[^\n]*)\bmod(?=\s|\/[/*])(?!\s+(?:r#)?[A-Za-z_][A-Za-z0-9_]*\s*\{)/m;
+
+export function mayHoldFacts(text: string): boolean {
+  return MAY_HOLD_FACTS.test(text);
+}
+
+/** Shared by every such file: never modified. */
+const NO_FACTS: FileFacts = { innerAttrs: [], items: [], syntaxErrors: [] };
+
+type EntryKind = 'file' | 'dir' | 'link' | 'other';
+type Listing = Map<string, EntryKind>;
+
+/** What the file system says about a path. */
+interface PathInfo {
+  /** A regular file, following a symlink. */
+  isFile: boolean;
+  /** The path after following symlinks; undefined when it does not exist. */
+  real: string | undefined;
+  /** isInWorkspace(), once computed. */
+  inside?: boolean;
+}
+
 export interface SourceText {
-  text: string;
-  invalidUtf8: boolean;
-  hash: string;
+  readonly text: string;
+  readonly invalidUtf8: boolean;
+  readonly hash: string;
+}
+
+/** A file read from disk: hashed at once, decoded only when its text is asked for. */
+class DiskText implements SourceText {
+  private decoded: { text: string; invalidUtf8: boolean } | undefined;
+
+  constructor(
+    private bytes: Uint8Array | undefined,
+    readonly hash: string,
+  ) {}
+
+  private decode(): { text: string; invalidUtf8: boolean } {
+    if (!this.decoded) {
+      const bytes = this.bytes!;
+      const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+      this.decoded = { text, invalidUtf8: text.includes('\uFFFD') && !isValidUtf8(bytes) };
+      this.bytes = undefined;
+    }
+    return this.decoded;
+  }
+
+  get text(): string {
+    return this.decode().text;
+  }
+
+  get invalidUtf8(): boolean {
+    return this.decode().invalidUtf8;
+  }
 }
 
 export class SourceStore {
   private readonly overlays = new Map<string, string>();
   private readonly texts = new Map<string, SourceText | null>();
   private readonly factsByHash = new Map<string, FileFacts>();
+  /** Facts parsed ahead of need (prefetch), not yet asked for. */
+  private readonly speculative = new Map<string, FileFacts>();
+  /** `lstat` results by path, and real paths of directories (both forgotten by invalidate()). */
+  private readonly infos = new Map<string, PathInfo>();
+  private readonly realDirs = new Map<string, string>();
+  private readonly listings = new Map<string, Listing | null | undefined>();
   private readonly realRoot: string;
+  private parser: Parser | undefined;
   private parsed = 0;
 
   constructor(
     readonly root: string,
-    private readonly parser: Parser,
+    /** The parser, or a function that returns it (called the first time a file must be parsed). */
+    private readonly getParser: Parser | (() => Parser),
     /** An on-disk facts cache consulted before parsing (see cache.ts). */
     readonly cache?: FactsCache,
   ) {
@@ -37,10 +106,13 @@ export class SourceStore {
 
   /** True when `abs` is inside the workspace root, also after following symlinks. */
   isInWorkspace(abs: string): boolean {
-    if (!isInside(this.root, abs)) return false;
-    if (this.overlays.has(abs)) return true;
-    const real = safeRealpath(abs);
-    return real === undefined || isInside(this.realRoot, real);
+    if (this.overlays.has(abs)) return isInside(this.root, abs);
+    const known = this.infos.get(abs)?.inside;
+    if (known !== undefined) return known;
+    if (!isInside(this.root, abs)) return false; // never looks at the file system outside the root
+    const info = this.info(abs);
+    info.inside = info.real === undefined || isInside(this.realRoot, info.real);
+    return info.inside;
   }
 
   /** Whether a regular file exists at `abs` (or an editor holds unsaved text for it). Never looks outside the root. */
@@ -49,11 +121,80 @@ export class SourceStore {
     const cached = this.texts.get(abs);
     if (cached !== undefined) return cached !== null;
     if (!this.isInWorkspace(abs)) return false;
-    try {
-      return statSync(abs).isFile();
-    } catch {
-      return false;
+    return this.info(abs).isFile;
+  }
+
+  /**
+   * What the file system says about `abs`, from one directory listing per directory (a symlink is
+   * followed with `realpath`), remembered until invalidated.
+   */
+  private info(abs: string): PathInfo {
+    let info = this.infos.get(abs);
+    if (info) return info;
+    const dir = dirname(abs);
+    const listing = this.listing(dir);
+    const kind = listing === undefined ? this.kindByStat(abs) : listing === null ? undefined : listing.get(basename(abs));
+    if (kind === undefined) info = { isFile: false, real: undefined };
+    else if (kind === 'link') {
+      const real = safeRealpath(abs);
+      let isFile = false;
+      try {
+        isFile = real !== undefined && statSync(real).isFile();
+      } catch {
+        // dangling
+      }
+      info = { isFile, real };
+    } else {
+      const realDir = this.realDir(dir);
+      info = { isFile: kind === 'file', real: realDir === undefined ? safeRealpath(abs) : childPath(realDir, basename(abs)) };
     }
+    this.infos.set(abs, info);
+    return info;
+  }
+
+  /** Entries of a directory by name; null when it does not exist; undefined when it cannot be listed. */
+  private listing(dir: string): Listing | null | undefined {
+    if (this.listings.has(dir)) return this.listings.get(dir);
+    let result: Listing | null | undefined;
+    const parent = dirname(dir);
+    const up = parent !== dir && isInside(this.root, parent) ? this.listing(parent) : undefined;
+    const kind = up ? up.get(basename(dir)) : up === null ? undefined : 'dir';
+    if (kind === undefined || kind === 'file' || kind === 'other') result = null;
+    else {
+      try {
+        result = new Map();
+        for (const e of readdirSync(dir, { withFileTypes: true })) {
+          result.set(e.name, e.isSymbolicLink() ? 'link' : e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other');
+        }
+      } catch (err) {
+        result = (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR' ? null : undefined;
+      }
+    }
+    this.listings.set(dir, result);
+    return result;
+  }
+
+  private kindByStat(abs: string): EntryKind | undefined {
+    try {
+      const st = lstatSync(abs);
+      return st.isSymbolicLink() ? 'link' : st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The real path of a directory (only successful lookups are remembered). */
+  private realDir(dir: string): string | undefined {
+    let real = this.realDirs.get(dir);
+    if (real === undefined) {
+      // A plain directory (not a symlink) inside a listed parent: the parent's real path + its name.
+      const parent = dirname(dir);
+      const up = parent !== dir && isInside(this.root, parent) ? this.listing(parent) : undefined;
+      const realParent = up && up.get(basename(dir)) === 'dir' ? this.realDir(parent) : undefined;
+      real = realParent !== undefined ? childPath(realParent, basename(dir)) : safeRealpath(dir);
+      if (real !== undefined) this.realDirs.set(dir, real);
+    }
+    return real;
   }
 
   /** The text of a workspace file, or undefined when it does not exist or lies outside the root. */
@@ -64,13 +205,10 @@ export class SourceStore {
     const overlay = this.overlays.get(abs);
     if (overlay !== undefined) {
       result = { text: overlay, invalidUtf8: false, hash: hashText(overlay) };
-    } else if (this.isInWorkspace(abs)) {
+    } else if (this.isInWorkspace(abs) && this.info(abs).isFile) {
       try {
         const bytes = readFileSync(abs);
-        const hash = createHash('sha1').update(bytes).digest('hex');
-        const decoder = new TextDecoder('utf-8', { fatal: false });
-        const text = decoder.decode(bytes);
-        result = { text, invalidUtf8: text.includes('\uFFFD') && !isValidUtf8(bytes), hash };
+        result = new DiskText(bytes, createHash('sha1').update(bytes).digest('hex'));
       } catch {
         result = null;
       }
@@ -85,19 +223,57 @@ export class SourceStore {
     if (!src) return undefined;
     let facts = this.factsByHash.get(src.hash);
     if (!facts) {
-      facts = this.cache?.get(src.hash);
-      if (!facts) {
-        this.parsed++;
-        facts =
-          src.text.length > MAX_PARSE_BYTES
-            ? { innerAttrs: [], items: [], syntaxErrors: [] }
-            : extractFacts(this.parser, src.text);
-        if (src.invalidUtf8) facts = { ...facts, invalidUtf8: true };
+      if (src.text.length > MAX_PARSE_BYTES || !mayHoldFacts(src.text)) {
+        facts = src.invalidUtf8 ? { ...NO_FACTS, invalidUtf8: true } : NO_FACTS;
+      } else {
+        facts = this.cache?.get(src.hash);
+        if (!facts) {
+          this.parsed++;
+          facts = this.speculative.get(src.hash) ?? this.parse(src);
+          this.speculative.delete(src.hash);
+        }
+        this.cache?.set(src.hash, facts);
       }
-      this.cache?.set(src.hash, facts);
       this.factsByHash.set(src.hash, facts);
     }
     return facts;
+  }
+
+  private parse(src: SourceText): FileFacts {
+    const facts = extractFacts(this.parserNow(), src.text);
+    return src.invalidUtf8 ? { ...facts, invalidUtf8: true } : facts;
+  }
+
+  /**
+   * Reads `abs` ahead of need and, when its facts are neither known nor cached, parses it into a
+   * side table, so that facts() finds them later. Returns the facts, or undefined when the file
+   * cannot be read or holds none. Counts, caches and results are as if facts() did all the work.
+   */
+  prefetch(abs: string): FileFacts | undefined {
+    const src = this.read(abs);
+    if (!src || src.text.length > MAX_PARSE_BYTES || !mayHoldFacts(src.text)) return undefined;
+    const known = this.factsByHash.get(src.hash) ?? this.speculative.get(src.hash) ?? this.cache?.peek(src.hash);
+    if (known) return known;
+    const facts = this.parse(src);
+    this.speculative.set(src.hash, facts);
+    return facts;
+  }
+
+  /** Whether the content of `abs` has been read (from disk or an overlay). */
+  hasRead(abs: string): boolean {
+    return !!this.texts.get(abs);
+  }
+
+  /** Workspace files read from disk so far (for the cache's list of files to prefetch). */
+  readFiles(): string[] {
+    const out: string[] = [];
+    for (const [abs, t] of this.texts) if (t && !this.overlays.has(abs)) out.push(abs);
+    return out;
+  }
+
+  private parserNow(): Parser {
+    this.parser ??= typeof this.getParser === 'function' ? this.getParser() : this.getParser;
+    return this.parser;
   }
 
   /** Sets (or with undefined, clears) unsaved text for a file. */
@@ -105,16 +281,32 @@ export class SourceStore {
     if (text === undefined) this.overlays.delete(abs);
     else this.overlays.set(abs, text);
     this.texts.delete(abs);
+    this.infos.delete(abs);
   }
 
   /** Forgets what was read from disk for `abs` (after a change on disk). */
   invalidate(abs: string): void {
     this.texts.delete(abs);
+    this.infos.delete(abs);
+    // A directory on the way may have been created, removed or replaced by a symlink; and when
+    // `abs` is a directory, what lies under it may have changed too.
+    const under = abs.endsWith(sep) ? abs : abs + sep;
+    for (const m of [this.texts, this.infos, this.listings, this.realDirs] as Map<string, unknown>[]) {
+      for (const k of m.keys()) if (k === abs || k.startsWith(under)) m.delete(k);
+    }
+    for (let d = dirname(abs); ; d = dirname(d)) {
+      this.realDirs.delete(d);
+      this.listings.delete(d);
+      if (dirname(d) === d) break;
+    }
   }
 
   /** Forgets everything read from disk (facts stay cached by hash). */
   invalidateAll(): void {
     this.texts.clear();
+    this.infos.clear();
+    this.realDirs.clear();
+    this.listings.clear();
   }
 
   /** Number of distinct file contents parsed so far (contents found in the on-disk cache are not parsed). */
@@ -138,7 +330,7 @@ function isValidUtf8(bytes: Uint8Array): boolean {
 
 function safeRealpath(p: string): string | undefined {
   try {
-    return realpathSync(p);
+    return realpathSync.native(p);
   } catch {
     return undefined;
   }

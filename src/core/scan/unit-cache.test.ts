@@ -1,0 +1,80 @@
+/**
+ * Cached unit resolutions and rustc's remembered answer are used only when nothing they depend on
+ * changed: a warm open always equals a cold one.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { copyFixture, EXAMPLE } from '../../../test/helpers.js';
+import { DEFAULT_OPTIONS, UnitIndex } from '../index.js';
+import { cacheFileFor } from './cache.js';
+
+function snapshot(index: UnitIndex): unknown {
+  return index.entries.map((e) => ({ id: e.unit.id, files: e.files, external: e.external, uncertain: e.uncertain, diagnostics: e.diagnostics, probed: [...e.probed].sort() }));
+}
+
+async function warmAndPlain(ws: string, cacheDir: string): Promise<{ warm: UnitIndex; plain: UnitIndex }> {
+  const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  const plain = await UnitIndex.open(ws, DEFAULT_OPTIONS);
+  return { warm, plain };
+}
+
+function editCache(cacheDir: string, root: string, edit: (data: Record<string, Record<string, unknown>>) => void): void {
+  const file = cacheFileFor(cacheDir, root);
+  const data = JSON.parse(readFileSync(file, 'utf8'));
+  edit(data);
+  writeFileSync(file, JSON.stringify(data));
+}
+
+test('a file appearing where a unit looked for one makes its cached resolution unusable', async () => {
+  const ws = copyFixture(EXAMPLE);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  // lib.rs declares `mod aliases;` (aliases.rs): aliases/mod.rs was probed and missing.
+  mkdirSync(join(ws, 'crates/units-parse/src/aliases'));
+  writeFileSync(join(ws, 'crates/units-parse/src/aliases/mod.rs'), 'pub struct Other;\n');
+  const { warm, plain } = await warmAndPlain(ws, cacheDir);
+  assert.deepEqual(snapshot(warm), snapshot(plain));
+  assert.ok(warm.unit('units-parse/lib/units_parse')!.files.includes(join(ws, 'crates/units-parse/src/aliases/mod.rs')), 'both files listed (E0761)');
+  assert.ok(warm.store.cache!.unitHits < warm.entries.length, 'the affected units were resolved again');
+  assert.ok(warm.store.cache!.unitHits > 0, 'the others came from the cache');
+});
+
+test('an included file that changes, or a cached entry that is corrupt, is not trusted', async () => {
+  const ws = copyFixture(EXAMPLE);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  const cold = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  writeFileSync(join(ws, 'crates/units-parse/src/unit_table.rs'), 'include!("more.rs")\n');
+  writeFileSync(join(ws, 'crates/units-parse/src/more.rs'), '[]\n');
+  editCache(cacheDir, cold.workspace.root, (data) => {
+    const units = data.units!;
+    const keys = Object.keys(units);
+    units[keys[0]!] = { probed: 3 } as unknown as Record<string, unknown>;
+    units[keys[1]!] = { ...(units[keys[1]!] as object), files: [100000] };
+  });
+  const { warm, plain } = await warmAndPlain(ws, cacheDir);
+  assert.deepEqual(snapshot(warm), snapshot(plain));
+  assert.ok(warm.unit('units-parse/lib/units_parse')!.files.includes(join(ws, 'crates/units-parse/src/more.rs')));
+});
+
+test('a remembered rustc answer that rustc no longer gives is thrown away', async () => {
+  const ws = copyFixture(EXAMPLE);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  const cold = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  editCache(cacheDir, cold.workspace.root, (data) => {
+    for (const t of Object.values(data.toolchains!) as { target: { atoms: unknown[] }; host: { atoms: unknown[] } }[]) {
+      // As if the toolchain had been for another platform: no `unix`, a `windows` instead.
+      t.target.atoms = [{ name: 'windows' }, { name: 'target_os', value: 'windows' }];
+      t.host.atoms = t.target.atoms;
+    }
+  });
+  const { warm, plain } = await warmAndPlain(ws, cacheDir);
+  assert.deepEqual(warm.targetCfg, plain.targetCfg);
+  assert.deepEqual(snapshot(warm), snapshot(plain));
+  // Rewritten with rustc's real answer: the next open uses every cached resolution.
+  const again = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.equal(again.store.cache!.unitHits, again.entries.length);
+  assert.deepEqual(snapshot(again), snapshot(plain));
+});
