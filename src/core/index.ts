@@ -26,8 +26,8 @@ export interface IndexOptions {
   target?: string;
   /** Extra cfgs, as with RUSTFLAGS `--cfg`. */
   cfgs: { name: string; value?: string }[];
-  /** rustc to ask for target cfgs (found on PATH / ~/.cargo/bin when undefined). */
-  rustc?: string;
+  /** rustc to ask for target cfgs (found on PATH / ~/.cargo/bin when undefined); `false` runs no rustc and uses the built-in target table. */
+  rustc?: string | false;
   /**
    * A cargo target directory whose build-script outputs say which custom cfgs each build script
    * sets. Used per package only while that build script's sources are older than its output.

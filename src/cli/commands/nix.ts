@@ -28,7 +28,7 @@ export function nixCommand(ctx: CommandContext, outArg?: string): number {
   const root = index.workspace.root;
   const out = outArg ? resolve(io.cwd, outArg) : join(root, '.cargo-units');
   mkdirSync(out, { recursive: true });
-  const rustc = index.options.rustc ?? findRustc() ?? 'rustc';
+  const rustc = index.options.rustc || findRustc() || 'rustc';
   const toolchain = execFileSync(rustc, ['-vV']).toString();
   writeFileSync(join(out, 'units.json'), JSON.stringify(nixUnitsJson(index, toolchain), null, 1) + '\n');
   cpSync(nixLibraryDir(), join(out, 'lib'), { recursive: true });
