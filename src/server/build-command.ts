@@ -1,0 +1,54 @@
+/** The command line of one build, from the settings and the job; and where rustc's span files are. */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { BuildSettings } from '../protocol/lsp_ext.js';
+import type { BuildJob } from './scheduler.js';
+
+export interface BuildTarget {
+  /** Workspace root directory. */
+  root: string;
+  features: string[];
+  allFeatures: boolean;
+  noDefaultFeatures: boolean;
+  target: string;
+  cfgs: string[];
+}
+
+export interface CommandLine {
+  command: string;
+  args: string[];
+}
+
+/**
+ * `node dist/cli.cjs build --json …` (or the configured command in place of `node dist/cli.cjs`),
+ * with the index options, the nix command and arguments, `--unit` for each unit and the files
+ * after `--`.
+ */
+export function buildCommandLine(s: BuildSettings, t: BuildTarget, job: BuildJob, bundled: { node: string; cli: string }): CommandLine {
+  const [command, ...prefix] = s.command.length > 0 ? s.command : [bundled.node, bundled.cli];
+  const args = [
+    ...prefix,
+    'build',
+    '--json',
+    '--manifest-path',
+    join(t.root, 'Cargo.toml'),
+    ...t.features.flatMap((f) => ['--features', f]),
+    ...(t.allFeatures ? ['--all-features'] : []),
+    ...(t.noDefaultFeatures ? ['--no-default-features'] : []),
+    ...(t.target ? ['--target', t.target] : []),
+    ...t.cfgs.flatMap((c) => ['--cfg', c]),
+    ...(s.nixCommand ? ['--nix-command', s.nixCommand] : []),
+    ...s.nixArgs.flatMap((a) => ['--nix-arg', a]),
+    ...job.units.flatMap((u) => ['--unit', u]),
+    ...(job.files.length > 0 ? ['--', ...job.files] : []),
+  ];
+  return { command: command!, args };
+}
+
+/** The absolute file of a rustc span: absolute as is, else relative to the package, else to the workspace root. */
+export function spanFile(file: string, root: string, packageDir?: string): string {
+  if (isAbsolute(file)) return file;
+  const inPackage = packageDir ? join(packageDir, file) : undefined;
+  if (inPackage && existsSync(inPackage)) return inPackage;
+  return join(root, file);
+}
