@@ -39,18 +39,21 @@ export class BuildUi implements vscode.Disposable {
     this.status.command = 'cargoUnits.showBuildPanel';
     this.updateStatus();
     this.status.show();
+    this.subscriptions = [ctx.onBuildProgress((p) => this.onProgress(p)), ctx.onServerStatus((s) => this.onServerStatus(s))];
   }
 
-  attach(client: LanguageClient): vscode.Disposable[] {
-    return [
-      client.onNotification(ext.buildProgress, (p) => this.onProgress(p)),
-      client.onNotification(ext.serverStatus, (s) => {
-        this.indexing = s.indexing;
-        for (const e of s.errors) this.ctx.output.appendLine(`cannot index ${e}`);
-        if (!s.indexing) void this.loadLabels(client);
-        this.updateStatus();
-      }),
-    ];
+  private readonly subscriptions: vscode.Disposable[];
+  private client: LanguageClient | undefined;
+
+  attach(client: LanguageClient): void {
+    this.client = client;
+  }
+
+  private onServerStatus(s: ext.ServerStatus): void {
+    this.indexing = s.indexing;
+    for (const e of s.errors) this.ctx.output.appendLine(`cannot index ${e}`);
+    if (!s.indexing && this.client) void this.loadLabels(this.client);
+    this.updateStatus();
   }
 
   private async loadLabels(client: LanguageClient): Promise<void> {
@@ -154,6 +157,7 @@ export class BuildUi implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
     this.notification?.resolve();
     this.view.dispose();
     this.status.dispose();

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import * as ext from '../protocol/lsp_ext.js';
 import { initializationOptions, readConfig, SECTION, type Config } from './config.js';
+import { DidChangeWatchedFilesNotification, FileEvents } from './file-events.js';
 
 export class Ctx implements vscode.Disposable {
   readonly subscriptions: vscode.Disposable[] = [];
@@ -15,13 +16,24 @@ export class Ctx implements vscode.Disposable {
   private _config: Config;
   private readonly clientListeners: ((c: LanguageClient) => void)[] = [];
   private starting: Promise<void> | undefined;
+  // The connection keeps one handler per notification: the context owns it and fans out.
+  private readonly indexChangedEmitter = new vscode.EventEmitter<ext.IndexChanged>();
+  readonly onIndexChanged = this.indexChangedEmitter.event;
+  private readonly buildProgressEmitter = new vscode.EventEmitter<ext.BuildProgress>();
+  readonly onBuildProgress = this.buildProgressEmitter.event;
+  private readonly serverStatusEmitter = new vscode.EventEmitter<ext.ServerStatus>();
+  readonly onServerStatus = this.serverStatusEmitter.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('cargo-units');
     this.buildLog = vscode.window.createOutputChannel('cargo-units build');
-    this.subscriptions.push(this.output, this.buildLog);
+    this.subscriptions.push(this.output, this.buildLog, this.indexChangedEmitter, this.buildProgressEmitter, this.serverStatusEmitter);
     this._config = this.loadConfig();
+    const files = new FileEvents((changes) => {
+      if (this._client?.isRunning()) void this._client.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
+    });
     this.subscriptions.push(
+      files,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration(SECTION)) return;
         this._config = this.loadConfig();
@@ -72,12 +84,14 @@ export class Ctx implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'rust' }],
-      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*') },
       initializationOptions: initializationOptions(this._config, this.trusted) satisfies ext.InitializationOptions,
       outputChannel: this.output,
     };
     const client = new LanguageClient('cargoUnits', 'cargo-units', serverOptions, clientOptions);
     this._client = client;
+    client.onNotification(ext.indexChanged, (p) => client === this._client && this.indexChangedEmitter.fire(p));
+    client.onNotification(ext.buildProgress, (p) => client === this._client && this.buildProgressEmitter.fire(p));
+    client.onNotification(ext.serverStatus, (p) => client === this._client && this.serverStatusEmitter.fire(p));
     for (const f of this.clientListeners) f(client);
     await client.start();
   }

@@ -25,10 +25,16 @@ export class UnitDecorations implements vscode.FileDecorationProvider, vscode.Di
   private client: LanguageClient | undefined;
   private generation = 0;
 
-  attach(client: LanguageClient): vscode.Disposable {
+  constructor(onIndexChanged: vscode.Event<ext.IndexChanged>) {
+    this.subscription = onIndexChanged((p) => void this.onIndexChanged(p));
+  }
+
+  private readonly subscription: vscode.Disposable;
+
+  /** A (re)started server: everything is asked again. */
+  attach(client: LanguageClient): void {
     this.client = client;
     this.reset();
-    return client.onNotification(ext.indexChanged, (p) => void this.onIndexChanged(p));
   }
 
   private reset(): void {
@@ -84,6 +90,7 @@ export class UnitDecorations implements vscode.FileDecorationProvider, vscode.Di
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this.changed.dispose();
     this.updated.dispose();
   }

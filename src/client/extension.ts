@@ -23,8 +23,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<CargoU
   ctx = new Ctx(context);
   const c = ctx;
   context.subscriptions.push(c);
-  const decorations = new UnitDecorations();
-  const units = new UnitsView();
+  const decorations = new UnitDecorations(c.onIndexChanged);
+  const units = new UnitsView(c.onIndexChanged);
   const builds = new BuildUi(c);
   const savedSinceBuild = new Set<string>();
   c.subscriptions.push(decorations, units, builds, vscode.window.registerFileDecorationProvider(decorations));
@@ -35,12 +35,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<CargoU
       if (p.kind === 'begin') for (const f of p.files) savedSinceBuild.delete(vscode.Uri.file(f).toString());
     }),
   );
-  let clientDisposables: vscode.Disposable[] = [];
   c.onClient((client) => {
-    for (const d of clientDisposables) d.dispose();
-    clientDisposables = [decorations.attach(client), units.attach(client), ...builds.attach(client)];
+    decorations.attach(client);
+    units.attach(client);
+    builds.attach(client);
   });
-  c.subscriptions.push({ dispose: () => clientDisposables.forEach((d) => d.dispose()) });
   const ready = c.start().catch((err: unknown) => {
     c.output.appendLine(`cannot start the cargo-units server: ${err}`);
     throw err;

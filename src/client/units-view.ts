@@ -18,14 +18,16 @@ export class UnitsView implements vscode.TreeDataProvider<UnitNode>, vscode.Disp
   private readonly nodes = new Map<string, UnitNode>();
   readonly view: vscode.TreeView<UnitNode>;
 
-  constructor() {
+  private readonly subscription: vscode.Disposable;
+
+  constructor(onIndexChanged: vscode.Event<ext.IndexChanged>) {
     this.view = vscode.window.createTreeView('cargoUnits.units', { treeDataProvider: this, showCollapseAll: true });
+    this.subscription = onIndexChanged(() => this.refresh());
   }
 
-  attach(client: LanguageClient): vscode.Disposable {
+  attach(client: LanguageClient): void {
     this.client = client;
     this.refresh();
-    return client.onNotification(ext.indexChanged, () => this.refresh());
   }
 
   refresh(): void {
@@ -131,6 +133,7 @@ export class UnitsView implements vscode.TreeDataProvider<UnitNode>, vscode.Disp
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this.view.dispose();
     this.changed.dispose();
   }

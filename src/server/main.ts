@@ -10,6 +10,7 @@ import { parseCfgOption } from '../core/cfg/expr.js';
 import type { IndexOptions } from '../core/index.js';
 import * as ext from '../protocol/lsp_ext.js';
 import { Builds } from './builds.js';
+import { DirWatcher } from './watch.js';
 import { unitSummary, WorkspaceSet } from './workspaces.js';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -21,6 +22,11 @@ let set: WorkspaceSet;
 let builds: Builds | undefined;
 /** Index updates run one after another, in the order the editor sent them. */
 let queue: Promise<unknown> = Promise.resolve();
+
+/** Files written by other programs reach the index through this at once (the editor's file events come later). */
+const watcher = new DirWatcher((paths) => {
+  for (const p of paths) if (!documents.get(toUri(p))) void update(p, undefined, false);
+});
 
 const toPath = (uri: string): string | undefined => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
 const toUri = (path: string): string => pathToFileURL(path).href;
@@ -55,14 +61,17 @@ async function reload(): Promise<void> {
     const p = toPath(d.uri);
     if (p) await set.update(p, d.getText(), true);
   }
+  watcher.sync(set.watchedDirs());
   sendStatus(false);
   void connection.sendNotification(ext.indexChanged, { uris: [], all: true });
 }
+
 
 function update(path: string, text: string | undefined, overlay: boolean): Promise<void> {
   return serialize(async () => {
     const r = await set.update(path, text, overlay);
     if (r.all) sendStatus(false);
+    if (r.all || r.files.length > 0) watcher.sync(set.watchedDirs());
     if (r.all || r.files.length > 0) void connection.sendNotification(ext.indexChanged, { uris: r.files.map(toUri), all: r.all });
   });
 }
@@ -195,7 +204,10 @@ connection.onRequest(ext.build, (params) =>
 
 connection.onRequest(ext.cancelBuild, ({ workspace }) => builds?.cancel(workspace ? toPath(workspace) : undefined) ?? 0);
 connection.onRequest(ext.reindex, () => serialize(reload));
-connection.onShutdown(() => builds?.dispose());
+connection.onShutdown(() => {
+  builds?.dispose();
+  watcher.dispose();
+});
 
 documents.listen(connection);
 connection.listen();

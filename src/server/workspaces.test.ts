@@ -21,6 +21,9 @@ test('finds the example workspace once, and names the units of a file', async ()
   assert.ok(stats.units.every((u) => u.uncertain));
   assert.equal(set.fileInfo(join(EXAMPLE, 'crates/units-cli/src/term.rs')).status, 'unread');
   assert.equal(set.fileInfo('/nowhere/x.rs').status, 'outside');
+  const dirs = [...set.watchedDirs()].map((d) => (d === EXAMPLE ? '.' : rel(EXAMPLE, d)));
+  for (const d of ['.', 'crates/units-core', 'crates/units-core/src', 'crates/units-core/src/serial', 'crates/units-cli/src/bin/convert']) assert.ok(dirs.includes(d), d);
+  assert.ok(!dirs.some((d) => d.startsWith('target')));
   const bin = set.fileInfo(join(EXAMPLE, 'crates/units-cli/src/bin/convert/args.rs'));
   assert.deepEqual(bin.units.map((u) => u.label), ['units-cli (bin convert)', 'units-cli (bin convert) [test]']);
 });

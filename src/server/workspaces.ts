@@ -3,7 +3,7 @@
  * unsaved editor text and file changes. Paths only: no LSP types, so it is tested with node.
  */
 import { readdirSync } from 'node:fs';
-import { basename, join, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { loadWorkspace } from '../core/cargo/workspace.js';
 import { UnitIndex, type IndexedUnit, type IndexOptions } from '../core/index.js';
@@ -124,6 +124,18 @@ export class WorkspaceSet {
     }
     // Deepest root first, so a nested workspace wins over the one around it.
     this.workspaces = found.sort((a, b) => b.root.length - a.root.length);
+  }
+
+  /** Directories whose changes can change the index: the roots, the packages, and where the units' files are or may be. */
+  watchedDirs(): Set<string> {
+    const dirs = new Set<string>();
+    for (const w of this.workspaces) {
+      dirs.add(w.root);
+      if (!w.index) continue;
+      for (const m of w.index.workspace.members) dirs.add(m.dir);
+      for (const e of w.index.entries) for (const p of e.probed) dirs.add(dirname(p));
+    }
+    return dirs;
   }
 
   workspaceOf(abs: string): CargoWorkspace | undefined {
