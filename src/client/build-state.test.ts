@@ -36,6 +36,10 @@ test('a cancelled build marks what had not finished', () => {
   s.apply({ workspace: ws, build: 2, kind: 'end', outcome: 'cancelled' }, 2);
   assert.deepEqual([...s.runs.get(ws)!.units.values()].map((u) => u.state), ['cancelled', 'cancelled']);
   assert.equal(s.progress().running, false);
+  s.apply({ workspace: ws, build: 3, kind: 'begin', units: ['a'], files: [] }, 3);
+  s.apply({ workspace: ws, build: 3, kind: 'end', outcome: 'failed', message: 'cannot run nix' }, 4);
+  assert.deepEqual([...s.runs.get(ws)!.units.values()].map((u) => u.state), ['skipped'], 'a failed build skipped what it did not get to');
+  assert.deepEqual(s.runs.get(ws)!.messages, ['cannot run nix']);
 });
 
 test('rustc diagnostics become problems at the primary span, 0-based', () => {

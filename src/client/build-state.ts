@@ -1,7 +1,8 @@
 /** The state of the current or last build of each workspace, folded from build progress. Pure. */
 import type { BuildProgress } from '../protocol/lsp_ext.js';
 
-export type UnitState = 'queued' | 'building' | 'built' | 'cached' | 'failed' | 'cancelled';
+/** `skipped`: the build failed before it got to the unit. */
+export type UnitState = 'queued' | 'building' | 'built' | 'cached' | 'failed' | 'cancelled' | 'skipped';
 
 export interface UnitRow {
   id: string;
@@ -47,7 +48,7 @@ export class BuildState {
       run.seconds = (now - run.startedAt) / 1000;
       if (p.message) run.messages.push(p.message);
       for (const u of run.units.values()) {
-        if (u.state === 'queued' || u.state === 'building') u.state = p.outcome === 'succeeded' ? 'built' : 'cancelled';
+        if (u.state === 'queued' || u.state === 'building') u.state = p.outcome === 'succeeded' ? 'built' : p.outcome === 'cancelled' ? 'cancelled' : 'skipped';
       }
       return run;
     }

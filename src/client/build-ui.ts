@@ -127,15 +127,20 @@ export class BuildUi implements vscode.Disposable {
 
   private showNotification(workspace: string, build: number, units: number): void {
     this.notification?.resolve();
+    // Set before withProgress calls back: the build may end first.
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    const n = { build, resolve, report: (_m: string) => undefined as void };
+    this.notification = n;
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `cargo-units: building ${units} unit${units === 1 ? '' : 's'}`, cancellable: true },
-      (progress, token) =>
-        new Promise<void>((resolve) => {
-          token.onCancellationRequested(() => void this.ctx.client?.sendRequest(ext.cancelBuild, { workspace }));
-          this.notification = { build, resolve, report: (message) => progress.report({ message }) };
-        }),
+      (progress, token) => {
+        token.onCancellationRequested(() => void this.ctx.client?.sendRequest(ext.cancelBuild, { workspace }));
+        n.report = (message) => progress.report({ message });
+        return done;
+      },
     );
-    void vscode.window.withProgress({ location: { viewId: 'cargoUnits.progress' } }, () => new Promise<void>((r) => this.onDidEndBuild((e) => e.build === build && r())));
+    void vscode.window.withProgress({ location: { viewId: 'cargoUnits.progress' } }, () => done);
   }
 
   private updateStatus(): void {

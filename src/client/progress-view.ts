@@ -14,6 +14,7 @@ const ICON: Record<UnitState, [string, string?]> = {
   cached: ['database', 'descriptionForeground'],
   failed: ['error', 'testing.iconFailed'],
   cancelled: ['circle-slash', 'descriptionForeground'],
+  skipped: ['debug-step-over', 'descriptionForeground'],
 };
 
 export class ProgressView implements vscode.TreeDataProvider<ProgressNode>, vscode.Disposable {
