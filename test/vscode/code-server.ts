@@ -14,7 +14,6 @@ export const CODE_SERVER_DIR =
   process.env.CARGO_UNITS_CODE_SERVER_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cargo-units', 'code-server-4.100.3');
 export const CODE_SERVER = join(CODE_SERVER_DIR, 'node_modules', '.bin', 'code-server');
 export const CHROMIUM = process.env.CARGO_UNITS_CHROMIUM ?? '/usr/bin/chromium';
-export const VSIX = join(REPO, 'dist', 'cargo-units.vsix');
 
 /** Why the VS Code tests cannot run here (undefined when they can). */
 export function missingTools(): string | undefined {
@@ -23,14 +22,19 @@ export function missingTools(): string | undefined {
   return undefined;
 }
 
-/** The .vsix, packaged once per test process through `npm run package`. */
-let packaged = false;
+/**
+ * The .vsix, packaged once per test process into its own file (test files run in parallel). The
+ * bundles are built first, unless this runs under `npm test`, which has just built them.
+ */
+let packaged: string | undefined;
 export function packageVsix(): string {
   if (!packaged) {
-    execFileSync('npm', ['run', '--silent', 'package'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-    packaged = true;
+    if (process.env.npm_lifecycle_event !== 'test') execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: 'inherit' });
+    const out = join(mkdtempSync(join(tmpdir(), 'cargo-units-vsix-')), 'cargo-units.vsix');
+    execFileSync(process.execPath, [join(REPO, 'scripts', 'package-vscode.mjs'), out], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+    packaged = out;
   }
-  return VSIX;
+  return packaged;
 }
 
 function freePort(): Promise<number> {

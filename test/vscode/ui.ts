@@ -8,15 +8,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import type { TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { COMMANDS } from '../../src/cli/args.js';
 import { unitLabel } from '../../src/protocol/labels.js';
 import { REPO } from '../helpers.js';
-import { missingTools, startSession, type Session } from './code-server.js';
+import { startSession, type Session } from './code-server.js';
 
-const missing = missingTools();
-const skip = missing && !process.env.CARGO_UNITS_REQUIRE_VSCODE ? missing : false;
 const hasBuild = (COMMANDS as readonly string[]).includes('build');
 export const SCREENSHOT = join(REPO, 'dist', 'ui-test', 'screenshot.png');
 
@@ -76,8 +74,7 @@ function cli(s: Session, args: string[]): unknown {
   return JSON.parse(execFileSync(process.execPath, [join(REPO, 'dist', 'cli.cjs'), ...args], { cwd: s.folder, encoding: 'utf8' }));
 }
 
-test('UI: Explorer badges, a save shows the affected units in the Cargo Build view', { skip, timeout: 300_000 }, async (t) => {
-  assert.equal(missing, undefined, missing);
+export async function uiTest(t: TestContext): Promise<void> {
   const s = await startSession({ trusted: true });
   const p = s.page;
   try {
@@ -148,4 +145,4 @@ test('UI: Explorer badges, a save shows the affected units in the Cargo Build vi
   } finally {
     await s.stop();
   }
-});
+}

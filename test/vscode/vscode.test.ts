@@ -1,6 +1,7 @@
 /**
- * The extension tests, run inside the real extension host of code-server with the .vsix
- * installed: a trusted workspace, then the same workspace in Restricted Mode.
+ * The VS Code tests, one after another (each runs code-server and Chromium): the extension tests
+ * inside the real extension host of code-server with the .vsix installed (a trusted workspace,
+ * then the same workspace in Restricted Mode), then the UI test (ui.ts).
  * Needs code-server (test/vscode/install-code-server.sh) and Debian's chromium; skipped when
  * they are missing, unless CARGO_UNITS_REQUIRE_VSCODE=1 (CI), where that is a failure.
  */
@@ -8,6 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { missingTools } from './code-server.js';
 import { runSuite } from './extension-tests.js';
+import { uiTest } from './ui.js';
 
 const missing = missingTools();
 const skip = missing && !process.env.CARGO_UNITS_REQUIRE_VSCODE ? missing : false;
@@ -26,3 +28,8 @@ for (const name of ['trusted', 'restricted'] as const) {
     }
   });
 }
+
+test('UI: Explorer badges, a save shows the affected units in the Cargo Build view', { skip, timeout: 300_000 }, async (t) => {
+  assert.equal(missing, undefined, missing);
+  await uiTest(t);
+});
