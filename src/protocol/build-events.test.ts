@@ -18,6 +18,19 @@ test('parses every event kind of cargo-units build --json', () => {
   for (const [input, expected] of lines) assert.deepEqual(parseBuildEvent(JSON.stringify(input)), expected);
 });
 
+test('the shapes cargo-units build prints: plan.build, lists in finished, null units, flat diagnostics', () => {
+  assert.deepEqual(parseBuildEvent('{"type":"plan","build":["a"],"cached":[]}'), { type: 'plan', toBuild: ['a'], cached: [] });
+  assert.deepEqual(parseBuildEvent('{"type":"log","unit":null,"line":"x"}'), { type: 'log', line: 'x' });
+  assert.deepEqual(parseBuildEvent('{"type":"failed","unit":null,"message":"m"}'), { type: 'failed', message: 'm' });
+  const flat = { type: 'diagnostic', unit: 'u/lib/u', level: 'error', message: 'mismatched types', code: 'E0308', file: 'src/lib.rs', range: { line: 3, column: 5, endLine: 3, endColumn: 9 }, rendered: 'error[E0308]: …' };
+  assert.deepEqual(parseBuildEvent(JSON.stringify(flat)), {
+    type: 'diagnostic',
+    unit: 'u/lib/u',
+    diagnostic: { message: 'mismatched types', level: 'error', code: { code: 'E0308' }, spans: [{ file_name: 'src/lib.rs', line_start: 3, column_start: 5, line_end: 3, column_end: 9, is_primary: true }], rendered: 'error[E0308]: …' },
+  });
+  assert.equal(parseBuildEvent(JSON.stringify({ ...flat, range: { line: 3 } })), undefined);
+});
+
 test('lines that are not well-formed events are not events', () => {
   for (const l of ['', 'building /nix/store/…', '{not json', '[1]', '{"type":"start"}', '{"type":"nope","unit":"a"}', '{"type":"diagnostic","unit":"a","diagnostic":{"message":"m"}}', '{"type":"done","unit":"a","seconds":"1"}']) {
     assert.equal(parseBuildEvent(l), undefined, l);

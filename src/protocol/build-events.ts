@@ -71,7 +71,7 @@ export function parseBuildEvent(line: string): BuildEvent | undefined {
   const unit = o.unit;
   switch (type) {
     case 'plan': {
-      const toBuild = strList(o.toBuild);
+      const toBuild = strList(o.build ?? o.toBuild);
       const cached = strList(o.cached) ?? [];
       return toBuild ? { type, toBuild, cached } : undefined;
     }
@@ -82,8 +82,14 @@ export function parseBuildEvent(line: string): BuildEvent | undefined {
     case 'log':
       return isStr(o.line) ? { type, line: o.line, ...(isStr(unit) ? { unit } : {}) } : undefined;
     case 'diagnostic': {
-      const diagnostic = o.diagnostic ?? o.message;
-      return isStr(unit) && isRustcDiagnostic(diagnostic) ? { type, unit, diagnostic } : undefined;
+      if (!isStr(unit)) return undefined;
+      if (isRustcDiagnostic(o.diagnostic)) return { type, unit, diagnostic: o.diagnostic };
+      // cargo-units build's flat form: one file and range (1-based) per diagnostic.
+      const r = o.range as { line?: unknown; column?: unknown; endLine?: unknown; endColumn?: unknown } | undefined;
+      if (!isStr(o.message) || !isStr(o.level) || !isStr(o.file) || !r || !isNum(r.line) || !isNum(r.column) || !isNum(r.endLine) || !isNum(r.endColumn)) return undefined;
+      const span: RustcSpan = { file_name: o.file, line_start: r.line, column_start: r.column, line_end: r.endLine, column_end: r.endColumn, is_primary: true };
+      const code = isStr(o.code) ? { code: o.code } : null;
+      return { type, unit, diagnostic: { message: o.message, level: o.level, code, spans: [span], rendered: isStr(o.rendered) ? o.rendered : null } };
     }
     case 'done':
       return isStr(unit) && isNum(o.seconds) ? { type, unit, seconds: o.seconds, ...(isStr(o.out) ? { out: o.out } : {}) } : undefined;

@@ -8,19 +8,21 @@ const settings = { command: [], nixCommand: 'nix', nixArgs: ['--builders', ''], 
 const target = { root: '/ws', features: ['std'], allFeatures: false, noDefaultFeatures: true, target: 'wasm32-wasip1', cfgs: ['foo="1"'] };
 
 test('the bundled CLI gets the options, the units and the files', () => {
-  const c = buildCommandLine(settings, target, { files: ['/ws/a.rs'], units: ['p/lib/p'] }, { node: '/bin/node', cli: '/ext/dist/cli.cjs' });
+  const c = buildCommandLine(settings, target, { files: ['/ws/a.rs'], units: ['p/lib/p'] }, { node: '/bin/node', cli: '/ext/dist/cli.cjs' }, '/usr/bin');
   assert.equal(c.command, '/bin/node');
   assert.deepEqual(c.args, [
     '/ext/dist/cli.cjs', 'build', '--json', '--manifest-path', '/ws/Cargo.toml', '--features', 'std', '--no-default-features',
-    '--target', 'wasm32-wasip1', '--cfg', 'foo="1"', '--nix-command', 'nix', '--nix-arg', '--builders', '--nix-arg', '',
-    '--unit', 'p/lib/p', '--', '/ws/a.rs',
+    '--target', 'wasm32-wasip1', '--cfg', 'foo="1"', '--unit', 'p/lib/p', '/ws/a.rs', '--', '--builders', '',
   ]);
+  assert.deepEqual(c.env, {}, 'a bare nix command is found on PATH as it is');
+  const withPath = buildCommandLine({ ...settings, nixCommand: '/opt/nix/bin/nix' }, target, { files: [], units: ['u'] }, { node: 'n', cli: 'c' }, '/usr/bin');
+  assert.deepEqual(withPath.env, { PATH: '/opt/nix/bin:/usr/bin' });
 });
 
 test('a configured command replaces node and the bundled CLI', () => {
   const c = buildCommandLine({ ...settings, command: ['cargo-units', '--no-cache'], nixArgs: [] }, { ...target, target: '', features: [], cfgs: [], noDefaultFeatures: false, allFeatures: true }, { files: [], units: ['u'] }, { node: 'n', cli: 'c' });
   assert.equal(c.command, 'cargo-units');
-  assert.deepEqual(c.args, ['--no-cache', 'build', '--json', '--manifest-path', '/ws/Cargo.toml', '--all-features', '--nix-command', 'nix', '--unit', 'u']);
+  assert.deepEqual(c.args, ['--no-cache', 'build', '--json', '--manifest-path', '/ws/Cargo.toml', '--all-features', '--unit', 'u']);
 });
 
 test('span files resolve against the package first, then the workspace root', () => {

@@ -58,7 +58,7 @@ export class Builds {
     const build = this.nextId++;
     const workspace = root;
     this.o.report({ workspace, build, kind: 'begin', units: this.o.unitsOf(root, job), files: job.files });
-    const { command, args } = buildCommandLine(this.o.settings, this.o.targetOf(root), job, this.o.bundled);
+    const { command, args, env } = buildCommandLine(this.o.settings, this.o.targetOf(root), job, this.o.bundled);
     this.o.report({ workspace, build, kind: 'output', line: `$ ${[command, ...args].join(' ')}` });
     let failedUnits = 0;
     const onEvent = (event: BuildEvent) => {
@@ -74,6 +74,7 @@ export class Builds {
       command,
       args,
       cwd: root,
+      env: { ...process.env, ...env },
       signal,
       onEvent,
       onOutput: (line) => this.o.report({ workspace, build, kind: 'output', line }),
