@@ -70,7 +70,11 @@ export async function runSuite(name: 'trusted' | 'restricted', timeoutMs = 240_0
   });
   const exit = new Promise<number>((resolve) => void session.page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
   await session.page.goto(payloadUrl(session, tests, join(tests, 'suite.cjs')));
-  const exitCode = await Promise.race([exit, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`the ${name} suite did not finish in ${timeoutMs} ms`)), timeoutMs))]);
+  let timer: NodeJS.Timeout | undefined;
+  const exitCode = await Promise.race([
+    exit,
+    new Promise<number>((_, reject) => (timer = setTimeout(() => reject(new Error(`the ${name} suite did not finish in ${timeoutMs} ms`)), timeoutMs))),
+  ]).finally(() => clearTimeout(timer));
   let results = '';
   try {
     results = readFileSync(join(tests, 'results.txt'), 'utf8');
