@@ -1,4 +1,5 @@
-// Bundles the CLI with esbuild and puts the tree-sitter wasm files next to it.
+// Bundles the CLI, and the VS Code extension's client and language server, with esbuild, and puts
+// the tree-sitter wasm files next to them.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,9 +11,7 @@ const require = createRequire(import.meta.url);
 const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 
-await build({
-  entryPoints: [join(root, 'src/cli/main.ts')],
-  outfile: join(dist, 'cli.cjs'),
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -22,7 +21,14 @@ await build({
   alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
   define: { 'process.env.CARGO_UNITS_BUNDLED': '"1"' },
   logLevel: 'warning',
-});
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(dist, 'cli.cjs') }),
+  // The extension host loads CommonJS and provides `vscode`.
+  build({ ...common, entryPoints: [join(root, 'src/client/extension.ts')], outfile: join(dist, 'extension.cjs'), external: ['vscode'] }),
+  build({ ...common, entryPoints: [join(root, 'src/server/main.ts')], outfile: join(dist, 'server.cjs') }),
+]);
 
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-rust/tree-sitter-rust.wasm'), join(dist, 'tree-sitter-rust.wasm'));

@@ -29,8 +29,8 @@ export interface IndexOptions {
   target?: string;
   /** Extra cfgs, as with RUSTFLAGS `--cfg`. */
   cfgs: { name: string; value?: string }[];
-  /** rustc to ask for target cfgs (found on PATH / ~/.cargo/bin when undefined). */
-  rustc?: string;
+  /** rustc to ask for target cfgs (found on PATH / ~/.cargo/bin when undefined); `false` runs no rustc and uses the built-in target table. */
+  rustc?: string | false;
   /**
    * A cargo target directory whose build-script outputs say which custom cfgs each build script
    * sets. Used per package only while that build script's sources are older than its output.
@@ -92,7 +92,7 @@ export class UnitIndex {
           options.buildOutput,
           workspace.members.map((m) => ({ name: m.name, dir: m.dir, features: units.find((u) => u.package === m)?.features ?? [] })),
           options.target,
-          { rustc: options.rustc ?? findRustc() },
+          { rustc: options.rustc === false ? undefined : options.rustc ?? findRustc() },
         )
       : new Map();
     // Build scripts first: whether their output is current decides the cfgs of their packages.

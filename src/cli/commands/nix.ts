@@ -16,7 +16,7 @@ export function nixCommand(ctx: CommandContext): number {
   const { index, io } = ctx;
   printDiagnostics(ctx, index.diagnostics());
   const out = nixOutDir(ctx);
-  const rustc = index.options.rustc ?? findRustc() ?? 'rustc';
+  const rustc = index.options.rustc || findRustc() || 'rustc';
   writeNixDir(index, out, nixToolchain(rustc));
   io.out(`wrote ${out} (${index.entries.length} units)`);
   return 0;

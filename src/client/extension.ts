@@ -1,0 +1,60 @@
+/** Activation: the language client, Explorer decorations, the Units and Build views, commands. */
+import * as vscode from 'vscode';
+import type * as ext from '../protocol/lsp_ext.js';
+import { BuildUi } from './build-ui.js';
+import { registerCommands } from './commands.js';
+import { Ctx } from './ctx.js';
+import { UnitDecorations } from './decorations.js';
+import { UnitsView } from './units-view.js';
+
+/** What the extension exports (used by its tests inside the extension host). */
+export interface CargoUnitsApi {
+  ready: Promise<void>;
+  fileUnits(uri: vscode.Uri): Promise<ext.FileUnits | undefined>;
+  decoration(uri: vscode.Uri): Promise<vscode.FileDecoration | undefined>;
+  onDidUpdateDecorations: vscode.Event<vscode.Uri[] | undefined>;
+  onDidProgress: BuildUi['onDidProgress'];
+  trusted(): boolean;
+}
+
+let ctx: Ctx | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<CargoUnitsApi> {
+  ctx = new Ctx(context);
+  const c = ctx;
+  context.subscriptions.push(c);
+  const decorations = new UnitDecorations(c.onIndexChanged);
+  const units = new UnitsView(c.onIndexChanged);
+  const builds = new BuildUi(c);
+  const savedSinceBuild = new Set<string>();
+  c.subscriptions.push(decorations, units, builds, vscode.window.registerFileDecorationProvider(decorations));
+  c.subscriptions.push(...registerCommands({ ctx: c, decorations, units, builds, savedSinceBuild }));
+  c.subscriptions.push(
+    vscode.workspace.onDidSaveTextDocument((d) => d.uri.scheme === 'file' && d.languageId === 'rust' && savedSinceBuild.add(d.uri.toString())),
+    builds.onDidProgress((p) => {
+      if (p.kind === 'begin') for (const f of p.files) savedSinceBuild.delete(vscode.Uri.file(f).toString());
+    }),
+  );
+  c.onClient((client) => {
+    decorations.attach(client);
+    units.attach(client);
+    builds.attach(client);
+  });
+  const ready = c.start().catch((err: unknown) => {
+    c.output.appendLine(`cannot start the cargo-units server: ${err}`);
+    throw err;
+  });
+  return {
+    ready,
+    fileUnits: (uri) => decorations.fileUnits(uri),
+    decoration: (uri) => decorations.provideFileDecoration(uri),
+    onDidUpdateDecorations: decorations.onDidUpdate,
+    onDidProgress: builds.onDidProgress,
+    trusted: () => c.trusted,
+  };
+}
+
+export function deactivate(): void {
+  ctx?.dispose();
+  ctx = undefined;
+}

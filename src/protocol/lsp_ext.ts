@@ -1,0 +1,125 @@
+/**
+ * Every custom message between the cargo-units client and language server, in one place
+ * (as rust-analyzer's `lsp_ext.ts`). File locations are `file:` URIs; unit ids are the core's
+ * (`<package>/<kind>/<target>[test]`).
+ */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { BuildEvent } from './build-events.js';
+
+/** What the client passes at start; every field "requires restart" (the client restarts the server). */
+export interface InitializationOptions {
+  /** Workspace trust: when false the server runs no program (no rustc, nix or cargo). */
+  trusted: boolean;
+  features: string[];
+  allFeatures: boolean;
+  noDefaultFeatures: boolean;
+  /** `--target` triple; the host's when empty. */
+  target: string;
+  /** Extra cfgs, `name` or `name="value"`. */
+  cfgs: string[];
+  build: BuildSettings;
+}
+
+export interface BuildSettings {
+  /** Program and arguments that start a build; empty for the bundled `cargo-units build`. */
+  command: string[];
+  nixCommand: string;
+  nixArgs: string[];
+  onSave: boolean;
+  debounceMs: number;
+}
+
+export interface UnitRef {
+  id: string;
+  /** `cargo (lib)`, `cargo (bin cargo)`, `cargo (lib) [test]`. */
+  label: string;
+  /** The unit only possibly reads the file (a path the scanner could not decide). */
+  uncertain: boolean;
+}
+
+export type FileStatus = 'read' | 'uncertain' | 'unread' | 'outside';
+
+export interface FileUnits {
+  uri: string;
+  /** Root directory URI of the Cargo workspace the file is in, if any. */
+  workspace?: string;
+  /** `outside`: in no Cargo workspace; `unread`: no unit reads it; `uncertain`: only possibly read. */
+  status: FileStatus;
+  units: UnitRef[];
+}
+
+export interface UnitSummary {
+  id: string;
+  label: string;
+  package: string;
+  kind: string;
+  name: string;
+  test: boolean;
+  fileCount: number;
+}
+
+export interface WorkspaceUnits {
+  /** Workspace root directory URI. */
+  root: string;
+  name: string;
+  units: UnitSummary[];
+  /** Why the workspace could not be indexed (a malformed Cargo.toml); `units` is then empty. */
+  error?: string;
+}
+
+export interface UnitFiles {
+  files: string[];
+  uncertain: string[];
+}
+
+export interface AffectedUnits {
+  workspaces: { root: string; units: string[] }[];
+}
+
+export interface BuildParams {
+  /** Build the units affected by these files … */
+  uris?: string[];
+  /** … and/or these units of `workspace`. */
+  workspace?: string;
+  units?: string[];
+  /** Skip the debounce (an explicit command). */
+  now?: boolean;
+}
+
+export interface BuildResult {
+  /** Workspace roots a build was scheduled for. */
+  scheduled: string[];
+  /** Why nothing was scheduled (untrusted, nothing affected). */
+  message?: string;
+}
+
+export type BuildProgress =
+  | { workspace: string; build: number; kind: 'begin'; units: string[]; files: string[] }
+  | { workspace: string; build: number; kind: 'event'; event: BuildEvent }
+  | { workspace: string; build: number; kind: 'output'; line: string }
+  | { workspace: string; build: number; kind: 'end'; outcome: 'succeeded' | 'failed' | 'cancelled'; message?: string };
+
+export interface IndexChanged {
+  /** Files whose units changed; all files when `all` (a workspace was re-indexed). */
+  uris: string[];
+  all: boolean;
+}
+
+export interface ServerStatus {
+  indexing: boolean;
+  workspaces: number;
+  /** Problems that stopped indexing a workspace. */
+  errors: string[];
+}
+
+export const unitsOfFile = new RequestType<{ uris: string[] }, FileUnits[], void>('cargoUnits/unitsOfFile');
+export const allUnits = new RequestType0<WorkspaceUnits[], void>('cargoUnits/allUnits');
+export const filesOfUnit = new RequestType<{ workspace: string; unit: string }, UnitFiles, void>('cargoUnits/filesOfUnit');
+export const affectedUnits = new RequestType<{ uris: string[] }, AffectedUnits, void>('cargoUnits/affectedUnits');
+export const build = new RequestType<BuildParams, BuildResult, void>('cargoUnits/build');
+export const cancelBuild = new RequestType<{ workspace?: string }, number, void>('cargoUnits/cancelBuild');
+export const reindex = new RequestType0<void, void>('cargoUnits/reindex');
+
+export const indexChanged = new NotificationType<IndexChanged>('cargoUnits/indexChanged');
+export const buildProgress = new NotificationType<BuildProgress>('cargoUnits/buildProgress');
+export const serverStatus = new NotificationType<ServerStatus>('cargoUnits/serverStatus');

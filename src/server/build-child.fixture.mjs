@@ -1,0 +1,31 @@
+// A real build-like program for the scheduler and process tests: prints `cargo-units build --json`
+// events for the units named on its command line, one unit every STEP_MS, and keeps a
+// grandchild (`sleep`) in its process group. Appends "start <pid> <grandchild pid> <args>" and
+// "end <pid>" lines to LOG.
+import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+
+const log = process.env.LOG;
+const step = Number(process.env.STEP_MS ?? 50);
+const units = process.argv.slice(2);
+const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+if (log) appendFileSync(log, `start ${process.pid} ${sleeper.pid} ${units.join(',')}\n`);
+const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+out({ type: 'plan', toBuild: units.filter((u) => !u.startsWith('cached:')), cached: units.filter((u) => u.startsWith('cached:')) });
+console.log('raw nix output line');
+console.error('stderr line');
+const t0 = Date.now();
+let failed = 0;
+for (const u of units.filter((u) => !u.startsWith('cached:'))) {
+  out({ type: 'start', unit: u });
+  await new Promise((r) => setTimeout(r, step));
+  if (u.startsWith('fail:')) {
+    failed++;
+    out({ type: 'diagnostic', unit: u, diagnostic: { message: 'mismatched types', level: 'error', spans: [{ file_name: 'src/lib.rs', line_start: 2, line_end: 2, column_start: 5, column_end: 9, is_primary: true }] } });
+    out({ type: 'failed', unit: u, message: 'rustc failed' });
+  } else out({ type: 'done', unit: u, seconds: step / 1000, out: `/nix/store/x-${u}` });
+}
+out({ type: 'finished', built: units.length - failed, cached: 0, failed, seconds: (Date.now() - t0) / 1000 });
+sleeper.kill();
+if (log) appendFileSync(log, `end ${process.pid}\n`);
+process.exit(failed ? 1 : 0);

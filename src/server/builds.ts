@@ -1,0 +1,88 @@
+/**
+ * One build scheduler per Cargo workspace, running the build command and reporting progress.
+ * No LSP types: progress goes to a callback.
+ */
+import type { BuildEvent } from '../protocol/build-events.js';
+import type { BuildProgress, BuildSettings } from '../protocol/lsp_ext.js';
+import { buildCommandLine, spanFile, type BuildTarget } from './build-command.js';
+import { runBuildProcess } from './build-process.js';
+import { BuildScheduler, type BuildJob } from './scheduler.js';
+
+export interface BuildsOptions {
+  settings: BuildSettings;
+  /** How to run the bundled CLI. */
+  bundled: { node: string; cli: string };
+  /** Index options of a workspace root, for the command line. */
+  targetOf: (root: string) => BuildTarget;
+  /** Units a job will build (for the progress view until the plan arrives). */
+  unitsOf: (root: string, job: BuildJob) => string[];
+  /** Package directory of a unit, to resolve rustc's relative span files. */
+  packageDirOf: (root: string, unit: string) => string | undefined;
+  report: (p: BuildProgress) => void;
+}
+
+export class Builds {
+  private readonly schedulers = new Map<string, BuildScheduler>();
+  private nextId = 1;
+
+  constructor(private readonly o: BuildsOptions) {}
+
+  /** Schedules a build of `job` in the workspace at `root`; `now` skips the debounce. */
+  request(root: string, job: Partial<BuildJob>, now: boolean): void {
+    this.schedulerOf(root).request(job, now);
+  }
+
+  /** Cancels the builds of one workspace, or all. Returns how many were cancelled. */
+  cancel(root?: string): number {
+    let n = 0;
+    for (const [r, s] of this.schedulers) if (root === undefined || r === root) n += Number(s.cancel());
+    return n;
+  }
+
+  idle(): Promise<void> {
+    return Promise.all([...this.schedulers.values()].map((s) => s.idle())).then(() => undefined);
+  }
+
+  dispose(): void {
+    for (const s of this.schedulers.values()) s.dispose();
+    this.schedulers.clear();
+  }
+
+  private schedulerOf(root: string): BuildScheduler {
+    let s = this.schedulers.get(root);
+    if (!s) this.schedulers.set(root, (s = new BuildScheduler((job, signal) => this.run(root, job, signal), this.o.settings.debounceMs)));
+    return s;
+  }
+
+  private async run(root: string, job: BuildJob, signal: AbortSignal): Promise<void> {
+    const build = this.nextId++;
+    const workspace = root;
+    this.o.report({ workspace, build, kind: 'begin', units: this.o.unitsOf(root, job), files: job.files });
+    const { command, args, env } = buildCommandLine(this.o.settings, this.o.targetOf(root), job, this.o.bundled);
+    this.o.report({ workspace, build, kind: 'output', line: `$ ${[command, ...args].join(' ')}` });
+    let failedUnits = 0;
+    const onEvent = (event: BuildEvent) => {
+      if (event.type === 'diagnostic') {
+        const dir = this.o.packageDirOf(root, event.unit);
+        const spans = event.diagnostic.spans.map((s) => ({ ...s, file_name: spanFile(s.file_name, root, dir) }));
+        event = { ...event, diagnostic: { ...event.diagnostic, spans } };
+      }
+      if (event.type === 'failed') failedUnits++;
+      this.o.report({ workspace, build, kind: 'event', event });
+    };
+    const r = await runBuildProcess({
+      command,
+      args,
+      cwd: root,
+      env: { ...process.env, ...env },
+      signal,
+      onEvent,
+      onOutput: (line) => this.o.report({ workspace, build, kind: 'output', line }),
+    });
+    if (r.cancelled) this.o.report({ workspace, build, kind: 'end', outcome: 'cancelled' });
+    else if (r.spawnError) this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: `cannot run ${command}: ${r.spawnError}` });
+    else if (r.code !== 0 || failedUnits > 0)
+      this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: `${command} exited with ${r.code ?? r.signal}` });
+    else this.o.report({ workspace, build, kind: 'end', outcome: 'succeeded' });
+  }
+}

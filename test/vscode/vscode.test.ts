@@ -1,0 +1,35 @@
+/**
+ * The VS Code tests, one after another (each runs code-server and Chromium): the extension tests
+ * inside the real extension host of code-server with the .vsix installed (a trusted workspace,
+ * then the same workspace in Restricted Mode), then the UI test (ui.ts).
+ * Needs code-server (test/vscode/install-code-server.sh) and Debian's chromium; skipped when
+ * they are missing, unless CARGO_UNITS_REQUIRE_VSCODE=1 (CI), where that is a failure.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { missingTools } from './code-server.js';
+import { runSuite } from './extension-tests.js';
+import { uiTest } from './ui.js';
+
+const missing = missingTools();
+const skip = missing && !process.env.CARGO_UNITS_REQUIRE_VSCODE ? missing : false;
+
+for (const name of ['trusted', 'restricted'] as const) {
+  test(`extension tests in the real extension host (${name})`, { skip, timeout: 300_000 }, async () => {
+    assert.equal(missing, undefined, missing);
+    const r = await runSuite(name);
+    try {
+      process.stdout.write(`# ${name} suite:\n${r.results.replace(/^/gm, '#   ')}\n`);
+      assert.match(r.closing, /^\d+ passed, 0 failed$/, r.results);
+      assert.equal(r.exitCode, 0, r.results);
+      if (r.bench) process.stdout.write(`# save → decorations: ${JSON.stringify(r.bench)}\n`);
+    } finally {
+      await r.session.stop();
+    }
+  });
+}
+
+test('UI: Explorer badges, a save shows the affected units in the Cargo Build view', { skip, timeout: 300_000 }, async (t) => {
+  assert.equal(missing, undefined, missing);
+  await uiTest(t);
+});
