@@ -23,6 +23,8 @@ if [ -n "$runOut" ]; then
   # cargo:rustc-env=KEY=VALUE
   while IFS= read -r kv; do export "${kv%%=*}=${kv#*=}"; done < "$runOut/env"
 fi
+# A crate root whose relative path starts with "-" would be read by rustc as an option.
+case "$crateRoot" in -*) crateRoot="./$crateRoot" ;; esac
 mkdir -p "$out"
 if [ -n "$binName" ]; then
   mkdir -p "$out/bin"

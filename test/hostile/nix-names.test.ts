@@ -45,6 +45,8 @@ test('hostile names: generated Nix evaluates, keeps every name verbatim, and inj
     '[lib]', 'path = "src/lib.rs"', '',
     '[[bin]]', `name = ${toml(goodBin)}`, `path = ${toml(goodFile)}`, '',
     ...badBins.flatMap((n) => ['[[bin]]', `name = ${toml(n)}`, 'path = "src/main.rs"', '']),
+    // A crate root whose path reads as a rustc option (cargo itself passes it as one).
+    '[[bin]]', 'name = "dashed"', 'path = "--version"', '',
     '[[example]]', `name = ${toml(example)}`, 'path = "src/main.rs"', '',
     '[[test]]', `name = ${toml(testName)}`, 'path = "src/main.rs"', '',
   ].join('\n'));
@@ -54,6 +56,7 @@ test('hostile names: generated Nix evaluates, keeps every name verbatim, and inj
     `pub fn sum() -> u32 { 0${modFiles.map((_, i) => ` + m${i}::V`).join('')} }\n`);
   modFiles.forEach((f, i) => write(join(ws, 'src', f), `pub const V: u32 = ${i + 1};\n`));
   write(join(ws, 'src', 'main.rs'), 'fn main() {}\n');
+  write(join(ws, '--version'), 'fn main() {\n    println!("dashed");\n}\n');
   write(join(ws, goodFile), 'fn main() {\n    println!("{}|{}|{}|{}", env!("CARGO_BIN_NAME"), env!("CARGO_PKG_DESCRIPTION"), env!("CARGO_PKG_AUTHORS"), hostile::sum());\n}\n');
 
   const env: NodeJS.ProcessEnv = { ...isolatedNixEnv(), CARGO_UNITS_CACHE_DIR: join(tmp, 'cache') };
@@ -87,6 +90,8 @@ test('hostile names: generated Nix evaluates, keeps every name verbatim, and inj
   const exe = join(doneOut(build, good), 'bin', goodBin);
   const run = spawnSync(exe, { encoding: 'utf8', timeout: 10_000 });
   assert.equal(run.stdout, `${goodBin}|${description}|${authors.join(':')}|21\n`);
+  const dashed = spawnSync(join(doneOut(build, 'hostile/bin/dashed'), 'bin', 'dashed'), { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(dashed.stdout, 'dashed\n');
   // The names rustc rejects fail as cargo's do: rustc names the crate name, with no argument split off it.
   for (const n of [...badBins.map((b) => `hostile/bin/${b}`), `hostile/example/${example}`, `hostile/test/${testName}`]) {
     const failed = build.events.find((e) => e.type === 'failed' && e.unit === n);
