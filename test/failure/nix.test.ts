@@ -6,10 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { findExecutable } from '../../src/core/toolchain.js';
 import { isolatedNixEnv, NIX_SKIP, processesMentioning } from '../nix/nix-env.js';
 import { APP_BIN, APP_LIB, build, buildChild, cli, finished, outOf, runBin, slowWorkspace, valid, type Run } from './nix-workspace.js';
 
@@ -61,6 +62,12 @@ test('Nix not installed: exit 4 with a clear message; once Nix is on PATH the bu
   assert.deepEqual(finished(r).failed, [APP_BIN]);
   assert.doesNotMatch(r.stderr, /internal error|at .*\.js:\d+/, 'no stack trace');
   assertIndexWorks(noNix, ws);
+  // Half an installation: nix-instantiate evaluates, nix-store is missing.
+  const half = mkdtempSync(join(tmpdir(), 'cargo-units-half-path-'));
+  symlinkSync(findExecutable('nix-instantiate')!, join(half, 'nix-instantiate'));
+  const r2 = build({ ...env, PATH: half }, ws, ['--unit', APP_BIN]);
+  assert.equal(r2.status, 4, r2.stderr);
+  assert.equal(whole(r2).message, 'Nix is not installed: `nix-store` was not found on PATH (install Nix, e.g. `apt-get install nix-bin`, or add its bin directory to PATH)');
   const ok = build(env, ws, ['--unit', APP_BIN]);
   assert.equal(ok.status, 0, ok.stderr);
   assert.equal(runBin(outOf(ok, APP_BIN)), 'answer 42 slept 1\n');

@@ -74,7 +74,7 @@ export class NixError extends Error {
 /** The error for a Nix command that could not start, or failed before building anything. */
 export function nixCommandError(cmd: string, r: { code?: string; stderr?: unknown; message?: string }): NixError {
   if (r.code === 'ENOENT') {
-    return new NixError(`Nix is not installed: \`${cmd}\` was not found on PATH (install Nix, e.g. \`apt-get install nix-bin\`, or add its bin directory to PATH)`, 'nix-missing');
+    return new NixError(`Nix is not installed: \`${cmd.split(' ')[0]}\` was not found on PATH (install Nix, e.g. \`apt-get install nix-bin\`, or add its bin directory to PATH)`, 'nix-missing');
   }
   const text = stripAnsi(String(r.stderr ?? '')).replace(/^Try '[^']*' for more information\.$/gm, '').trim().replace(/^error: /, '') || String(r.message ?? '').trim();
   if (/illegal configuration line|configuration setting|nix\.conf/.test(text)) {
@@ -270,6 +270,7 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
   const [r] = await Promise.all([child, new Promise((res) => lines.once('close', res))]);
   opts.signal?.removeEventListener('abort', onAbort);
   await queue;
+  if (r.code === 'ENOENT') throw nixCommandError('nix-store', r);
   const built = new Set(result.built);
   const failed = new Set(result.failed);
   if (result.cancelled) emit({ type: 'failed', unit: null, message: 'cancelled', reason: 'cancelled' });
