@@ -99,6 +99,22 @@ test('a broken nix.conf: exit 5 naming the file and line; once fixed the build s
   assert.equal(runBin(outOf(ok, APP_BIN)), 'answer 43 slept 1\n');
 });
 
+test('a Nix state directory Nix cannot use: exit 6 with Nix\'s message; once fixed the build succeeds', { skip: NIX_SKIP, timeout: 180_000 }, () => {
+  const ws = slowWorkspace(0);
+  const env = nixEnv();
+  const blocker = join(dirname0(env.NIX_STATE_DIR!), 'not-a-dir');
+  writeFileSync(blocker, '');
+  const r = build({ ...env, NIX_STATE_DIR: join(blocker, 'var') }, ws, ['--unit', APP_BIN]);
+  assert.equal(r.status, 6, r.stderr);
+  const f = whole(r);
+  assert.equal(f.reason, 'nix');
+  assert.equal(f.message, `nix-instantiate failed: '${blocker}' is not a directory`);
+  assertIndexWorks(env, ws);
+  const ok = build(env, ws, ['--unit', APP_BIN]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(runBin(outOf(ok, APP_BIN)), 'answer 42 slept 1\n');
+});
+
 test('a compile error: failed unit with message and diagnostic, dependents not built; fixing the file builds', { skip: NIX_SKIP, timeout: 180_000 }, () => {
   const ws = slowWorkspace(0);
   const env = nixEnv();
