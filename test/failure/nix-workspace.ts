@@ -19,26 +19,44 @@ function write(path: string, text: string): void {
 export const APP_BIN = 'app/bin/app';
 export const APP_LIB = 'app/lib/app';
 
-/** `mac` (a proc-macro that sleeps `ms` while expanding `slow!(ms)`) and `app` (lib + bin using it). */
-export function slowWorkspace(ms: number): string {
+/**
+ * `mac` (a proc-macro whose `slow!("GATE")` waits, at most 60 s, until the file GATE exists) and
+ * `app` (lib + bin using it): compiling the bin takes exactly as long as the test wants.
+ */
+export function slowWorkspace(gate = ''): string {
   const ws = join(mkdtempSync(join(tmpdir(), 'cargo-units-nixfail-')), 'ws');
   write(join(ws, 'Cargo.toml'), '[workspace]\nmembers = ["mac", "app"]\nresolver = "2"\n');
   write(join(ws, 'mac', 'Cargo.toml'), '[package]\nname = "mac"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\nproc-macro = true\n');
   write(join(ws, 'mac', 'src', 'lib.rs'), [
     'extern crate proc_macro;',
     'use proc_macro::TokenStream;',
+    'use std::time::{Duration, Instant};',
     '#[proc_macro]',
     'pub fn slow(input: TokenStream) -> TokenStream {',
-    '    let ms: u64 = input.to_string().trim().parse().unwrap();',
-    '    std::thread::sleep(std::time::Duration::from_millis(ms));',
+    '    let s = input.to_string();',
+    '    let gate = s.trim().trim_matches(\'"\');',
+    '    let t0 = Instant::now();',
+    '    while !gate.is_empty() && !std::path::Path::new(gate).exists() && t0.elapsed() < Duration::from_secs(60) {',
+    '        std::thread::sleep(Duration::from_millis(50));',
+    '    }',
     '    "const SLEPT: u64 = 1;".parse().unwrap()',
     '}',
     '',
   ].join('\n'));
   write(join(ws, 'app', 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nmac = { path = "../mac" }\n');
   write(join(ws, 'app', 'src', 'lib.rs'), 'pub fn answer() -> u32 {\n    42\n}\n');
-  write(join(ws, 'app', 'src', 'main.rs'), `mac::slow!(${ms});\n\nfn main() {\n    println!("answer {} slept {}", app::answer(), SLEPT);\n}\n`);
+  write(join(ws, 'app', 'src', 'main.rs'), `mac::slow!(${JSON.stringify(gate)});\n\nfn main() {\n    println!("answer {} slept {}", app::answer(), SLEPT);\n}\n`);
   return ws;
+}
+
+/** A gate file path (not yet created) next to a workspace-to-be. */
+export function newGate(): string {
+  return join(mkdtempSync(join(tmpdir(), 'cargo-units-gate-')), 'open');
+}
+
+/** Lets every waiting `slow!` expansion of that gate finish. */
+export function openGate(gate: string): void {
+  writeFileSync(gate, '');
 }
 
 export interface Run {

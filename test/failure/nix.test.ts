@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { findExecutable } from '../../src/core/toolchain.js';
 import { isolatedNixEnv, NIX_SKIP, processesMentioning } from '../nix/nix-env.js';
-import { APP_BIN, APP_LIB, build, buildChild, cli, finished, outOf, runBin, slowWorkspace, valid, type Run } from './nix-workspace.js';
+import { APP_BIN, APP_LIB, build, buildChild, cli, finished, newGate, openGate, outOf, runBin, slowWorkspace, valid, type Run } from './nix-workspace.js';
 
 const SYSROOT = NIX_SKIP ? '' : execFileSync('rustc', ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
 
@@ -50,7 +50,7 @@ async function noneLeft(store: string, ms: number): Promise<number[]> {
 }
 
 test('Nix not installed: exit 4 with a clear message; once Nix is on PATH the build succeeds', { skip: NIX_SKIP, timeout: 180_000 }, () => {
-  const ws = slowWorkspace(0);
+  const ws = slowWorkspace();
   const env = nixEnv();
   const noNix = { ...env, PATH: mkdtempSync(join(tmpdir(), 'cargo-units-empty-path-')) };
   const r = build(noNix, ws, ['--unit', APP_BIN]);
@@ -74,7 +74,7 @@ test('Nix not installed: exit 4 with a clear message; once Nix is on PATH the bu
 });
 
 test('a broken nix.conf: exit 5 naming the file and line; once fixed the build succeeds', { skip: NIX_SKIP, timeout: 180_000 }, () => {
-  const ws = slowWorkspace(0);
+  const ws = slowWorkspace();
   const env = nixEnv();
   const conf = join(env.NIX_CONF_DIR!, 'nix.conf');
   const good = readFileSync(conf, 'utf8');
@@ -100,7 +100,7 @@ test('a broken nix.conf: exit 5 naming the file and line; once fixed the build s
 });
 
 test('a Nix state directory Nix cannot use: exit 6 with Nix\'s message; once fixed the build succeeds', { skip: NIX_SKIP, timeout: 180_000 }, () => {
-  const ws = slowWorkspace(0);
+  const ws = slowWorkspace();
   const env = nixEnv();
   const blocker = join(dirname0(env.NIX_STATE_DIR!), 'not-a-dir');
   writeFileSync(blocker, '');
@@ -116,7 +116,7 @@ test('a Nix state directory Nix cannot use: exit 6 with Nix\'s message; once fix
 });
 
 test('a compile error: failed unit with message and diagnostic, dependents not built; fixing the file builds', { skip: NIX_SKIP, timeout: 180_000 }, () => {
-  const ws = slowWorkspace(0);
+  const ws = slowWorkspace();
   const env = nixEnv();
   writeFileSync(join(ws, 'app', 'src', 'lib.rs'), 'pub fn answer() -> u32 {\n    "forty-two"\n}\n');
   const r = build(env, ws, ['--unit', APP_BIN]);
@@ -144,7 +144,8 @@ test('a compile error: failed unit with message and diagnostic, dependents not b
 });
 
 test('SIGTERM midway: exit 143, cancelled, nothing half-built is reported or kept; the next build completes', { skip: NIX_SKIP, timeout: 180_000 }, async () => {
-  const ws = slowWorkspace(4000);
+  const gate = newGate();
+  const ws = slowWorkspace(gate);
   const env = nixEnv();
   const child = buildChild(env, ws, ['--unit', APP_BIN]);
   await child.waitFor((e) => e.type === 'phase' && e.unit === APP_BIN);
@@ -162,6 +163,7 @@ test('SIGTERM midway: exit 143, cancelled, nothing half-built is reported or kep
   const dry = build(env, ws, ['--unit', APP_BIN, '--dry-run']);
   const plan = dry.events.find((e) => e.type === 'plan');
   assert.ok(plan && plan.type === 'plan' && plan.build.includes(APP_BIN), 'the interrupted unit is still to build');
+  openGate(gate);
   const ok = build(env, ws, ['--unit', APP_BIN]);
   assert.equal(ok.status, 0, ok.stderr);
   assert.ok(finished(ok).built.includes(APP_BIN));
@@ -169,12 +171,14 @@ test('SIGTERM midway: exit 143, cancelled, nothing half-built is reported or kep
 });
 
 test('SIGKILL midway: the Nix directory stays whole and the next build completes', { skip: NIX_SKIP, timeout: 180_000 }, async () => {
-  const ws = slowWorkspace(3000);
+  const gate = newGate();
+  const ws = slowWorkspace(gate);
   const env = nixEnv();
   const child = buildChild(env, ws, ['--unit', APP_BIN]);
   await child.waitFor((e) => e.type === 'phase' && e.unit === APP_BIN);
   process.kill(child.pid, 'SIGKILL');
   const r = await child.done;
+  openGate(gate);
   assert.equal(r.signal, 'SIGKILL');
   assert.equal(r.events.some((e) => e.type === 'done' && e.unit === APP_BIN), false);
   // Every file of the Nix directory is complete (they are written by rename).
@@ -195,16 +199,20 @@ test('SIGKILL midway: the Nix directory stays whole and the next build completes
 });
 
 test('two builds on one store: the second waits for the lock, says so, and both end built', { skip: NIX_SKIP, timeout: 180_000 }, async () => {
-  const ws = slowWorkspace(3000);
+  const gate = newGate();
+  const ws = slowWorkspace(gate);
   const env = nixEnv();
   const first = buildChild(env, ws, ['--unit', APP_BIN]);
   await first.waitFor((e) => e.type === 'phase' && e.unit === APP_BIN);
+  // The first build holds the lock on app's output until the gate opens.
   const second = buildChild(env, ws, ['--unit', APP_BIN]);
+  await second.waitFor((e) => e.type === 'log' && e.line === `waiting for another build to release the Nix lock on ${APP_BIN}`);
+  assert.equal(first.events.some((e) => e.type === 'finished'), false);
+  openGate(gate);
   const [a, b] = await Promise.all([first.done, second.done]);
   assert.equal(a.status, 0, a.stderr);
   assert.equal(b.status, 0, b.stderr);
   const out = outOf(a, APP_BIN);
-  assert.ok(b.events.some((e) => e.type === 'log' && e.line === `waiting for another build to release the Nix lock on ${APP_BIN}`), JSON.stringify(b.events));
   assert.deepEqual(finished(b).cached, [APP_BIN], 'the second build used the first one\'s output');
   assert.equal(b.events.some((e) => e.type === 'failed'), false);
   assert.ok(valid(env, out));
