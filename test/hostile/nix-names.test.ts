@@ -68,6 +68,14 @@ test('hostile names: generated Nix evaluates, keeps every name verbatim, and inj
   for (const n of [goodBin, ...badBins]) assert.ok(ids.includes(`hostile/bin/${n}`), `no unit for bin ${JSON.stringify(n)}: ${JSON.stringify(ids)}`);
   assert.ok(ids.includes(`hostile/example/${example}`) && ids.includes(`hostile/test/${testName}`));
 
+  // cargo accepts every one of these targets, and we name them as cargo metadata does.
+  const meta = spawnSync('cargo', ['metadata', '--no-deps', '--offline', '--format-version', '1'], { cwd: ws, env: { ...process.env, CARGO_HOME: join(tmp, 'cargo-home') }, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(meta.status, 0, meta.stderr);
+  const targets: { kind: string[]; name: string }[] = JSON.parse(meta.stdout).packages[0].targets;
+  assert.equal(targets.length, 8);
+  for (const t of targets) assert.ok(ids.includes(`hostile/${t.kind[0]}/${t.kind[0] === 'lib' ? t.name.replace(/-/g, '_') : t.name}`), `cargo's ${t.kind[0]} ${JSON.stringify(t.name)}`);
+  assert.equal(JSON.parse(meta.stdout).packages[0].description, description);
+
   const nixDir = join(tmp, 'nix-out');
   const gen = cli(['nix', '--out', nixDir, ws]);
   assert.equal(gen.status, 0, gen.stderr);
