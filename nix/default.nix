@@ -100,6 +100,9 @@ let
   in b.attrNames (go { } (map (d: d.id) data.units.${id}.deps));
 
   lines = l: b.concatStringsSep "\n" l;
+  # One argument per line, with `\` and newline escaped (unit.sh undoes it with printf %b): a
+  # newline inside a name (cargo accepts one in a target name) stays inside its argument.
+  argLines = l: lines (map (b.replaceStrings [ "\\" "\n" ] [ "\\\\" "\\n" ]) l);
 
   # Build-script runs, by the id of the build-script unit.
   runs = b.mapAttrs (id: u: let
@@ -129,7 +132,7 @@ let
   in mkDrv ("unit-" + u.drvName) ./unit.sh (b.mapAttrs (k: subst) u.env // {
     inherit src;
     crateRoot = u.crateRoot;
-    rustcArgs = lines rustcArgs;
+    rustcArgs = argLines rustcArgs;
     runOut = if run != null then "${run}" else "";
     # Set for units that link an executable: its file name under $out/bin.
     binName = if u.binName != null then u.binName else "";

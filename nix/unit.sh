@@ -1,12 +1,15 @@
 # Builder of one unit (POSIX sh, run with -e). Everything comes from the environment:
-#   RUSTC, src, out, crateRoot, rustcArgs (one argument per line), runOut (the build-script run
-#   or empty), binName (the executable's name under $out/bin, or empty for a library), and the
-#   cargo variables (CARGO_PKG_*, CARGO_MANIFEST_DIR, OUT_DIR, …).
+#   RUSTC, src, out, crateRoot, rustcArgs (one argument per line, `\` and newline escaped),
+#   runOut (the build-script run or empty), binName (the executable's name under $out/bin, or
+#   empty for a library), and the cargo variables (CARGO_PKG_*, CARGO_MANIFEST_DIR, OUT_DIR, …).
 # No value is ever evaluated as shell code.
 echo '@nix {"action":"setPhase","phase":"rustc"}'
 cd "$src"
 set --
 while IFS= read -r a; do
+  # `\\` and `\n` are an escaped backslash and newline (default.nix's argLines); the "." keeps
+  # trailing newlines through the command substitution.
+  case "$a" in *\\*) a=$(printf '%b.' "$a"); a=${a%.} ;; esac
   [ -n "$a" ] && set -- "$@" "$a"
 done <<EOF
 $rustcArgs
@@ -20,6 +23,8 @@ if [ -n "$runOut" ]; then
   # cargo:rustc-env=KEY=VALUE
   while IFS= read -r kv; do export "${kv%%=*}=${kv#*=}"; done < "$runOut/env"
 fi
+# A crate root whose relative path starts with "-" would be read by rustc as an option.
+case "$crateRoot" in -*) crateRoot="./$crateRoot" ;; esac
 mkdir -p "$out"
 if [ -n "$binName" ]; then
   mkdir -p "$out/bin"

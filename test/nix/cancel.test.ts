@@ -1,28 +1,14 @@
 /** Cancelling a build (AbortSignal) stops nix-store and every builder it started. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { UnitIndex } from '../../src/core/index.js';
 import { buildWorkspace } from '../../src/core/nix/build.js';
 import type { BuildEvent } from '../../src/core/nix/events.js';
 import { copyFixture, EXAMPLE } from '../helpers.js';
-import { isolatedNixEnv, NIX_SKIP } from './nix-env.js';
-
-/** Pids of processes whose command line or environment mentions `needle`. */
-function processesMentioning(needle: string): number[] {
-  const out: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(needle) || readFileSync(`/proc/${p}/environ`, 'utf8').includes(needle)) out.push(Number(p));
-    } catch {
-      // gone, or not ours
-    }
-  }
-  return out;
-}
+import { isolatedNixEnv, NIX_SKIP, processesMentioning } from './nix-env.js';
 
 test('an aborted build kills the nix process group and reports cancellation', { skip: NIX_SKIP, timeout: 120_000 }, async () => {
   const ws = copyFixture(EXAMPLE);

@@ -3,7 +3,7 @@
  * directory (nothing shared is read or written), and the cargo-units CLI run against it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildEvent } from '../../src/core/nix/events.js';
@@ -70,4 +70,18 @@ export function doneOut(b: CliBuild, unit: string): string {
   const d = b.events.find((e) => e.type === 'done' && e.unit === unit);
   if (!d || d.type !== 'done') throw new Error(`${unit} was not built`);
   return d.out;
+}
+
+/** Pids of processes whose command line or environment mentions `needle` (e.g. a private store). */
+export function processesMentioning(needle: string): number[] {
+  const out: number[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(needle) || readFileSync(`/proc/${p}/environ`, 'utf8').includes(needle)) out.push(Number(p));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return out;
 }

@@ -7,11 +7,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BuildEvent } from '../../core/nix/events.js';
 import { buildWorkspace, rustcSysroot } from '../../core/nix/build.js';
-import { NixError } from '../../core/nix/runner.js';
 import { findRustc } from '../../core/toolchain.js';
 import { UsageError, type CliArgs } from '../args.js';
 import { openContext, printDiagnostics, type CommandContext, type Io } from '../context.js';
 import { nixOutDir } from './nix.js';
+
+/** Exit codes when Nix cannot build at all (1 is a failed unit, 2 a usage or manifest error, 3 internal). */
+export const NIX_EXIT = { 'nix-missing': 4, 'nix-config': 5, nix: 6 } as const;
 
 function selectUnits(ctx: CommandContext): string[] {
   const { index, args, io } = ctx;
@@ -59,6 +61,10 @@ function human(ctx: CommandContext, dryRun: boolean): (e: BuildEvent) => void {
         io.err(`${progress()} built ${e.unit} (${e.seconds.toFixed(1)} s)`);
         break;
       case 'failed':
+        if (e.unit === null && e.reason !== undefined && e.reason !== 'cancelled') {
+          io.err(`error: ${e.message}`);
+          break;
+        }
         if (e.unit !== null) finished.add(e.unit);
         // The message repeats the unit's log; its diagnostics were printed already.
         io.err(`error: ${e.unit !== null && withDiagnostics.has(e.unit) ? e.message.split('\n')[0]!.replace(/:$/, '') : e.message}`);
@@ -89,20 +95,25 @@ export async function buildCommand(args: CliArgs, io: Io, locationHint: (operand
   const toolchain = await sysroot;
   const nixDir = nixOutDir(ctx);
   const units = selectUnits(ctx);
-  const onEvent = args.json ? (e: BuildEvent) => io.out(JSON.stringify(e)) : human(ctx, args.dryRun);
+  // With --json, why Nix could not build at all is also said on stderr.
+  const json = (e: BuildEvent) => {
+    io.out(JSON.stringify(e));
+    if (e.type === 'failed' && e.unit === null && e.reason !== undefined && e.reason !== 'cancelled') io.err(`error: ${e.message}`);
+  };
+  const onEvent = args.json ? json : human(ctx, args.dryRun);
   const abort = new AbortController();
-  const stop = () => abort.abort();
+  let signal: NodeJS.Signals | undefined;
+  const stop = (s: NodeJS.Signals) => {
+    signal ??= s;
+    abort.abort();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
     const r = await buildWorkspace(index, { nixDir, rustc: toolchain, contentAddressed: args.contentAddressed, units, dryRun: args.dryRun, nixArgs: args.nixArgs, signal: abort.signal, onEvent });
+    if (r.error) return NIX_EXIT[r.error];
+    if (r.cancelled) return signal === 'SIGTERM' ? 143 : 130;
     return r.ok ? 0 : 1;
-  } catch (err) {
-    if (err instanceof NixError) {
-      io.err(`error: ${err.message}`);
-      return 1;
-    }
-    throw err;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { UnitIndex } from '../index.js';
 import { runId, type BuildEvent } from './events.js';
 import { nixToolchain, writeNixDir } from './generate.js';
-import { learnRerun } from './rerun.js';
+import { learnRerun, readLearned } from './rerun.js';
 import { evalKey, readEvalCache, writeEvalCache } from './eval-cache.js';
 import { evaluateUnits, nixBuild, NixError, type Derivation, type NixBuildOptions, type NixBuildResult } from './runner.js';
 import type { NixUnitsJson } from './units-json.js';
@@ -60,8 +60,26 @@ export function runsFor(json: NixUnitsJson, ids: string[]): string[] {
   return [...scripts].sort();
 }
 
+/**
+ * Builds the units. When Nix cannot run at all (not installed, invalid configuration, a store or
+ * evaluation error), one `failed` event with `unit: null` and the reason, then `finished` with
+ * every requested unit failed; the result's `error` holds the reason.
+ */
 export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptions): Promise<NixBuildResult> {
   const t0 = performance.now();
+  try {
+    return await buildUnits(index, opts, t0);
+  } catch (err) {
+    if (!(err instanceof NixError)) throw err;
+    const failed = [...new Set(opts.units)].sort();
+    const seconds = Math.round((performance.now() - t0) / 10) / 100;
+    opts.onEvent({ type: 'failed', unit: null, message: err.message, reason: err.reason });
+    opts.onEvent({ type: 'finished', built: [], cached: [], failed, seconds });
+    return { ok: false, plan: { build: [], cached: [] }, built: [], cached: [], failed, seconds, cancelled: false, outs: new Map(), error: err.reason };
+  }
+}
+
+async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: number): Promise<NixBuildResult> {
   const toolchain = nixToolchain(join(opts.rustc, 'bin', 'rustc'), opts.nixDir);
   let gen = writeNixDir(index, opts.nixDir, toolchain);
   const root = index.workspace.root;
@@ -76,7 +94,7 @@ export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptio
     return { drvs: fresh, cached: false };
   };
   const cancelled = (): NixBuildResult => {
-    opts.onEvent({ type: 'failed', unit: null, message: 'cancelled' });
+    opts.onEvent({ type: 'failed', unit: null, message: 'cancelled', reason: 'cancelled' });
     const seconds = Math.round((performance.now() - t0) / 10) / 100;
     opts.onEvent({ type: 'finished', built: [], cached: [], failed: [], seconds });
     return { ok: false, plan: { build: [], cached: [] }, built: [], cached: [], failed: [], seconds, cancelled: true, outs: new Map() };
@@ -140,7 +158,11 @@ export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptio
       return out ? [{ id, packageDir: gen.json.units[id]!.packageDir, out }] : [];
     }),
   );
-  if (learned) {
+  // A concurrent build may have recorded the same paths first (then the file did not change here):
+  // what matters is whether this build's units.json used them.
+  const known = readLearned(opts.nixDir);
+  const stale = scripts.some((id) => JSON.stringify(gen.json.units[id]?.run?.files ?? null) !== JSON.stringify(known[id] ?? null));
+  if (learned || stale) {
     gen = writeNixDir(index, opts.nixDir, toolchain);
     const again = await guard(() => evaluate(gen.json));
     if (!again) return cancelled();

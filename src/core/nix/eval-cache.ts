@@ -5,9 +5,10 @@
  * their outputs exist is still asked of the store (a missing .drv falls back to evaluating).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NixUnitsJson } from './units-json.js';
+import { writeFileAtomic } from './atomic.js';
 
 export const EVAL_CACHE_FILE = '.eval-cache.json';
 
@@ -64,5 +65,5 @@ export function readEvalCache<T>(nixDir: string, key: string): T | undefined {
 }
 
 export function writeEvalCache<T>(nixDir: string, key: string, value: T): void {
-  writeFileSync(join(nixDir, EVAL_CACHE_FILE), JSON.stringify({ key, value }));
+  writeFileAtomic(join(nixDir, EVAL_CACHE_FILE), JSON.stringify({ key, value }));
 }

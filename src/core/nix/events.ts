@@ -29,7 +29,11 @@ export type BuildEvent =
     rendered: string;
   }
   | { type: 'done'; unit: string; seconds: number; out: string }
-  | { type: 'failed'; unit: string | null; message: string }
+  /**
+   * A unit failed (`unit`), or the whole build did (`unit: null`). `reason` says why a whole build
+   * stopped: Nix is not installed, its configuration is invalid, another Nix error, or cancelled.
+   */
+  | { type: 'failed'; unit: string | null; message: string; reason?: 'nix-missing' | 'nix-config' | 'nix' | 'cancelled' }
   | { type: 'finished'; built: string[]; cached: string[]; failed: string[]; seconds: number };
 
 /** The id Nix activities of a build-script run are reported under. */

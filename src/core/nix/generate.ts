@@ -4,11 +4,12 @@
  * their content changes.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { UnitIndex } from '../index.js';
 import { readLearned } from './rerun.js';
 import { nixUnitsJson, type NixToolchain, type NixUnitsJson } from './units-json.js';
+import { writeFileAtomic } from './atomic.js';
 
 /** A Nix string literal holding `s` verbatim (no interpolation). */
 export function nixString(s: string): string {
@@ -52,7 +53,7 @@ export function nixToolchain(rustc: string, cacheDir?: string): NixToolchain {
   };
   if (cacheFile && key) {
     mkdirSync(cacheDir!, { recursive: true });
-    writeFileSync(cacheFile, JSON.stringify({ key, toolchain }));
+    writeFileAtomic(cacheFile, JSON.stringify({ key, toolchain }));
   }
   return toolchain;
 }
@@ -71,7 +72,7 @@ function writeIfChanged(file: string, text: string): boolean {
   } catch {
     // missing: write it
   }
-  writeFileSync(file, text);
+  writeFileAtomic(file, text);
   return true;
 }
 

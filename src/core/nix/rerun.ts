@@ -5,9 +5,10 @@
  * `cargo-units build` reads them (rerun-if-changed.json in the Nix directory) and the next
  * generation gives that run exactly those paths as its source, instead of the package directory.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isInside, toRelative } from '../paths.js';
+import { writeFileAtomic } from './atomic.js';
 
 export const LEARNED_FILE = 'rerun-if-changed.json';
 
@@ -65,6 +66,6 @@ export function learnRerun(nixDir: string, root: string, runs: { id: string; pac
   for (const k of Object.keys(learned).sort()) sorted[k] = learned[k]!;
   const after = JSON.stringify(sorted);
   if (after === before && existsSync(join(nixDir, LEARNED_FILE))) return false;
-  writeFileSync(join(nixDir, LEARNED_FILE), JSON.stringify(sorted, null, 1) + '\n');
+  writeFileAtomic(join(nixDir, LEARNED_FILE), JSON.stringify(sorted, null, 1) + '\n');
   return after !== before;
 }

@@ -48,6 +48,8 @@ export interface NixBuildResult {
   cancelled: boolean;
   /** Output paths of the units built now. */
   outs: Map<string, string>;
+  /** Set when Nix could not run at all (buildWorkspace). */
+  error?: NixFailure;
 }
 
 export interface Derivation {
@@ -60,7 +62,26 @@ let s = import (/. + dir) { inherit rustc sources; contentAddressed = contentAdd
     f = v: { drv = v.drvPath; out = v.outPath; };
 in { units = builtins.mapAttrs (k: f) s.units; runs = builtins.mapAttrs (k: f) s.runs; }`;
 
-export class NixError extends Error {}
+/** Why Nix could not build at all: not installed, its configuration is invalid, or another Nix error. */
+export type NixFailure = 'nix-missing' | 'nix-config' | 'nix';
+
+export class NixError extends Error {
+  constructor(message: string, readonly reason: NixFailure = 'nix') {
+    super(message);
+  }
+}
+
+/** The error for a Nix command that could not start, or failed before building anything. */
+export function nixCommandError(cmd: string, r: { code?: string; stderr?: unknown; message?: string }): NixError {
+  if (r.code === 'ENOENT') {
+    return new NixError(`Nix is not installed: \`${cmd.split(' ')[0]}\` was not found on PATH (install Nix, e.g. \`apt-get install nix-bin\`, or add its bin directory to PATH)`, 'nix-missing');
+  }
+  const text = stripAnsi(String(r.stderr ?? '')).replace(/^Try '[^']*' for more information\.$/gm, '').trim().replace(/^error: /, '') || String(r.message ?? '').trim();
+  if (/illegal configuration line|configuration setting|nix\.conf/.test(text)) {
+    return new NixError(`Nix configuration is invalid (see nix.conf in $NIX_CONF_DIR, and $NIX_CONFIG): ${text}`, 'nix-config');
+  }
+  return new NixError(`${cmd} failed: ${text}`);
+}
 
 function caFlags(opts: NixBuildOptions): string[] {
   return opts.contentAddressed ? ['--extra-experimental-features', 'ca-derivations'] : [];
@@ -72,7 +93,7 @@ export async function evaluateUnits(opts: Pick<NixBuildOptions, 'nixDir' | 'rust
     '--eval', '--read-write-mode', '--strict', '--json', ...caFlags(opts as NixBuildOptions), '-E', EVAL_EXPR,
     '--argstr', 'dir', opts.nixDir, '--argstr', 'rustc', opts.rustc, '--argstr', 'contentAddressed', opts.contentAddressed ? '1' : '0', '--argstr', 'sources', opts.sources ?? 'unit',
   ], { env: opts.env ?? process.env, reject: false, cancelSignal: opts.signal, extendEnv: false });
-  if (r.exitCode !== 0) throw new NixError(`nix-instantiate failed: ${stripAnsi(String(r.stderr)).trim()}`);
+  if (r.exitCode !== 0) throw nixCommandError('nix-instantiate', r);
   const v = JSON.parse(String(r.stdout)) as { units: Record<string, Derivation>; runs: Record<string, Derivation> };
   const out = new Map<string, Derivation>();
   for (const [id, d] of Object.entries(v.units)) out.set(id, d);
@@ -86,7 +107,7 @@ export async function missingDerivations(drvs: string[], opts: Pick<NixBuildOpti
   const r = await execa('nix-store', ['--realise', '--dry-run', ...caFlags(opts as NixBuildOptions), ...(opts.nixArgs ?? []), ...drvs], {
     env: opts.env ?? process.env, reject: false, cancelSignal: opts.signal, extendEnv: false,
   });
-  if (r.exitCode !== 0 || String(r.stderr).includes("don't know how to build")) throw new NixError(`nix-store --dry-run failed: ${stripAnsi(String(r.stderr)).trim()}`);
+  if (r.exitCode !== 0 || String(r.stderr).includes("don't know how to build")) throw nixCommandError('nix-store --dry-run', r);
   return parseDryRun(String(r.stderr));
 }
 
@@ -113,6 +134,7 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
     const n = nameOf(d.drv);
     byName.set(n, byName.has(n) ? null : id);
   }
+  const byOut = new Map([...drvs].map(([id, d]) => [d.out, id]));
   const unitOf = (drv: string) => byDrv.get(drv) ?? byName.get(nameOf(drv)) ?? undefined;
   const requested = [...new Set(opts.units)].sort();
   for (const id of requested) if (!drvs.has(id)) throw new NixError(`no unit ${id} in ${opts.nixDir}`);
@@ -173,6 +195,12 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
         active.set(e.id, { unit, drv, t0: performance.now(), phase: '', tail: [] });
         later(() => emit({ type: 'start', unit }));
       }
+    } else if (e.action === 'start' && e.type === 111) {
+      // Another process (a concurrent build on the same store) holds the lock on an output: Nix
+      // waits for it, then uses that build's result.
+      const path = /'([^']+)'/.exec(stripAnsi(e.text ?? ''))?.[1] ?? '';
+      const unit = byOut.get(path);
+      later(() => emit({ type: 'log', unit: null, line: `waiting for another build to release the Nix lock on ${unit ?? path}` }));
     } else if (e.action === 'result' && e.id !== undefined && active.has(e.id)) {
       const a = active.get(e.id)!;
       const f = e.fields ?? [];
@@ -242,9 +270,10 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
   const [r] = await Promise.all([child, new Promise((res) => lines.once('close', res))]);
   opts.signal?.removeEventListener('abort', onAbort);
   await queue;
+  if (r.code === 'ENOENT') throw nixCommandError('nix-store', r);
   const built = new Set(result.built);
   const failed = new Set(result.failed);
-  if (result.cancelled) emit({ type: 'failed', unit: null, message: 'cancelled' });
+  if (result.cancelled) emit({ type: 'failed', unit: null, message: 'cancelled', reason: 'cancelled' });
   for (const id of toBuild) {
     if (built.has(id) || failed.has(id)) continue;
     if (r.exitCode === 0 && !result.cancelled) continue;
