@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseLockfile } from './lockfile.js';
+import { vendoredCrates } from './registry.js';
+import { inputError } from './testkit.js';
+
+const SUM = 'a'.repeat(64);
+const V1 = `[[package]]
+name = "app"
+version = "0.1.0"
+dependencies = [
+ "memchr 2.5.0 (registry+https://github.com/rust-lang/crates.io-index)",
+]
+
+[[package]]
+name = "memchr"
+version = "2.5.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[metadata]
+"checksum memchr 2.5.0 (registry+https://github.com/rust-lang/crates.io-index)" = "${SUM}"
+`;
+
+const V3 = `version = 3
+
+[[package]]
+name = "app"
+version = "0.1.0"
+dependencies = [
+ "memchr",
+ "syn 1.0.107",
+]
+
+[[package]]
+name = "memchr"
+version = "2.5.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "${SUM}"
+
+[[package]]
+name = "syn"
+version = "1.0.107"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "Could not get crate checksum"
+`;
+
+test('Cargo.lock v1 (checksums in [metadata], long dependency specs) and v3', () => {
+  const v1 = parseLockfile('/w/Cargo.lock', V1);
+  assert.equal(v1.version, 1);
+  assert.deepEqual(v1.packages[0]!.dependencies, [{ name: 'memchr', version: '2.5.0', source: 'registry+https://github.com/rust-lang/crates.io-index' }]);
+  assert.equal(v1.packages[1]!.checksum, SUM);
+  assert.equal(v1.packages[1]!.line, 8);
+  const v3 = parseLockfile('/w/Cargo.lock', V3);
+  assert.equal(v3.version, 3);
+  assert.deepEqual(v3.packages[0]!.dependencies, [{ name: 'memchr' }, { name: 'syn', version: '1.0.107' }]);
+  assert.equal(v3.packages[2]!.checksum, undefined);
+  assert.equal(v3.packages[2]!.badChecksum, 'Could not get crate checksum');
+  assert.match(inputError(() => parseLockfile('/w/Cargo.lock', 'version = 9\n')).message, /unsupported Cargo\.lock version 9/);
+  const bad = inputError(() => parseLockfile('/w/Cargo.lock', '[[package]]\nname = "x"\n'));
+  assert.equal(bad.line, 1);
+});
+
+test('a lying lock: a checksum the vendored source does not have, or a package the vendor directory lacks, is an error at its line', () => {
+  const vendor = mkdtempSync(join(tmpdir(), 'cargo-units-vendor-'));
+  mkdirSync(join(vendor, 'memchr-2.5.0'));
+  writeFileSync(join(vendor, 'memchr-2.5.0', 'Cargo.toml'), '[package]\nname = "memchr"\nversion = "2.5.0"\n');
+  writeFileSync(join(vendor, 'memchr-2.5.0', '.cargo-checksum.json'), JSON.stringify({ package: 'b'.repeat(64), files: {} }));
+  const lock = parseLockfile('/w/Cargo.lock', V3);
+  const wrong = inputError(() => vendoredCrates(lock, vendor, lock.packages.slice(1, 2)));
+  assert.equal(wrong.line, 11);
+  assert.match(wrong.message, /checksum for `memchr v2\.5\.0` changed: Cargo\.lock says a{64}, the vendored source .*memchr-2\.5\.0 has b{64}/);
+  const missing = inputError(() => vendoredCrates(lock, vendor, lock.packages.slice(2)));
+  assert.equal(missing.line, 17);
+  assert.match(missing.message, /`syn v1\.0\.107` is locked but missing from the vendor directory/);
+  // cargo vendor's unversioned layout, checksum matching.
+  mkdirSync(join(vendor, 'syn'));
+  writeFileSync(join(vendor, 'syn', 'Cargo.toml'), '[package]\nname = "syn"\nversion = "1.0.107"\n');
+  assert.equal(vendoredCrates(lock, vendor, lock.packages.slice(2)).get('syn-1.0.107')!.dir, join(vendor, 'syn'));
+});
