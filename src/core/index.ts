@@ -71,7 +71,7 @@ export class UnitIndex {
     readonly workspace: Workspace,
     readonly options: IndexOptions,
     readonly targetCfg: TargetCfg,
-    private readonly hostCfg: TargetCfg,
+    readonly hostCfg: TargetCfg,
     readonly store: SourceStore,
     readonly units: Unit[],
     readonly manifestDiagnostics: Diagnostic[],

@@ -11,7 +11,7 @@ import { NixError } from '../../core/nix/runner.js';
 import { findRustc } from '../../core/toolchain.js';
 import { UsageError, type CliArgs } from '../args.js';
 import { openContext, printDiagnostics, type CommandContext, type Io } from '../context.js';
-import { nixOutDir } from './nix.js';
+import { nixOutDir, registryOptions } from './nix.js';
 
 function selectUnits(ctx: CommandContext): string[] {
   const { index, args, io } = ctx;
@@ -95,7 +95,7 @@ export async function buildCommand(args: CliArgs, io: Io, locationHint: (operand
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const r = await buildWorkspace(index, { nixDir, rustc: toolchain, contentAddressed: args.contentAddressed, units, dryRun: args.dryRun, nixArgs: args.nixArgs, signal: abort.signal, onEvent });
+    const r = await buildWorkspace(index, { nixDir, rustc: toolchain, contentAddressed: args.contentAddressed, units, registry: registryOptions(ctx), dryRun: args.dryRun, nixArgs: args.nixArgs, signal: abort.signal, onEvent });
     return r.ok ? 0 : 1;
   } catch (err) {
     if (err instanceof NixError) {

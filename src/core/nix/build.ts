@@ -17,11 +17,14 @@ import { nixToolchain, writeNixDir } from './generate.js';
 import { learnRerun } from './rerun.js';
 import { evalKey, readEvalCache, writeEvalCache } from './eval-cache.js';
 import { evaluateUnits, nixBuild, NixError, type Derivation, type NixBuildOptions, type NixBuildResult } from './runner.js';
+import type { RegistryOptions } from './registry.js';
 import type { NixUnitsJson } from './units-json.js';
 
 export interface WorkspaceBuildOptions extends Omit<NixBuildOptions, 'derivations' | 'emitPlan' | 'emitFinished'> {
   /** The toolchain directory (rustc's sysroot): its bin/rustc is what the derivations run. */
   rustc: string;
+  /** Registry dependencies: vendor directory, fetching. */
+  registry?: RegistryOptions;
 }
 
 /**
@@ -63,7 +66,7 @@ export function runsFor(json: NixUnitsJson, ids: string[]): string[] {
 export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptions): Promise<NixBuildResult> {
   const t0 = performance.now();
   const toolchain = nixToolchain(join(opts.rustc, 'bin', 'rustc'), opts.nixDir);
-  let gen = writeNixDir(index, opts.nixDir, toolchain);
+  let gen = writeNixDir(index, opts.nixDir, toolchain, opts.registry);
   const root = index.workspace.root;
   const evaluate = async (json: NixUnitsJson, useCache = true): Promise<{ drvs: Map<string, Derivation>; cached: boolean }> => {
     const key = (opts.sources ?? 'unit') === 'unit'
@@ -137,11 +140,12 @@ export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptio
     index.workspace.root,
     scripts.flatMap((id) => {
       const out = outOf(id);
-      return out ? [{ id, packageDir: gen.json.units[id]!.packageDir, out }] : [];
+      // Registry build scripts run on their whole crate: nothing to learn.
+      return out && gen.json.units[id]!.crate === null ? [{ id, packageDir: gen.json.units[id]!.packageDir, out }] : [];
     }),
   );
   if (learned) {
-    gen = writeNixDir(index, opts.nixDir, toolchain);
+    gen = writeNixDir(index, opts.nixDir, toolchain, opts.registry);
     const again = await guard(() => evaluate(gen.json));
     if (!again) return cancelled();
     drvs = again.drvs;

@@ -1,0 +1,108 @@
+/**
+ * Registry dependencies for the Nix builder: Cargo.lock's registry packages, where their sources
+ * come from (a vendor directory, or Nix's builtin fetchurl with the lock's sha256), the whole
+ * graph's feature resolution, and the registry units the members' units need.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { DependencyGraph } from '../cargo/graph.js';
+import { crateKey, isRegistrySource, readLockfile, type LockedPackage } from '../cargo/lockfile.js';
+import { findVendored, vendoredCrates } from '../cargo/registry.js';
+import { RegistryUnits } from '../cargo/registry-units.js';
+import { CfgSet } from '../cfg/set.js';
+import { InputError } from '../diagnostics.js';
+import type { UnitIndex } from '../index.js';
+
+/** crates.io's download URL; `{name}`, `{version}` and `{sha256}` are substituted. */
+export const DEFAULT_CRATE_URL = 'https://static.crates.io/crates/{name}/{name}-{version}.crate';
+
+export interface NixCrate {
+  name: string;
+  version: string;
+  /** The lock's sha256 of the `.crate` file (null when the lock has none). */
+  sha256: string | null;
+  /** Where builtin fetchurl gets the `.crate` file. */
+  url: string;
+  /** The vendored source directory (absolute), used instead of fetching when set. */
+  vendor: string | null;
+}
+
+export interface RegistryOptions {
+  /** `--vendor DIR`: sources from there (`cargo vendor` or Debian registry layout). */
+  vendor?: string;
+  /** Fetch with builtin fetchurl even when a vendor directory gives the manifests. */
+  fetch?: boolean;
+  /** URL template for fetching (DEFAULT_CRATE_URL when unset). */
+  crateUrl?: string;
+}
+
+export interface RegistryContext {
+  units: RegistryUnits;
+  crates: Record<string, NixCrate>;
+}
+
+/** Where cargo unpacks downloaded crates: `$CARGO_HOME/registry/src/<index>/NAME-VERSION`. */
+function cargoHomeCrate(p: LockedPackage): string | undefined {
+  const src = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'registry', 'src');
+  let indexes: string[] = [];
+  try {
+    indexes = readdirSync(src);
+  } catch {
+    return undefined;
+  }
+  for (const i of indexes) {
+    const dir = join(src, i, crateKey(p));
+    if (existsSync(join(dir, 'Cargo.toml'))) return dir;
+  }
+  return undefined;
+}
+
+/** The registry context of a workspace, or undefined when it has no registry dependencies. */
+export function registryContext(index: UnitIndex, opts: RegistryOptions = {}): RegistryContext | undefined {
+  const ws = index.workspace;
+  const hasRegistryDeps = ws.members.some((m) => m.dependencies.some((d) => d.path === undefined));
+  const lockPath = join(ws.root, 'Cargo.lock');
+  if (!hasRegistryDeps) return undefined;
+  if (!existsSync(lockPath)) throw new InputError(ws.manifestPath, 0, undefined, 'the workspace has registry dependencies but no Cargo.lock: run `cargo generate-lockfile` (offline: with `--offline` and a vendored source)');
+  const lock = readLockfile(lockPath);
+  const vendored = opts.vendor ? vendoredCrates(lock, opts.vendor, lock.packages.filter((p) => isRegistrySource(p.source))) : undefined;
+  const crateDir = (p: LockedPackage): string => {
+    const dir = vendored?.get(crateKey(p))?.dir ?? (opts.vendor ? findVendored(opts.vendor, p)?.dir : cargoHomeCrate(p));
+    if (!dir) {
+      throw new InputError(lock.path, p.line, undefined,
+        `the source of \`${p.name} v${p.version}\` is needed to plan its units: pass \`--vendor DIR\` (a \`cargo vendor\` directory or /usr/share/cargo/registry), or let cargo download it first (\`cargo fetch\`)`);
+    }
+    return dir;
+  };
+  const cfg = (t: typeof index.targetCfg) => CfgSet.forUnit({ target: t, features: [], test: false, procMacro: false, buildScriptMaySet: false, extra: index.options.cfgs });
+  const targetSet = cfg(index.targetCfg);
+  const hostSet = cfg(index.hostCfg);
+  const graph = new DependencyGraph(ws, lock, {
+    features: index.options.features,
+    platform: (key) => targetSet.evaluatePlatform(key),
+    hostPlatform: (key) => hostSet.evaluatePlatform(key),
+    crateDir,
+  });
+  const units = new RegistryUnits(graph, index.options.target !== undefined && index.targetCfg.triple !== index.hostCfg.triple);
+  // Plan the edges of every member unit now, so that every registry unit exists.
+  for (const u of index.units) units.depsOf(u);
+  const crates: Record<string, NixCrate> = {};
+  const template = opts.crateUrl ?? DEFAULT_CRATE_URL;
+  for (const node of new Set(units.nodeOf.values())) {
+    const p = node.locked!;
+    const key = crateKey(p);
+    const sha256 = p.checksum ?? null;
+    if (!opts.vendor || opts.fetch) {
+      if (!sha256) throw new InputError(lock.path, p.line, undefined, `\`${p.name} v${p.version}\` has no sha256 checksum in Cargo.lock, so it cannot be fetched as a fixed-output source; use \`--vendor DIR\``);
+    }
+    crates[key] = {
+      name: p.name,
+      version: p.version,
+      sha256,
+      url: template.replaceAll('{name}', p.name).replaceAll('{version}', p.version).replaceAll('{sha256}', sha256 ?? ''),
+      vendor: opts.vendor && !opts.fetch ? crateDir(p) : null,
+    };
+  }
+  return { units, crates };
+}
