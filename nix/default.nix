@@ -81,13 +81,10 @@ let
      else hostDrv ("crate-" + key + "-patched") ./patch.sh { src = plain; patches = ov.patches; }) data.crates;
 
   overrideOf = name: args: if crateOverrides ? ${name} then crateOverrides.${name} args else { };
-  # Override attributes for a unit's derivations: buildInputs become search paths, the rest is env.
-  overrideAttrs = u: let
-    ov = overrideOf u.package { name = u.package; version = u.env.CARGO_PKG_VERSION or ""; inherit (u) features; };
-    inputs = map toString (ov.buildInputs or [ ]);
-  in b.removeAttrs ov [ "buildInputs" "patches" ] // (if inputs == [ ] then { } else {
-    nativeInputs = lines inputs;
-  });
+  # A unit's override: its buildInputs become search paths (nativeInputs), the rest is env.
+  ovOf = u: overrideOf u.package { name = u.package; version = u.env.CARGO_PKG_VERSION or ""; inherit (u) features; };
+  inputsOf = u: map toString ((ovOf u).buildInputs or [ ]);
+  overrideAttrs = u: b.removeAttrs (ovOf u) [ "buildInputs" "patches" ];
 
   unitSrc = id: let u = data.units.${id}; pkg = data.packages.${u.package}; in
     if u.crate != null then crateSrc.${u.crate}
@@ -145,6 +142,7 @@ let
     subst = v: b.replaceStrings [ "@src@" ] [ "${src}" ] v;
   in mkDrv ("run-" + u.drvName) ./run.sh (data.cfgEnv // b.mapAttrs (k: subst) u.run.env // overrideAttrs u // {
     inherit src;
+    nativeInputs = lines (inputsOf u);
     package = "${u.package} v${u.env.CARGO_PKG_VERSION}";
     script = units.${id};
     # "DEP_<LINKS>_<TAB>run output" per dependency with `links`, for DEP_* variables.
@@ -175,6 +173,8 @@ let
     # "package<TAB>run output" of every build script in the unit's closure, to name the crate
     # that asked for a native library the link cannot find.
     linkRuns = lines (b.concatMap (d: let v = data.units.${d}; in if v.buildScript != null then [ "${v.package} v${v.env.CARGO_PKG_VERSION}\t${runs.${v.buildScript}}" ] else [ ]) ([ id ] ++ closure id));
+    # Its override's buildInputs; a linking unit gets those of its whole closure.
+    nativeInputs = lines (if u.binName != null then b.concatMap (d: inputsOf data.units.${d}) ([ id ] ++ closure id) else inputsOf u);
     # Set for units that link an executable: its file name under $out/bin.
     binName = if u.binName != null then u.binName else "";
   })) data.units;

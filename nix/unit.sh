@@ -45,6 +45,19 @@ EOF
   echo "error: native library \`$lib\` not found, needed by crate \`$who\`: provide it with crateOverrides.\"${who%% *}\" = _: { buildInputs = [ <a directory with lib/lib$lib.a or .so> ]; }" >&2
 }
 tab=$(printf '\t')
+if [ -n "$binName" ]; then
+  # cargo:rustc-link-search of every build script in the closure reaches the link, as with cargo.
+  while IFS="$tab" read -r pkg run; do
+    [ -n "$run" ] && [ "$run" != "$runOut" ] || continue
+    prev=
+    while IFS= read -r a; do
+      [ "$prev" = "-L" ] && set -- "$@" -L "$a"
+      prev=$a
+    done < "$run/flags"
+  done <<EOF
+$linkRuns
+EOF
+fi
 mkdir -p "$out"
 if [ -n "$binName" ]; then
   mkdir -p "$out/bin"
