@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { DependencyGraph } from './graph.js';
 import { parseLockfile } from './lockfile.js';
+import { loadWorkspace } from './workspace.js';
 import { vendoredCrates } from './registry.js';
 import { inputError } from './testkit.js';
 
@@ -79,4 +81,24 @@ test('a lying lock: a checksum the vendored source does not have, or a package t
   mkdirSync(join(vendor, 'syn'));
   writeFileSync(join(vendor, 'syn', 'Cargo.toml'), '[package]\nname = "syn"\nversion = "1.0.107"\n');
   assert.equal(vendoredCrates(lock, vendor, lock.packages.slice(2)).get('syn-1.0.107')!.dir, join(vendor, 'syn'));
+});
+
+test('a git dependency is a clear error naming it; so is a dependency the lock does not have', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cargo-units-gitdep-'));
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src', 'lib.rs'), '');
+  writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nfoo = { git = "https://example.invalid/foo" }\nbar = "1"\n');
+  const lockText = (deps: string) => `version = 4\n\n[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = [${deps}]\n\n[[package]]\nname = "foo"\nversion = "0.3.0"\nsource = "git+https://example.invalid/foo#0123456789abcdef0123456789abcdef01234567"\n`;
+  const { workspace } = loadWorkspace(dir);
+  const graph = (text: string) => new DependencyGraph(workspace, parseLockfile(join(dir, 'Cargo.lock'), text), {
+    features: { features: [], allFeatures: false, noDefaultFeatures: false },
+    platform: () => true,
+    hostPlatform: () => true,
+    crateDir: () => assert.fail('no registry crate is loaded'),
+  });
+  const git = inputError(() => graph(lockText('"foo", "bar"')));
+  assert.equal(git.line, 8);
+  assert.match(git.message, /git dependency `foo v0\.3\.0` \(git\+https:\/\/example\.invalid\/foo#0123/);
+  const missing = inputError(() => graph(lockText('"foo"').replace('name = "foo"', 'name = "baz"')));
+  assert.match(missing.message, /Cargo\.lock does not lock `foo`, a dependency of `app v0\.1\.0`/);
 });

@@ -38,6 +38,7 @@ export interface RegistryOptions {
 }
 
 export interface RegistryContext {
+  graph: DependencyGraph;
   units: RegistryUnits;
   crates: Record<string, NixCrate>;
 }
@@ -104,5 +105,5 @@ export function registryContext(index: UnitIndex, opts: RegistryOptions = {}): R
       vendor: opts.vendor && !opts.fetch ? crateDir(p) : null,
     };
   }
-  return { units, crates };
+  return { graph, units, crates };
 }
