@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { DependencyGraph } from './graph.js';
 import { parseLockfile } from './lockfile.js';
 import { loadWorkspace } from './workspace.js';
+import { configuredVendorDir } from '../nix/registry.js';
 import { vendoredCrates } from './registry.js';
 import { inputError } from './testkit.js';
 
@@ -101,4 +102,13 @@ test('a git dependency is a clear error naming it; so is a dependency the lock d
   assert.match(git.message, /git dependency `foo v0\.3\.0` \(git\+https:\/\/example\.invalid\/foo#0123/);
   const missing = inputError(() => graph(lockText('"foo"').replace('name = "foo"', 'name = "baz"')));
   assert.match(missing.message, /Cargo\.lock does not lock `foo`, a dependency of `app v0\.1\.0`/);
+});
+
+test('the vendor directory defaults to the directory source replacing crates-io in .cargo/config.toml', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cargo-units-vendorcfg-'));
+  mkdirSync(join(dir, '.cargo'));
+  mkdirSync(join(dir, 'ws', 'member'), { recursive: true });
+  assert.equal(configuredVendorDir(join(dir, 'ws', 'member')), undefined);
+  writeFileSync(join(dir, '.cargo', 'config.toml'), '[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "vendor"\n');
+  assert.equal(configuredVendorDir(join(dir, 'ws', 'member')), join(dir, 'vendor'));
 });

@@ -3,9 +3,10 @@
  * come from (a vendor directory, or Nix's builtin fetchurl with the lock's sha256), the whole
  * graph's feature resolution, and the registry units the members' units need.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'smol-toml';
 import { DependencyGraph } from '../cargo/graph.js';
 import { crateKey, isRegistrySource, readLockfile, type LockedPackage } from '../cargo/lockfile.js';
 import { findVendored, vendoredCrates } from '../cargo/registry.js';
@@ -29,7 +30,10 @@ export interface NixCrate {
 }
 
 export interface RegistryOptions {
-  /** `--vendor DIR`: sources from there (`cargo vendor` or Debian registry layout). */
+  /**
+   * `--vendor DIR`: sources from there (`cargo vendor` or Debian registry layout). Default: the
+   * directory source replacing crates.io in `.cargo/config.toml`, if any.
+   */
   vendor?: string;
   /** Fetch with builtin fetchurl even when a vendor directory gives the manifests. */
   fetch?: boolean;
@@ -59,6 +63,30 @@ function cargoHomeCrate(p: LockedPackage): string | undefined {
   return undefined;
 }
 
+/**
+ * The directory source that replaces crates.io in the nearest `.cargo/config.toml` (or
+ * `.cargo/config`) at or above `dir`, as `cargo vendor` tells users to write:
+ * `[source.crates-io] replace-with = "X"` and `[source.X] directory = "DIR"`.
+ */
+export function configuredVendorDir(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    for (const name of ['config.toml', 'config']) {
+      const file = join(d, '.cargo', name);
+      let doc: Record<string, unknown>;
+      try {
+        doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      const sources = (doc.source ?? {}) as Record<string, Record<string, unknown>>;
+      const replaced = sources['crates-io']?.['replace-with'];
+      const directory = typeof replaced === 'string' ? sources[replaced]?.directory : undefined;
+      if (typeof directory === 'string') return resolve(d, directory);
+    }
+    if (dirname(d) === d) return undefined;
+  }
+}
+
 /** The registry context of a workspace, or undefined when it has no registry dependencies. */
 export function registryContext(index: UnitIndex, opts: RegistryOptions = {}): RegistryContext | undefined {
   const ws = index.workspace;
@@ -67,6 +95,11 @@ export function registryContext(index: UnitIndex, opts: RegistryOptions = {}): R
   if (!hasRegistryDeps) return undefined;
   if (!existsSync(lockPath)) throw new InputError(ws.manifestPath, 0, undefined, 'the workspace has registry dependencies but no Cargo.lock: run `cargo generate-lockfile` (offline: with `--offline` and a vendored source)');
   const lock = readLockfile(lockPath);
+  // Without --vendor: the directory source cargo itself is configured to use, if any.
+  if (opts.vendor === undefined) {
+    const configured = configuredVendorDir(ws.root);
+    if (configured) opts = { ...opts, vendor: configured };
+  }
   const vendored = opts.vendor ? vendoredCrates(lock, opts.vendor, lock.packages.filter((p) => isRegistrySource(p.source))) : undefined;
   const crateDir = (p: LockedPackage): string => {
     const dir = vendored?.get(crateKey(p))?.dir ?? (opts.vendor ? findVendored(opts.vendor, p)?.dir : cargoHomeCrate(p));
