@@ -59,7 +59,7 @@ test('fetched crates are fixed-output derivations with the lock\'s sha256; crate
   assert.equal(forced, drv);
 });
 
-test('a crate that needs a missing native library fails naming both; crateOverrides provides it; the crate is fetched by URL and checked', { skip: NIX_SKIP || REGISTRY_SKIP, timeout: 300_000 }, () => {
+test('a crate that needs a missing native library fails naming both; crateOverrides provides it (and patches); the crate is fetched by URL and checked', { skip: NIX_SKIP || REGISTRY_SKIP, timeout: 300_000 }, () => {
   const { vendor, crates } = localRegistry();
   const ws = registryWorkspace({
     '.cargo/config.toml': `[source.crates-io]\nreplace-with = "local"\n[source.local]\ndirectory = "${vendor}"\n[net]\noffline = true\n`,
@@ -89,6 +89,16 @@ test('a crate that needs a missing native library fails naming both; crateOverri
   assert.equal(units.crates['nativedemo-0.1.0']!.vendor, null);
   const out = spawnSync(join(doneOut(ok, 'uses-native/bin/uses-native'), 'bin', 'uses-native'), { encoding: 'utf8' });
   assert.equal(out.stdout, 'answer 42\n');
+
+  // crateOverrides' patches apply to the crate's source: the lib and its dependents rebuild.
+  writeFileSync(join(lib, 'plus-one.patch'), [
+    '--- a/src/lib.rs', '+++ b/src/lib.rs', '@@ -1,2 +1,2 @@', ' extern "C" { fn cudemo_answer() -> i32; }',
+    '-pub fn answer() -> i32 { unsafe { cudemo_answer() } }', '+pub fn answer() -> i32 { 1 + unsafe { cudemo_answer() } }', '',
+  ].join('\n'));
+  writeFileSync(join(ws, '.cargo-units', 'overrides.nix'), `{ nativedemo = { name, version, features }: { buildInputs = [ "${lib}" ]; patches = [ ${lib}/plus-one.patch ]; }; }\n`);
+  const patched = cliBuild(env, ws, args);
+  assert.equal(patched.status, 0, patched.stderr + JSON.stringify(patched.events.filter((e) => e.type === 'failed' || e.type === 'log').slice(-8)));
+  assert.equal(spawnSync(join(doneOut(patched, 'uses-native/bin/uses-native'), 'bin', 'uses-native'), { encoding: 'utf8' }).stdout, 'answer 43\n');
 
   // A .crate file that is not what the lock says fails the fixed-output fetch (in a fresh store).
   appendFileSync(join(crates, 'nativedemo-0.1.0.crate'), 'tampered');
