@@ -6,16 +6,15 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cliBuild, doneOut, finishedOf, isolatedNixEnv, NIX_SKIP } from './nix-env.js';
-import { cargo, REGISTRY, REGISTRY_SKIP, registryWorkspace } from './registry-workspace.js';
+import { cargo, REGISTRY, REGISTRY_SKIP, registryWorkspace, scratchDir } from './registry-workspace.js';
 
 /** A directory source holding `nativedemo 0.1.0` (its build script links `cudemo`) and the `.crate` file it was made from. */
 function localRegistry(): { vendor: string; crates: string } {
-  const base = mkdtempSync(join(tmpdir(), 'cargo-units-localreg-'));
+  const base = scratchDir('cargo-units-localreg-');
   const vendor = join(base, 'vendor');
   const crates = join(base, 'crates');
   const dir = join(vendor, 'nativedemo-0.1.0');
@@ -76,7 +75,7 @@ test('a crate that needs a missing native library fails naming both; crateOverri
   const text = failed.stderr + JSON.stringify(failed.events);
   assert.match(text, /native library `cudemo` not found, needed by crate `nativedemo v0\.1\.0`/);
 
-  const lib = mkdtempSync(join(tmpdir(), 'cargo-units-cudemo-'));
+  const lib = scratchDir('cargo-units-cudemo-');
   mkdirSync(join(lib, 'lib'));
   writeFileSync(join(lib, 'cudemo.c'), 'int cudemo_answer(void) { return 42; }\n');
   execFileSync('cc', ['-c', '-fPIC', '-o', join(lib, 'cudemo.o'), join(lib, 'cudemo.c')]);

@@ -4,7 +4,7 @@
  * ~/.cargo is never written: CARGO_HOME points into the temporary directory.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findExecutable } from '../../src/core/toolchain.js';
@@ -17,9 +17,15 @@ export const REGISTRY_SKIP = !findExecutable('cargo')
     ? false
     : `Debian's crate registry lacks crates (apt-get install librust-{regex,serde,serde-derive,serde-json,anyhow,memchr,libc,aho-corasick}-dev)`;
 
-/** Writes `files` (relative paths) into a new temporary workspace with the source replacement config; returns its directory. */
+const made: string[] = [];
+process.on('exit', () => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** Writes `files` (relative paths) into a new temporary workspace with the source replacement config; returns its directory (removed when the process exits). */
 export function registryWorkspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'cargo-units-registry-'));
+  made.push(dir);
   const all: Record<string, string> = {
     '.cargo/config.toml': `[source.crates-io]\nreplace-with = "debian-packages"\n[source.debian-packages]\ndirectory = "${REGISTRY}"\n[net]\noffline = true\n`,
     ...files,
@@ -28,6 +34,13 @@ export function registryWorkspace(files: Record<string, string>): string {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);
   }
+  return dir;
+}
+
+/** A new temporary directory, removed when the process exits. */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
   return dir;
 }
 
