@@ -72,8 +72,11 @@ let
   });
   fetched = c: import <nix/fetchurl.nix> { url = c.url; sha256 = c.sha256; name = "${c.name}-${c.version}.crate"; };
   crateSrc = b.mapAttrs (key: c: let
+    repo = b.fetchGit { url = c.git.url; rev = c.git.rev; allRefs = true; };
     plain = if c.vendor != null && crateSource != "fetch"
       then b.path { path = c.vendor; name = "crate-" + key; }
+      else if c.git or null != null then
+        (if c.git.subdir == "" then repo else b.path { path = "${repo}/${c.git.subdir}"; name = "crate-" + key; })
       else if c.sha256 == null then throw "cargo-units: crate ${key} has no sha256 in Cargo.lock; use a vendor directory"
       else hostDrv ("crate-" + key) ./unpack.sh { tarball = fetched c; };
     ov = overrideOf c.name { inherit (c) name version; features = [ ]; };

@@ -9,7 +9,7 @@
  */
 import { type Diagnostic, InputError } from '../diagnostics.js';
 import { featureMap, parseFeatureValue, platformActive, requestedFeatures, type FeatureValue } from './features.js';
-import { crateKey, isRegistrySource, lockedDependency, type Lockfile, type LockedPackage } from './lockfile.js';
+import { crateKey, isGitSource, isRegistrySource, lockedDependency, type Lockfile, type LockedPackage } from './lockfile.js';
 import type { Dependency, FeatureOptions, Package, Tri, Workspace } from './model.js';
 import { satisfies } from './semver.js';
 import { loadPackage } from './workspace.js';
@@ -117,11 +117,7 @@ export class DependencyGraph {
       throw new InputError(this.lock.path, from.locked.line, undefined,
         `Cargo.lock does not lock \`${dep.package}${dep.version ? ` ${dep.version}` : ''}\`, a dependency of \`${from.pkg.name} v${from.pkg.version}\` (${where}); run \`cargo generate-lockfile\``);
     }
-    if (locked.source?.startsWith('git+')) {
-      throw new InputError(this.lock.path, locked.line, undefined,
-        `git dependency \`${locked.name} v${locked.version}\` (${locked.source}) is not supported by the Nix builder yet; vendor it (\`cargo vendor\`) or make it a path dependency`);
-    }
-    if (!isRegistrySource(locked.source)) {
+    if (!isRegistrySource(locked.source) && !isGitSource(locked.source)) {
       throw new InputError(this.lock.path, locked.line, undefined, `\`${locked.name} v${locked.version}\` has no registry source in Cargo.lock (${locked.source ?? 'none'})`);
     }
     const key = crateKey(locked);

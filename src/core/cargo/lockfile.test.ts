@@ -8,6 +8,7 @@ import { parseLockfile } from './lockfile.js';
 import { loadWorkspace } from './workspace.js';
 import { configuredVendorDir } from '../nix/registry.js';
 import { vendoredCrates } from './registry.js';
+import { InputError } from '../diagnostics.js';
 import { inputError } from './testkit.js';
 
 const SUM = 'a'.repeat(64);
@@ -84,7 +85,7 @@ test('a lying lock: a checksum the vendored source does not have, or a package t
   assert.equal(vendoredCrates(lock, vendor, lock.packages.slice(2)).get('syn-1.0.107')!.dir, join(vendor, 'syn'));
 });
 
-test('a git dependency is a clear error naming it; so is a dependency the lock does not have', () => {
+test('a git dependency resolves to its locked package; a dependency the lock does not have is a clear error', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cargo-units-gitdep-'));
   mkdirSync(join(dir, 'src'));
   writeFileSync(join(dir, 'src', 'lib.rs'), '');
@@ -97,9 +98,20 @@ test('a git dependency is a clear error naming it; so is a dependency the lock d
     hostPlatform: () => true,
     crateDir: () => assert.fail('no registry crate is loaded'),
   });
-  const git = inputError(() => graph(lockText('"foo", "bar"')));
+  // A git dependency resolves to its locked package, whose source the caller provides (registry.ts).
+  const asked: string[] = [];
+  const withGit = (text: string) => new DependencyGraph(workspace, parseLockfile(join(dir, 'Cargo.lock'), text), {
+    features: { features: [], allFeatures: false, noDefaultFeatures: false },
+    platform: () => true,
+    hostPlatform: () => true,
+    crateDir: (p) => {
+      asked.push(`${p.name} ${p.version} ${p.source}`);
+      throw new InputError(join(dir, 'Cargo.lock'), p.line, undefined, `no checkout of ${p.name}`);
+    },
+  });
+  const git = inputError(() => withGit(lockText('"foo", "bar"')));
   assert.equal(git.line, 8);
-  assert.match(git.message, /git dependency `foo v0\.3\.0` \(git\+https:\/\/example\.invalid\/foo#0123/);
+  assert.deepEqual(asked, ['foo 0.3.0 git+https://example.invalid/foo#0123456789abcdef0123456789abcdef01234567']);
   const missing = inputError(() => graph(lockText('"foo"').replace('name = "foo"', 'name = "baz"')));
   assert.match(missing.message, /Cargo\.lock does not lock `foo`, a dependency of `app v0\.1\.0`/);
 });

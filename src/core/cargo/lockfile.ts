@@ -100,6 +100,17 @@ export function lockedDependency(lock: Lockfile, from: LockedPackage, name: stri
   return candidates.find(accept);
 }
 
+/** Whether `source` is a git repository (`git+URL?…#REV`). */
+export function isGitSource(source: string | undefined): boolean {
+  return source !== undefined && source.startsWith('git+');
+}
+
+/** A git source's repository URL (without `git+`, query and fragment) and locked commit. */
+export function gitSource(source: string): { url: string; rev: string } | undefined {
+  const m = /^git\+([^?#]+)(?:\?[^#]*)?#([0-9a-f]{40})$/.exec(source);
+  return m ? { url: m[1]!, rev: m[2]! } : undefined;
+}
+
 /** Whether `source` is a registry (crates.io or another index). */
 export function isRegistrySource(source: string | undefined): boolean {
   return source !== undefined && (source.startsWith('registry+') || source.startsWith('sparse+'));

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import { DependencyGraph } from '../cargo/graph.js';
-import { crateKey, isRegistrySource, readLockfile, type LockedPackage } from '../cargo/lockfile.js';
+import { crateKey, gitSource, isGitSource, isRegistrySource, readLockfile, type LockedPackage } from '../cargo/lockfile.js';
 import { findVendored, vendoredCrates } from '../cargo/registry.js';
 import { RegistryUnits } from '../cargo/registry-units.js';
 import { CfgSet } from '../cfg/set.js';
@@ -27,6 +27,8 @@ export interface NixCrate {
   url: string;
   /** The vendored source directory (absolute), used instead of fetching when set. */
   vendor: string | null;
+  /** A git dependency: fetched with builtins.fetchGit at the locked commit; `subdir` holds the crate. */
+  git: { url: string; rev: string; subdir: string } | null;
 }
 
 export interface RegistryOptions {
@@ -87,6 +89,42 @@ export function configuredVendorDir(dir: string): string | undefined {
   }
 }
 
+/** A package inside a directory tree (a git checkout): the directory of its Cargo.toml, relative to `root` ('' for the root). */
+function packageIn(root: string, name: string, depth = 3): string | undefined {
+  try {
+    if (new RegExp(`^\\s*name\\s*=\\s*"${name.replace(/[^A-Za-z0-9_-]/g, '')}"`, 'm').test(readFileSync(join(root, 'Cargo.toml'), 'utf8'))) return '';
+  } catch {
+    // no manifest here
+  }
+  if (depth === 0) return undefined;
+  for (const e of readdirSync(root, { withFileTypes: true })) {
+    if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'target') continue;
+    const sub = packageIn(join(root, e.name), name, depth - 1);
+    if (sub !== undefined) return sub === '' ? e.name : `${e.name}/${sub}`;
+  }
+  return undefined;
+}
+
+/** A git dependency's checkout made by cargo: `$CARGO_HOME/git/checkouts/<repo>-<hash>/<short rev>/`, and the crate's directory in it. */
+function cargoGitCheckout(p: LockedPackage): { checkout: string; subdir: string } | undefined {
+  const git = p.source ? gitSource(p.source) : undefined;
+  if (!git) return undefined;
+  const base = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'git', 'checkouts');
+  let repos: string[] = [];
+  try {
+    repos = readdirSync(base);
+  } catch {
+    return undefined;
+  }
+  for (const r of repos) {
+    const checkout = join(base, r, git.rev.slice(0, 7));
+    if (!existsSync(checkout)) continue;
+    const subdir = packageIn(checkout, p.name);
+    if (subdir !== undefined) return { checkout, subdir };
+  }
+  return undefined;
+}
+
 /** The registry context of a workspace, or undefined when it has no registry dependencies. */
 export function registryContext(index: UnitIndex, opts: RegistryOptions = {}): RegistryContext | undefined {
   const ws = index.workspace;
@@ -102,6 +140,14 @@ export function registryContext(index: UnitIndex, opts: RegistryOptions = {}): R
   }
   const vendored = opts.vendor ? vendoredCrates(lock, opts.vendor, lock.packages.filter((p) => isRegistrySource(p.source))) : undefined;
   const crateDir = (p: LockedPackage): string => {
+    if (isGitSource(p.source)) {
+      const vendoredGit = opts.vendor ? findVendored(opts.vendor, p)?.dir : undefined;
+      if (vendoredGit) return vendoredGit;
+      const co = cargoGitCheckout(p);
+      if (co) return co.subdir ? join(co.checkout, co.subdir) : co.checkout;
+      throw new InputError(lock.path, p.line, undefined,
+        `git dependency \`${p.name} v${p.version}\` (${p.source}): its checkout is needed to plan its units; run \`cargo fetch\` (it goes to $CARGO_HOME/git/checkouts), or vendor it (\`cargo vendor\`)`);
+    }
     const dir = vendored?.get(crateKey(p))?.dir ?? (opts.vendor ? findVendored(opts.vendor, p)?.dir : cargoHomeCrate(p));
     if (!dir) {
       throw new InputError(lock.path, p.line, undefined,
@@ -127,6 +173,13 @@ export function registryContext(index: UnitIndex, opts: RegistryOptions = {}): R
     const p = node.locked!;
     const key = crateKey(p);
     const sha256 = p.checksum ?? null;
+    const git = p.source && isGitSource(p.source) ? gitSource(p.source) : undefined;
+    const gitVendored = git && opts.vendor && !opts.fetch ? findVendored(opts.vendor, p)?.dir : undefined;
+    if (git) {
+      const co = gitVendored ? undefined : cargoGitCheckout(p);
+      crates[key] = { name: p.name, version: p.version, sha256: null, url: git.url, vendor: gitVendored ?? null, git: gitVendored ? null : { ...git, subdir: co?.subdir ?? '' } };
+      continue;
+    }
     if (!opts.vendor || opts.fetch) {
       if (!sha256) throw new InputError(lock.path, p.line, undefined, `\`${p.name} v${p.version}\` has no sha256 checksum in Cargo.lock, so it cannot be fetched as a fixed-output source; use \`--vendor DIR\``);
     }
@@ -136,6 +189,7 @@ export function registryContext(index: UnitIndex, opts: RegistryOptions = {}): R
       sha256,
       url: template.replaceAll('{name}', p.name).replaceAll('{version}', p.version).replaceAll('{sha256}', sha256 ?? ''),
       vendor: opts.vendor && !opts.fetch ? crateDir(p) : null,
+      git: null,
     };
   }
   return { graph, units, crates };
