@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { DependencyGraph } from './graph.js';
 import { parseLockfile } from './lockfile.js';
 import { loadWorkspace } from './workspace.js';
@@ -12,6 +12,16 @@ import { InputError } from '../diagnostics.js';
 import { inputError } from './testkit.js';
 
 const SUM = 'a'.repeat(64);
+
+const temps: string[] = [];
+after(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+}
 const V1 = `[[package]]
 name = "app"
 version = "0.1.0"
@@ -68,7 +78,7 @@ test('Cargo.lock v1 (checksums in [metadata], long dependency specs) and v3', ()
 });
 
 test('a lying lock: a checksum the vendored source does not have, or a package the vendor directory lacks, is an error at its line', () => {
-  const vendor = mkdtempSync(join(tmpdir(), 'cargo-units-vendor-'));
+  const vendor = tempDir('cargo-units-vendor-');
   mkdirSync(join(vendor, 'memchr-2.5.0'));
   writeFileSync(join(vendor, 'memchr-2.5.0', 'Cargo.toml'), '[package]\nname = "memchr"\nversion = "2.5.0"\n');
   writeFileSync(join(vendor, 'memchr-2.5.0', '.cargo-checksum.json'), JSON.stringify({ package: 'b'.repeat(64), files: {} }));
@@ -86,7 +96,7 @@ test('a lying lock: a checksum the vendored source does not have, or a package t
 });
 
 test('a git dependency resolves to its locked package; a dependency the lock does not have is a clear error', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cargo-units-gitdep-'));
+  const dir = tempDir('cargo-units-gitdep-');
   mkdirSync(join(dir, 'src'));
   writeFileSync(join(dir, 'src', 'lib.rs'), '');
   writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nfoo = { git = "https://example.invalid/foo" }\nbar = "1"\n');
@@ -117,7 +127,7 @@ test('a git dependency resolves to its locked package; a dependency the lock doe
 });
 
 test('the vendor directory defaults to the directory source replacing crates-io in .cargo/config.toml', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cargo-units-vendorcfg-'));
+  const dir = tempDir('cargo-units-vendorcfg-');
   mkdirSync(join(dir, '.cargo'));
   mkdirSync(join(dir, 'ws', 'member'), { recursive: true });
   assert.equal(configuredVendorDir(join(dir, 'ws', 'member')), undefined);
