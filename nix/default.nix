@@ -14,7 +14,18 @@
 # `sources` picks each unit's src: "unit" (exactly its files, the point of all this), or, to
 # compare, "package" (its package directory) or "tree" (the whole workspace), as other Nix
 # toolchains for Rust do.
-{ unitsJson, root, rustc ? null, pkgs ? null, contentAddressed ? false, sources ? "unit", system ? builtins.currentSystem }:
+#
+# Registry crates (units with `crate`) build from their crate's source alone: the vendored
+# directory, or the `.crate` file fetched with Nix's builtin fetchurl and the lock's sha256
+# (`crateSource = "fetch"` forces fetching). Nothing of the workspace enters their derivations, so
+# a crate with the same version, features and toolchain is the same store path in every workspace.
+#
+# `crateOverrides.<package name> = { name, version, features }: { … }`, as nixpkgs'
+# defaultCrateOverrides: `buildInputs` (directories whose bin/, lib/, include/, lib/pkgconfig are
+# made available), `patches` (applied to a registry crate's source), and any other attribute as
+# environment of the package's derivations (e.g. OPENSSL_DIR).
+{ unitsJson, root, rustc ? null, pkgs ? null, contentAddressed ? false, sources ? "unit", system ? builtins.currentSystem
+, crateSource ? null, crateOverrides ? { } }:
 let
   data = builtins.fromJSON (builtins.readFile unitsJson);
   b = builtins;
@@ -52,15 +63,42 @@ let
     inherit name;
     filter = p: t: let rel = relOf p; in (setOf (if dir == "" then [ ] else ancestors dir)) ? ${rel} || (under dir rel && !excludedBy exclude rel);
   };
+  # A registry crate's source: vendored, or fetched (flat, checked against the lock's sha256) and unpacked.
+  hostDrv = name: script: attrs: derivation (attrs // {
+    inherit name system script;
+    builder = "/bin/sh";
+    args = [ "-e" script ];
+    PATH = "/usr/local/bin:/usr/bin:/bin";
+  });
+  fetched = c: import <nix/fetchurl.nix> { url = c.url; sha256 = c.sha256; name = "${c.name}-${c.version}.crate"; };
+  crateSrc = b.mapAttrs (key: c: let
+    repo = b.fetchGit { url = c.git.url; rev = c.git.rev; allRefs = true; };
+    plain = if c.vendor != null && crateSource != "fetch"
+      then b.path { path = c.vendor; name = "crate-" + key; }
+      else if c.git or null != null then
+        (if c.git.subdir == "" then repo else b.path { path = "${repo}/${c.git.subdir}"; name = "crate-" + key; })
+      else if c.sha256 == null then throw "cargo-units: crate ${key} has no sha256 in Cargo.lock; use a vendor directory"
+      else hostDrv ("crate-" + key) ./unpack.sh { tarball = fetched c; };
+    ov = overrideOf c.name { inherit (c) name version; features = [ ]; };
+  in if (ov.patches or [ ]) == [ ] then plain
+     else hostDrv ("crate-" + key + "-patched") ./patch.sh { src = plain; patches = ov.patches; }) data.crates;
+
+  overrideOf = name: args: if crateOverrides ? ${name} then crateOverrides.${name} args else { };
+  # A unit's override: its buildInputs become search paths (nativeInputs), the rest is env.
+  ovOf = u: overrideOf u.package { name = u.package; version = u.env.CARGO_PKG_VERSION or ""; inherit (u) features; };
+  inputsOf = u: map toString ((ovOf u).buildInputs or [ ]);
+  overrideAttrs = u: b.removeAttrs (ovOf u) [ "buildInputs" "patches" ];
+
   unitSrc = id: let u = data.units.${id}; pkg = data.packages.${u.package}; in
-    if sources == "unit" then srcFor id
+    if u.crate != null then crateSrc.${u.crate}
+    else if sources == "unit" then srcFor id
     else if sources == "package" then dirSource ("pkg-" + u.drvName) pkg.dir pkg.exclude
     else if sources == "tree" then dirSource ("tree-" + u.drvName) "" data.treeExclude
     else throw "cargo-units: sources must be \"unit\", \"package\" or \"tree\"";
 
   # A build script run's source: the paths its last run printed as rerun-if-changed (run.files,
   # learned by `cargo-units build`), else its package directory minus target/ and nested packages.
-  runSrcFor = id: let
+  runSrcFor = id: if data.units.${id}.crate != null then crateSrc.${data.units.${id}.crate} else let
     r = data.units.${id}.run;
     up = setOf ((if r.dir == "" then [ ] else ancestors r.dir) ++ (if r.files == null then [ ] else b.concatMap ancestors r.files));
     excluded = rel: b.any (x: under x rel) r.exclude;
@@ -108,8 +146,10 @@ let
   runs = b.mapAttrs (id: u: let
     src = runSrcFor id;
     subst = v: b.replaceStrings [ "@src@" ] [ "${src}" ] v;
-  in mkDrv ("run-" + u.drvName) ./run.sh (data.cfgEnv // b.mapAttrs (k: subst) u.run.env // {
+  in mkDrv ("run-" + u.drvName) ./run.sh (data.cfgEnv // b.mapAttrs (k: subst) u.run.env // overrideAttrs u // {
     inherit src;
+    nativeInputs = lines (inputsOf u);
+    package = "${u.package} v${u.env.CARGO_PKG_VERSION}";
     script = units.${id};
     # "DEP_<LINKS>_<TAB>run output" per dependency with `links`, for DEP_* variables.
     linksDeps = lines (map (d: "${d.prefix}\t${runs.${d.id}}") u.run.linksDeps);
@@ -122,6 +162,7 @@ let
     typeArgs = if u.cfgTest then [ "--test" ] else b.concatMap (t: [ "--crate-type" t ]) u.crateTypes;
     rustcArgs = [ "--crate-name" u.crateName "--edition=${u.edition}" ] ++ typeArgs
       ++ (if u.kind == "proc-macro" then [ "--extern" "proc_macro" ] else [ ])
+      ++ (if u.capLints or null != null then [ "--cap-lints" u.capLints ] else [ ])
       ++ b.concatMap (f: [ "--cfg" "feature=\"${f}\"" ]) u.features
       ++ b.concatMap (c: [ "--cfg" c ]) u.cfgs
       ++ b.concatMap (c: [ "--check-cfg" c ]) u.checkCfgs
@@ -129,16 +170,22 @@ let
       ++ [ "-C" "metadata=${u.metadata}" ]
       ++ b.concatMap (d: [ "--extern" "${d.externName}=${units.${d.id}}/${d.file}" ]) u.deps
       ++ map (d: "-Ldependency=${units.${d}}") (closure id);
-  in mkDrv ("unit-" + u.drvName) ./unit.sh (b.mapAttrs (k: subst) u.env // {
+  in mkDrv ("unit-" + u.drvName) ./unit.sh (b.mapAttrs (k: subst) u.env // overrideAttrs u // {
     inherit src;
+    package = "${u.package} v${u.env.CARGO_PKG_VERSION}";
     crateRoot = u.crateRoot;
     rustcArgs = argLines rustcArgs;
     runOut = if run != null then "${run}" else "";
+    # "package<TAB>run output" of every build script in the unit's closure, to name the crate
+    # that asked for a native library the link cannot find.
+    linkRuns = lines (b.concatMap (d: let v = data.units.${d}; in if v.buildScript != null then [ "${v.package} v${v.env.CARGO_PKG_VERSION}\t${runs.${v.buildScript}}" ] else [ ]) ([ id ] ++ closure id));
+    # Its override's buildInputs; a linking unit gets those of its whole closure.
+    nativeInputs = lines (if u.binName != null then b.concatMap (d: inputsOf data.units.${d}) ([ id ] ++ closure id) else inputsOf u);
     # Set for units that link an executable: its file name under $out/bin.
     binName = if u.binName != null then u.binName else "";
   })) data.units;
 in {
-  inherit units runs srcFor;
+  inherit units runs srcFor crateSrc;
   runSrcFor = runSrcFor;
   all = b.attrValues units;
 }

@@ -22,9 +22,19 @@ while IFS="$tab" read -r prefix dep; do
 done <<EOF
 $linksDeps
 EOF
+# crateOverrides' buildInputs: their bin/, lib/, include/ and lib/pkgconfig.
+while IFS= read -r d; do
+  [ -n "$d" ] || continue
+  PATH="$d/bin:$PATH"; LIBRARY_PATH="$d/lib${LIBRARY_PATH:+:$LIBRARY_PATH}"
+  C_INCLUDE_PATH="$d/include${C_INCLUDE_PATH:+:$C_INCLUDE_PATH}"; PKG_CONFIG_PATH="$d/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+  export PATH LIBRARY_PATH C_INCLUDE_PATH PKG_CONFIG_PATH
+
+done <<EOF
+${nativeInputs:-}
+EOF
 cd "$CARGO_MANIFEST_DIR"
 if ! "$script/bin/build-script-build" > "$out/output"; then
-  echo "build script failed; its output:" >&2
+  echo "build script of \`${package:-?}\` failed; its output:" >&2
   cat "$out/output" >&2
   exit 1
 fi

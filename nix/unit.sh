@@ -25,16 +25,56 @@ if [ -n "$runOut" ]; then
 fi
 # A crate root whose relative path starts with "-" would be read by rustc as an option.
 case "$crateRoot" in -*) crateRoot="./$crateRoot" ;; esac
+# crateOverrides' buildInputs: their bin/, lib/, include/ and lib/pkgconfig.
+while IFS= read -r d; do
+  [ -n "$d" ] || continue
+  PATH="$d/bin:$PATH"; LIBRARY_PATH="$d/lib${LIBRARY_PATH:+:$LIBRARY_PATH}"
+  C_INCLUDE_PATH="$d/include${C_INCLUDE_PATH:+:$C_INCLUDE_PATH}"; PKG_CONFIG_PATH="$d/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+  export PATH LIBRARY_PATH C_INCLUDE_PATH PKG_CONFIG_PATH
+  set -- "$@" -L "native=$d/lib"
+done <<EOF
+${nativeInputs:-}
+EOF
+# On failure: a native library the linker could not find, and the crate that asked for it.
+missingLib() {
+  lib=$(sed -n -e 's/.*cannot find -l\([A-Za-z0-9_.+-]*\).*/\1/p' -e 's/.*unable to find library -l\([A-Za-z0-9_.+-]*\).*/\1/p' \
+    -e 's/.*could not find native static library `\([^`]*\)`.*/\1/p' "$1" | head -n 1)
+  [ -n "$lib" ] || return 0
+  who=
+  while IFS="$tab" read -r pkg run; do
+    [ -n "$run" ] && grep -q -x -e "$lib" -e "[a-z-]*=$lib" -e "[a-z-]*:[^=]*=$lib" "$run/flags" 2>/dev/null && who="$pkg"
+  done <<EOF
+$linkRuns
+EOF
+  who=${who:-$package}
+  echo "error: native library \`$lib\` not found, needed by crate \`$who\`: provide it with crateOverrides.\"${who%% *}\" = _: { buildInputs = [ <a directory with lib/lib$lib.a or .so> ]; }" >&2
+}
+tab=$(printf '\t')
+if [ -n "$binName" ]; then
+  # cargo:rustc-link-search of every build script in the closure reaches the link, as with cargo.
+  while IFS="$tab" read -r pkg run; do
+    [ -n "$run" ] && [ "$run" != "$runOut" ] || continue
+    prev=
+    while IFS= read -r a; do
+      [ "$prev" = "-L" ] && set -- "$@" -L "$a"
+      prev=$a
+    done < "$run/flags"
+  done <<EOF
+$linkRuns
+EOF
+fi
 mkdir -p "$out"
 if [ -n "$binName" ]; then
   mkdir -p "$out/bin"
   "$RUSTC" "$@" --emit=link --out-dir "$out/bin" -C extra-filename= --error-format=json \
-    --remap-path-prefix "$src=/src" "$crateRoot"
+    --remap-path-prefix "$src=/src" "$crateRoot" 2> "$NIX_BUILD_TOP/rustc.err" || { cat "$NIX_BUILD_TOP/rustc.err" >&2; missingLib "$NIX_BUILD_TOP/rustc.err"; exit 1; }
+  cat "$NIX_BUILD_TOP/rustc.err" >&2
   for f in "$out"/bin/*; do
     [ "$f" = "$out/bin/$binName" ] || mv "$f" "$out/bin/$binName"
   done
 else
   "$RUSTC" "$@" --emit=link,metadata --out-dir "$out" -C extra-filename= --error-format=json \
-    --remap-path-prefix "$src=/src" "$crateRoot"
+    --remap-path-prefix "$src=/src" "$crateRoot" 2> "$NIX_BUILD_TOP/rustc.err" || { cat "$NIX_BUILD_TOP/rustc.err" >&2; missingLib "$NIX_BUILD_TOP/rustc.err"; exit 1; }
+  cat "$NIX_BUILD_TOP/rustc.err" >&2
 fi
 echo '@nix {"action":"setPhase","phase":"done"}'

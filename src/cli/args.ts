@@ -22,6 +22,12 @@ export interface CliArgs {
   featureSets: string[];
   /** `nix --out DIR`: where to write the Nix directory. */
   out?: string;
+  /** `nix`/`build --vendor DIR`: registry crates' sources (`cargo vendor` or Debian registry layout). */
+  vendor?: string;
+  /** `--fetch-crates`: fetch registry crates with Nix's builtin fetchurl even with --vendor. */
+  fetchCrates: boolean;
+  /** `--crate-url TEMPLATE`: where to fetch `.crate` files ({name}, {version}, {sha256}). */
+  crateUrl?: string;
   /** `build --dry-run`. */
   dryRun: boolean;
   /** `build --unit ID` (repeatable). */
@@ -40,7 +46,7 @@ export class UsageError extends Error {}
 
 export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'build', 'help'] as const;
 
-const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit']);
+const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url']);
 
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
@@ -56,6 +62,7 @@ export function parseArgs(argv: string[]): CliArgs {
     summary: false,
     featureSets: [],
     dryRun: false,
+    fetchCrates: false,
     units: [],
     contentAddressed: false,
     nixArgs: [],
@@ -131,6 +138,15 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--out':
         args.out = value;
         break;
+      case '--vendor':
+        args.vendor = value;
+        break;
+      case '--fetch-crates':
+        args.fetchCrates = true;
+        break;
+      case '--crate-url':
+        args.crateUrl = value;
+        break;
       case '--dry-run':
         args.dryRun = true;
         break;
@@ -185,6 +201,10 @@ Commands:
     --dry-run            print what Nix would build now, checked against the store
     --content-addressed  content-addressed derivations: unchanged outputs stop rebuilds
     -- ARGS              pass ARGS to nix-store (e.g. -- -j 2 --builders '')
+  nix and build, registry dependencies (from Cargo.lock):
+    --vendor DIR         crate sources from DIR (cargo vendor layout, or /usr/share/cargo/registry)
+    --fetch-crates       fetch crates with Nix's builtin fetchurl even with --vendor (DIR then only plans)
+    --crate-url TEMPLATE download URL, {name} {version} {sha256} (default: crates.io)
 
 Options:
   --manifest-path PATH   Cargo.toml of the workspace (default: found from DIR or the current directory)

@@ -10,7 +10,7 @@ import { buildWorkspace, rustcSysroot } from '../../core/nix/build.js';
 import { findRustc } from '../../core/toolchain.js';
 import { UsageError, type CliArgs } from '../args.js';
 import { openContext, printDiagnostics, type CommandContext, type Io } from '../context.js';
-import { nixOutDir } from './nix.js';
+import { nixOutDir, registryOptions } from './nix.js';
 
 /** Exit codes when Nix cannot build at all (1 is a failed unit, 2 a usage or manifest error, 3 internal). */
 export const NIX_EXIT = { 'nix-missing': 4, 'nix-config': 5, nix: 6 } as const;
@@ -110,7 +110,7 @@ export async function buildCommand(args: CliArgs, io: Io, locationHint: (operand
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const r = await buildWorkspace(index, { nixDir, rustc: toolchain, contentAddressed: args.contentAddressed, units, dryRun: args.dryRun, nixArgs: args.nixArgs, signal: abort.signal, onEvent });
+    const r = await buildWorkspace(index, { nixDir, rustc: toolchain, contentAddressed: args.contentAddressed, units, registry: registryOptions(ctx), dryRun: args.dryRun, nixArgs: args.nixArgs, signal: abort.signal, onEvent });
     if (r.error) return NIX_EXIT[r.error];
     if (r.cancelled) return signal === 'SIGTERM' ? 143 : 130;
     return r.ok ? 0 : 1;

@@ -75,7 +75,7 @@ export function resolveFeatures(
   return out;
 }
 
-function platformActive(dep: Dependency, platform: (key: string) => Tri, manifestPath: string): boolean {
+export function platformActive(dep: Dependency, platform: (key: string) => Tri, manifestPath: string): boolean {
   if (dep.platform === undefined) return true;
   try {
     return platform(dep.platform) !== false;
@@ -90,7 +90,7 @@ function splitFeatures(list: string[]): string[] {
 }
 
 /** The feature values each member is activated with, from the command-line options (cargo's `members_with_features`). */
-function requestedFeatures(ws: Workspace, opts: FeatureOptions, diagnostics: Diagnostic[]): [Package, FeatureValue[]][] {
+export function requestedFeatures(ws: Workspace, opts: FeatureOptions, diagnostics: Diagnostic[]): [Package, FeatureValue[]][] {
   const cli: FeatureValue[] = [];
   for (const s of splitFeatures(opts.features)) {
     const fv = parseFeatureValue(s);

@@ -40,6 +40,8 @@ export interface Dependency {
   features: string[];
   /** Absolute directory of a path dependency (after `workspace = true` inheritance). */
   path?: string;
+  /** The version requirement as written (`version` key), when there is one. */
+  version?: string;
   /** The `[target.'…'.dependencies]` key: a `cfg(…)` expression or a target triple. */
   platform?: string;
   /** Manifest line that declared it, for diagnostics. */

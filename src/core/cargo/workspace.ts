@@ -436,8 +436,14 @@ function resolveDependency(m: Manifest, dep: ManifestDependency, root: Manifest 
     line: dep.line,
   };
   if (path !== undefined) out.path = path;
+  if (source.version !== undefined) out.version = source.version;
   if (dep.platform !== undefined) out.platform = dep.platform;
   return out;
+}
+
+/** A package outside any workspace (a registry crate's normalized manifest): no inheritance. */
+export function loadPackage(manifestPath: string, diagnostics: Diagnostic[] = []): Package {
+  return buildPackage(new ManifestCache().get(manifestPath), undefined, diagnostics);
 }
 
 /** Builds the Package of a member manifest, inheriting from `root` (the workspace root manifest, when there is one). */

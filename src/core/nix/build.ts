@@ -17,11 +17,14 @@ import { nixToolchain, writeNixDir } from './generate.js';
 import { learnRerun, readLearned } from './rerun.js';
 import { evalKey, readEvalCache, writeEvalCache } from './eval-cache.js';
 import { evaluateUnits, nixBuild, NixError, type Derivation, type NixBuildOptions, type NixBuildResult } from './runner.js';
+import type { RegistryOptions } from './registry.js';
 import type { NixUnitsJson } from './units-json.js';
 
 export interface WorkspaceBuildOptions extends Omit<NixBuildOptions, 'derivations' | 'emitPlan' | 'emitFinished'> {
   /** The toolchain directory (rustc's sysroot): its bin/rustc is what the derivations run. */
   rustc: string;
+  /** Registry dependencies: vendor directory, fetching. */
+  registry?: RegistryOptions;
 }
 
 /**
@@ -81,7 +84,7 @@ export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptio
 
 async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: number): Promise<NixBuildResult> {
   const toolchain = nixToolchain(join(opts.rustc, 'bin', 'rustc'), opts.nixDir);
-  let gen = writeNixDir(index, opts.nixDir, toolchain);
+  let gen = writeNixDir(index, opts.nixDir, toolchain, opts.registry);
   const root = index.workspace.root;
   const evaluate = async (json: NixUnitsJson, useCache = true): Promise<{ drvs: Map<string, Derivation>; cached: boolean }> => {
     const key = (opts.sources ?? 'unit') === 'unit'
@@ -155,15 +158,16 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
     index.workspace.root,
     scripts.flatMap((id) => {
       const out = outOf(id);
-      return out ? [{ id, packageDir: gen.json.units[id]!.packageDir, out }] : [];
+      // Registry build scripts run on their whole crate: nothing to learn.
+      return out && gen.json.units[id]!.crate === null ? [{ id, packageDir: gen.json.units[id]!.packageDir, out }] : [];
     }),
   );
   // A concurrent build may have recorded the same paths first (then the file did not change here):
-  // what matters is whether this build's units.json used them.
+  // what matters is whether this build's units.json used them. Registry build scripts learn nothing.
   const known = readLearned(opts.nixDir);
-  const stale = scripts.some((id) => JSON.stringify(gen.json.units[id]?.run?.files ?? null) !== JSON.stringify(known[id] ?? null));
+  const stale = scripts.some((id) => gen.json.units[id]?.crate === null && JSON.stringify(gen.json.units[id]?.run?.files ?? null) !== JSON.stringify(known[id] ?? null));
   if (learned || stale) {
-    gen = writeNixDir(index, opts.nixDir, toolchain);
+    gen = writeNixDir(index, opts.nixDir, toolchain, opts.registry);
     const again = await guard(() => evaluate(gen.json));
     if (!again) return cancelled();
     drvs = again.drvs;

@@ -35,7 +35,7 @@ function walk(root: string, rel: string, exclude: string[], out: string[]): void
 export function evalKey(nixDir: string, root: string, json: NixUnitsJson, args: string[]): string | undefined {
   const h = createHash('sha256');
   for (const a of args) h.update(a).update('\0');
-  for (const f of ['default.nix', 'units.json', 'rerun-if-changed.json']) {
+  for (const f of ['default.nix', 'units.json', 'rerun-if-changed.json', 'overrides.nix']) {
     const p = join(nixDir, f);
     h.update(f).update('\0').update(existsSync(p) ? readFileSync(p) : 'none').update('\0');
   }
@@ -45,7 +45,8 @@ export function evalKey(nixDir: string, root: string, json: NixUnitsJson, args: 
   const files = new Set<string>();
   for (const u of Object.values(json.units)) {
     for (const f of u.files) files.add(f);
-    if (u.run) {
+    // A registry unit's source is its crate (vendored or fetched), which the lock's checksum pins.
+    if (u.run && u.crate === null) {
       if (u.run.files) for (const f of u.run.files) walk(root, f, [], entries);
       else walk(root, u.run.dir, u.run.exclude, entries);
     }

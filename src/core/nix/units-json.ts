@@ -11,9 +11,10 @@ import { createHash } from 'node:crypto';
 import { featureMap } from '../cargo/features.js';
 import type { Package } from '../cargo/model.js';
 import type { Unit } from '../cargo/units.js';
-import type { IndexedUnit, UnitIndex } from '../index.js';
+import type { UnitIndex } from '../index.js';
 import { isInside, toRelative } from '../paths.js';
 import { cargoEnv, crateTypes, packageEnv } from '../rustc-args.js';
+import type { NixCrate, RegistryContext } from './registry.js';
 
 export interface NixUnitDep {
   id: string;
@@ -47,6 +48,10 @@ export interface NixUnit {
   drvName: string;
   package: string;
   packageDir: string;
+  /** A registry unit's crate (key of `crates`): its src is the crate's source, not workspace files. */
+  crate: string | null;
+  /** `--cap-lints`: `allow` for registry crates, as cargo does for non-local packages. */
+  capLints: string | null;
   kind: string;
   name: string;
   crateName: string;
@@ -79,7 +84,7 @@ export interface NixUnit {
 }
 
 export interface NixUnitsJson {
-  version: 2;
+  version: 3;
   target: string;
   host: string;
   /** `rustc -vV` at generation time: part of every derivation. */
@@ -87,6 +92,8 @@ export interface NixUnitsJson {
   /** CARGO_CFG_* for build scripts, from `rustc --print cfg`. */
   cfgEnv: Record<string, string>;
   units: Record<string, NixUnit>;
+  /** Registry crates by `NAME-VERSION`: fetched (url, sha256) or vendored. */
+  crates: Record<string, NixCrate>;
   /** Package directories as sources, by package name (for `sources = "package"`). */
   packages: Record<string, NixPackageSource>;
   /** Left out of the whole tree (for `sources = "tree"`): target/, .git, the Nix directory. */
@@ -167,10 +174,11 @@ export function packageSource(index: UnitIndex, p: Package, outDir: string | und
   return { dir, exclude: [...exclude].sort() };
 }
 
-function runOf(index: UnitIndex, u: Unit, outDir: string | undefined, learned: string[] | undefined): NixRun {
-  const root = index.workspace.root;
+function runOf(index: UnitIndex, u: Unit, lookup: (id: string) => Unit, registry: boolean, outDir: string | undefined, learned: string[] | undefined): NixRun {
   const p = u.package;
-  const { dir, exclude } = packageSource(index, p, outDir);
+  // A registry crate's source is the crate alone: it is its own root.
+  const root = registry ? p.dir : index.workspace.root;
+  const { dir, exclude } = registry ? { dir: '', exclude: [] } : packageSource(index, p, outDir);
   const env: Record<string, string> = {
     ...packageEnv(p),
     CARGO_MANIFEST_DIR: '@src@' + (dir ? `/${dir}` : ''),
@@ -188,10 +196,10 @@ function runOf(index: UnitIndex, u: Unit, outDir: string | undefined, learned: s
   const linksDeps = u.deps
     .filter((d) => d.kind === 'build-script')
     .map((d) => {
-      const links = index.unit(d.unitId)?.unit.package.metadata.links ?? '';
+      const links = lookup(d.unitId).package.metadata.links ?? '';
       return { id: d.unitId, prefix: `DEP_${links.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}_` };
     });
-  return { dir, exclude, files: learned ?? null, env: sortedRecord(env), linksDeps };
+  return { dir, exclude, files: registry ? null : (learned ?? null), env: sortedRecord(env), linksDeps };
 }
 
 export interface NixUnitOptions {
@@ -199,14 +207,23 @@ export interface NixUnitOptions {
   outDir?: string;
   /** Learned `rerun-if-changed` paths by build-script unit id (rerun.ts). */
   learned?: Record<string, string[]>;
+  /** Registry dependencies (registry.ts). */
+  registry?: RegistryContext;
 }
 
-export function nixUnit(index: UnitIndex, e: IndexedUnit, opts: NixUnitOptions = {}): NixUnit {
-  const root = index.workspace.root;
-  const u = e.unit;
-  const rel = (p: string) => toRelative(root, p);
-  const env = sortedRecord(cargoEnv(u, { cfgs: [], outDir: '@out_dir@', targetTmpDir: '/tmp' }), (v) => placeholder(root, v));
-  const bs = u.deps.find((d) => d.kind === 'build-script' && u.kind !== 'custom-build');
+/**
+ * One unit. `files` are a workspace unit's files (absolute); null for a registry unit, whose
+ * source is its crate and whose description mentions nothing of the workspace.
+ */
+export function nixUnit(index: UnitIndex, u: Unit, files: string[] | null, lookup: (id: string) => Unit, opts: NixUnitOptions = {}): NixUnit {
+  const registry = files === null;
+  const root = registry ? u.package.dir : index.workspace.root;
+  const rel = (p: string) => toRelative(root, p) === '.' ? '' : toRelative(root, p);
+  const raw = cargoEnv(u, { cfgs: [], outDir: '@out_dir@', targetTmpDir: '/tmp' });
+  if (registry) delete raw.CARGO_PRIMARY_PACKAGE;
+  const env = sortedRecord(raw, (v) => placeholder(root, v));
+  const allDeps = registry || !opts.registry ? u.deps : [...u.deps, ...opts.registry.units.depsOf(u)];
+  const bs = allDeps.find((d) => d.kind === 'build-script' && u.kind !== 'custom-build');
   const types = crateTypes(u);
   const linksExecutable = u.cfgTest || (types.length === 1 && types[0] === 'bin');
   return {
@@ -214,6 +231,8 @@ export function nixUnit(index: UnitIndex, e: IndexedUnit, opts: NixUnitOptions =
     drvName: storeName(u.id),
     package: u.package.name,
     packageDir: rel(u.package.dir),
+    crate: registry ? `${u.package.name}-${u.package.version}` : null,
+    capLints: registry ? 'allow' : null,
     kind: u.kind,
     name: u.name,
     crateName: u.target.crateName,
@@ -227,21 +246,29 @@ export function nixUnit(index: UnitIndex, e: IndexedUnit, opts: NixUnitOptions =
     cfgs: index.options.cfgs.map((c) => (c.value === undefined ? c.name : `${c.name}="${c.value}"`)),
     checkCfgs: checkCfgs(u),
     target: !u.host && index.options.target ? index.targetCfg.triple : null,
-    metadata: createHash('sha256').update(u.id).digest('hex').slice(0, 16),
-    files: e.files.map(rel).sort(),
-    deps: u.deps
+    // Registry units: their id, features and dependencies, nothing of the workspace.
+    metadata: createHash('sha256').update(registry ? JSON.stringify([u.id, u.features, u.deps.map((d) => d.unitId)]) : u.id).digest('hex').slice(0, 16),
+    files: registry ? [] : files.map(rel).sort(),
+    deps: allDeps
       .filter((d) => d.kind !== 'build-script')
-      .map((d) => ({ id: d.unitId, externName: d.externName, kind: d.kind, file: artifactFile(index.unit(d.unitId)!.unit) })),
+      .map((d) => ({ id: d.unitId, externName: d.externName, kind: d.kind, file: artifactFile(lookup(d.unitId)) })),
     env,
     buildScript: bs ? bs.unitId : null,
     binName: linksExecutable ? u.name : null,
-    run: u.kind === 'custom-build' ? runOf(index, u, opts.outDir, opts.learned?.[u.id]) : null,
+    run: u.kind === 'custom-build' ? runOf(index, { ...u, deps: allDeps }, lookup, registry, opts.outDir, opts.learned?.[u.id]) : null,
   };
 }
 
 export function nixUnitsJson(index: UnitIndex, toolchain: NixToolchain, opts: NixUnitOptions = {}): NixUnitsJson {
   const units: Record<string, NixUnit> = {};
-  for (const e of index.entries) units[e.unit.id] = nixUnit(index, e, opts);
+  const reg = opts.registry;
+  const lookup = (id: string): Unit => {
+    const u = index.unit(id)?.unit ?? reg?.units.units.get(id);
+    if (!u) throw new Error(`internal: unknown unit ${id}`);
+    return u;
+  };
+  for (const e of index.entries) units[e.unit.id] = nixUnit(index, e.unit, e.files, lookup, opts);
+  for (const u of reg?.units.units.values() ?? []) units[u.id] = nixUnit(index, u, null, lookup, opts);
   const host = /^host: (.+)$/m.exec(toolchain.version)?.[1] ?? index.targetCfg.triple;
   // Build scripts run on the host rustc reports.
   for (const u of Object.values(units)) if (u.run) u.run.env.HOST = host;
@@ -249,5 +276,5 @@ export function nixUnitsJson(index: UnitIndex, toolchain: NixToolchain, opts: Ni
   for (const m of index.workspace.members) packages[m.name] = packageSource(index, m, opts.outDir);
   const root = index.workspace.root;
   const treeExclude = ['target', '.git', ...(opts.outDir && opts.outDir !== root && isInside(root, opts.outDir) ? [toRelative(root, opts.outDir)] : [])].sort();
-  return { version: 2, target: index.targetCfg.triple, host, toolchain: toolchain.version, cfgEnv: cfgEnv(toolchain.cfg), units, packages, treeExclude };
+  return { version: 3, target: index.targetCfg.triple, host, toolchain: toolchain.version, cfgEnv: cfgEnv(toolchain.cfg), units, crates: reg?.crates ?? {}, packages, treeExclude };
 }
