@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { COMMANDS } from '../../src/cli/args.js';
 import { unitLabel } from '../../src/protocol/labels.js';
 import { REPO } from '../helpers.js';
-import { isolatedNixEnv } from '../nix/nix-env.js';
+import { isolatedNixVars } from '../nix/nix-env.js';
 import { startSession, type Session } from './code-server.js';
 
 const hasBuild = (COMMANDS as readonly string[]).includes('build');
@@ -78,9 +78,7 @@ function cli(s: Session, args: string[]): unknown {
 export async function uiTest(t: TestContext): Promise<void> {
   // The extension's builds (the bundled CLI, run by the language server) use a private Nix store:
   // code-server passes its environment on to the extension host and the server.
-  const nix = isolatedNixEnv();
-  const nixEnv = Object.fromEntries(Object.entries(nix).filter(([k]) => k.startsWith('NIX_') || k === 'NO_COLOR')) as Record<string, string>;
-  const s = await startSession({ trusted: true, env: nixEnv });
+  const s = await startSession({ trusted: true, env: isolatedNixVars() });
   const p = s.page;
   try {
     await p.goto(`${s.url}/?folder=${encodeURIComponent(s.folder)}`);
