@@ -162,6 +162,11 @@ export async function uiTest(t: TestContext): Promise<void> {
       for (let i = 0; i < 1200 && (!(await statusText(p)).endsWith('cargo-units: idle') || (await gone()) > 0); i++) await p.waitForTimeout(100);
       assert.match(await statusText(p), /cargo-units: idle$/);
       assert.equal(await gone(), 0, 'the error is gone once fixed');
+      // The Build view agrees: no unit of the last build is still shown as building.
+      const buildPane = p.locator('.pane').filter({ has: p.locator('.pane-header', { hasText: 'Cargo Build' }) });
+      const spinning = () => buildPane.locator('.monaco-list-row .codicon-sync').count();
+      for (let i = 0; i < 100 && (await spinning()) > 0; i++) await p.waitForTimeout(100);
+      assert.equal(await spinning(), 0, 'no unit shown as building once idle');
       await p.screenshot({ path: SCREENSHOT });
     });
   } catch (err) {
