@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -196,5 +196,7 @@ test('language server: 100 rapid saves and unsaved edits while real builds run',
   } finally {
     conn.dispose();
     server.kill();
+    await new Promise((r) => (server.exitCode !== null || server.signalCode !== null ? r(undefined) : server.once('exit', r)));
+    if (!process.env.CARGO_UNITS_KEEP_TEST_DIRS) rmSync(join(ws, '..'), { recursive: true, force: true });
   }
 });
