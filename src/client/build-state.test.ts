@@ -33,8 +33,9 @@ test('a cancelled build marks what had not finished', () => {
   const s = new BuildState();
   s.apply({ workspace: ws, build: 2, kind: 'begin', units: ['a', 'b'], files: [] }, 0);
   s.apply(ev(2, { type: 'start', unit: 'a' }), 1);
+  s.apply(ev(2, { type: 'phase', unit: 'a', phase: 'rustc' }), 1);
   s.apply({ workspace: ws, build: 2, kind: 'end', outcome: 'cancelled' }, 2);
-  assert.deepEqual([...s.runs.get(ws)!.units.values()].map((u) => u.state), ['cancelled', 'cancelled']);
+  assert.deepEqual([...s.runs.get(ws)!.units.values()].map((u) => [u.state, u.phase]), [['cancelled', undefined], ['cancelled', undefined]], 'no phase left on a unit that stopped');
   assert.equal(s.progress().running, false);
   s.apply({ workspace: ws, build: 3, kind: 'begin', units: ['a'], files: [] }, 3);
   s.apply({ workspace: ws, build: 3, kind: 'end', outcome: 'failed', message: 'cannot run nix' }, 4);

@@ -48,7 +48,11 @@ export class BuildState {
       run.seconds = (now - run.startedAt) / 1000;
       if (p.message) run.messages.push(p.message);
       for (const u of run.units.values()) {
-        if (u.state === 'queued' || u.state === 'building') u.state = p.outcome === 'succeeded' ? 'built' : p.outcome === 'cancelled' ? 'cancelled' : 'skipped';
+        if (u.state === 'queued' || u.state === 'building') {
+          u.state = p.outcome === 'succeeded' ? 'built' : p.outcome === 'cancelled' ? 'cancelled' : 'skipped';
+          // The last phase no longer describes a unit that is not building.
+          u.phase = undefined;
+        }
       }
       return run;
     }

@@ -42,6 +42,11 @@ export function isolatedNixEnv(): NodeJS.ProcessEnv {
   };
 }
 
+/** Only the variables `isolatedNixEnv` sets, for handing to a program that adds them to its own environment (code-server). */
+export function isolatedNixVars(): Record<string, string> {
+  return Object.fromEntries(Object.entries(isolatedNixEnv()).filter(([k]) => k.startsWith('NIX_') || k === 'NO_COLOR')) as Record<string, string>;
+}
+
 export interface CliBuild {
   status: number | null;
   events: BuildEvent[];

@@ -7,7 +7,9 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRustc } from '../../src/core/toolchain.js';
 import { REPO } from '../helpers.js';
+import { isolatedNixVars } from '../nix/nix-env.js';
 import { payloadUrl, startSession, type Session } from './code-server.js';
+import { markerWorkspace, type MarkerWorkspace } from './marker-workspace.js';
 
 export interface SuiteRun {
   exitCode: number;
@@ -17,6 +19,8 @@ export interface SuiteRun {
   session: Session;
   markers: string;
   bench?: Record<string, { runs: number; p50: number; p95: number; max: number }>;
+  /** Restricted Mode: the workspace opened, whose build script and proc-macro write marker files. */
+  hostile?: MarkerWorkspace;
 }
 
 /** Wrappers that log each run of rustc and of the build command, then run the real program. */
@@ -41,10 +45,13 @@ export async function runSuite(name: 'trusted' | 'restricted', timeoutMs = 240_0
   const pending = { dir: '' };
   const markersPlaceholder = () => join(pending.dir, 'markers');
   // The session dir is known only once started; wrappers live there, so start with settings that point at it.
+  const hostile = name === 'restricted' ? markerWorkspace() : undefined;
   const session = await startSession({
     trusted: name === 'trusted',
+    ...(hostile ? { folderSource: hostile.dir } : {}),
     userSettings: {},
-    env: {},
+    // Builds the extension starts use a private Nix store, never the shared one.
+    env: isolatedNixVars(),
     beforeStart: (dir) => {
       pending.dir = dir;
       const extensionDir = join(dir, 'extensions', 'cargo-units.cargo-units-0.1.0');
@@ -57,7 +64,7 @@ export async function runSuite(name: 'trusted' | 'restricted', timeoutMs = 240_0
   mkdirSync(tests);
   writeFileSync(join(tests, 'package.json'), JSON.stringify({ name: 'cargo-units-tests', publisher: 'test', version: '0.0.0', engines: { vscode: '^1.100.0' } }));
   const benchOut = join(session.dir, 'bench.json');
-  writeFileSync(join(tests, 'config.json'), JSON.stringify({ markers, extensionDir: join(session.dir, 'extensions', 'cargo-units.cargo-units-0.1.0'), benchOut }));
+  writeFileSync(join(tests, 'config.json'), JSON.stringify({ markers, extensionDir: join(session.dir, 'extensions', 'cargo-units.cargo-units-0.1.0'), benchOut, hostileMarkers: hostile ? Object.values(hostile.markers) : [] }));
   await build({
     entryPoints: [join(REPO, 'test', 'vscode', 'suite', `${name}.ts`)],
     outfile: join(tests, 'suite.cjs'),
@@ -88,5 +95,5 @@ export async function runSuite(name: 'trusted' | 'restricted', timeoutMs = 240_0
   } catch {
     bench = undefined;
   }
-  return { exitCode, results, closing, session, markers, bench };
+  return { exitCode, results, closing, session, markers, bench, ...(hostile ? { hostile } : {}) };
 }

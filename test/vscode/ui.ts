@@ -6,13 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { COMMANDS } from '../../src/cli/args.js';
 import { unitLabel } from '../../src/protocol/labels.js';
 import { REPO } from '../helpers.js';
+import { isolatedNixVars } from '../nix/nix-env.js';
 import { startSession, type Session } from './code-server.js';
 
 const hasBuild = (COMMANDS as readonly string[]).includes('build');
@@ -75,7 +76,9 @@ function cli(s: Session, args: string[]): unknown {
 }
 
 export async function uiTest(t: TestContext): Promise<void> {
-  const s = await startSession({ trusted: true });
+  // The extension's builds (the bundled CLI, run by the language server) use a private Nix store:
+  // code-server passes its environment on to the extension host and the server.
+  const s = await startSession({ trusted: true, env: isolatedNixVars() });
   const p = s.page;
   try {
     await p.goto(`${s.url}/?folder=${encodeURIComponent(s.folder)}`);
@@ -123,19 +126,47 @@ export async function uiTest(t: TestContext): Promise<void> {
     mkdirSync(join(REPO, 'dist', 'ui-test'), { recursive: true });
     await p.screenshot({ path: SCREENSHOT });
 
-    await t.test('a failing edit puts its rustc error in the Problems panel; fixing it returns the status bar to idle', { skip: hasBuild ? false : 'needs `cargo-units build` (the nix branch)' }, async () => {
+    await t.test('a failing edit puts its rustc error in the Problems panel at its file and range; fixing it returns the status bar to idle', { skip: hasBuild ? false : 'needs `cargo-units build` (the nix branch)', timeout: 200_000 }, async () => {
+      const abs = join(s.folder, rel);
+      const good = readFileSync(abs, 'utf8');
+      await p.locator('.monaco-editor .view-lines').first().click();
       await p.keyboard.press('Control+End');
       await p.keyboard.type('\nfn broken() -> u32 { "not a number" }\n');
       await p.keyboard.press('Control+S');
+      // Where rustc will point: the string literal, in the file as saved.
+      let saved = '';
+      for (let i = 0; i < 100 && !(saved = readFileSync(abs, 'utf8')).includes('not a number'); i++) await p.waitForTimeout(50);
+      const lines = saved.split('\n');
+      const line = lines.findIndex((l) => l.includes('"not a number"')) + 1;
+      const col = lines[line - 1]!.indexOf('"not a number"') + 1;
+      assert.ok(line > 0, `the broken line was saved:\n${saved}`);
       await p.keyboard.press('Control+Shift+M');
       const problem = p.locator('.markers-panel .monaco-list-row', { hasText: 'mismatched types' }).first();
-      await problem.waitFor({ timeout: 240_000 });
-      assert.match((await problem.textContent()) ?? '', /lexer\.rs|mismatched types/);
-      for (let i = 0; i < 5; i++) await p.keyboard.press('Control+Z');
-      await p.keyboard.press('Control+S');
-      for (let i = 0; i < 2400 && !(await statusText(p)).endsWith('cargo-units: idle'); i++) await p.waitForTimeout(100);
+      await problem.waitFor({ timeout: 120_000 });
+      const text = (await problem.textContent()) ?? '';
+      assert.match(text, /mismatched types/);
+      assert.ok(text.includes(`[Ln ${line}, Col ${col}]`), `the problem is at line ${line}, column ${col}: ${text}`);
+      const fileRow = p.locator('.markers-panel .monaco-list-row[aria-level="1"]', { hasText: 'lexer.rs' });
+      assert.ok((await fileRow.count()) >= 1, 'the problem is listed under lexer.rs');
+      assert.match((await fileRow.first().textContent()) ?? '', /crates\/units-parse\/src/);
+      await p.screenshot({ path: join(REPO, 'dist', 'ui-test', 'problems.png') });
+      // Undo the broken line and save, until the file on disk is as before it.
+      await p.locator('.monaco-editor .view-lines').first().click();
+      for (let i = 0; i < 60 && readFileSync(abs, 'utf8') !== good; i++) {
+        await p.keyboard.press('Control+Z');
+        await p.keyboard.press('Control+S');
+        await p.waitForTimeout(150);
+      }
+      assert.equal(readFileSync(abs, 'utf8'), good, 'the fix was saved');
+      const gone = () => p.locator('.markers-panel .monaco-list-row', { hasText: 'mismatched types' }).count();
+      for (let i = 0; i < 1200 && (!(await statusText(p)).endsWith('cargo-units: idle') || (await gone()) > 0); i++) await p.waitForTimeout(100);
       assert.match(await statusText(p), /cargo-units: idle$/);
-      assert.equal(await p.locator('.markers-panel .monaco-list-row', { hasText: 'mismatched types' }).count(), 0);
+      assert.equal(await gone(), 0, 'the error is gone once fixed');
+      // The Build view agrees: no unit of the last build is still shown as building.
+      const buildPane = p.locator('.pane').filter({ has: p.locator('.pane-header', { hasText: 'Cargo Build' }) });
+      const spinning = () => buildPane.locator('.monaco-list-row .codicon-sync').count();
+      for (let i = 0; i < 100 && (await spinning()) > 0; i++) await p.waitForTimeout(100);
+      assert.equal(await spinning(), 0, 'no unit shown as building once idle');
       await p.screenshot({ path: SCREENSHOT });
     });
   } catch (err) {

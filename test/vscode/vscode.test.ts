@@ -6,7 +6,10 @@
  * they are missing, unless CARGO_UNITS_REQUIRE_VSCODE=1 (CI), where that is a failure.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { cliBuild, isolatedNixEnv, NIX_SKIP } from '../nix/nix-env.js';
 import { missingTools } from './code-server.js';
 import { runSuite } from './extension-tests.js';
 import { uiTest } from './ui.js';
@@ -23,6 +26,16 @@ for (const name of ['trusted', 'restricted'] as const) {
       assert.match(r.closing, /^\d+ passed, 0 failed$/, r.results);
       assert.equal(r.exitCode, 0, r.results);
       if (r.bench) process.stdout.write(`# save → decorations: ${JSON.stringify(r.bench)}\n`);
+      if (r.hostile) {
+        const markers = Object.values(r.hostile.markers);
+        assert.deepEqual(markers.filter((m) => existsSync(m)), [], 'no marker after the Restricted Mode session');
+        // What trusting allows: the same workspace, built, runs the build script and the proc-macro.
+        if (!NIX_SKIP) {
+          const b = cliBuild(isolatedNixEnv(), r.session.folder, [join(r.session.folder, 'crates/units-core/build.rs'), join(r.session.folder, 'crates/units-derive/src/lib.rs')]);
+          assert.equal(b.status, 0, b.stderr);
+          assert.deepEqual(markers.filter((m) => existsSync(m)), markers, 'a build writes both markers');
+        }
+      }
     } finally {
       await r.session.stop();
     }

@@ -11,6 +11,8 @@ export interface SuiteConfig {
   markers: string;
   extensionDir: string;
   benchOut: string;
+  /** Files the workspace's build script and proc-macro write when they run (Restricted Mode suite). */
+  hostileMarkers: string[];
 }
 
 export const config: SuiteConfig = JSON.parse(readFileSync(join(__dirname, 'config.json'), 'utf8'));
