@@ -1,17 +1,9 @@
 /** Deterministic generated workspaces for `npm run bench` (scripts/bench.ts). */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { prng as mulberry32 } from '../src/core/cfg/testkit.js';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 function moduleBody(n: number, rand: () => number): string {
   const parts: string[] = ['use std::fmt;', ''];

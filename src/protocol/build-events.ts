@@ -3,26 +3,8 @@
  * Shared by the language server (which runs the build) and the client (which shows it).
  */
 
-/** A rustc JSON diagnostic span (the fields the editor uses). */
-export interface RustcSpan {
-  file_name: string;
-  line_start: number;
-  line_end: number;
-  column_start: number;
-  column_end: number;
-  is_primary: boolean;
-  label?: string | null;
-}
-
-/** A rustc JSON diagnostic (`--error-format=json`), as the build forwards it. */
-export interface RustcDiagnostic {
-  message: string;
-  level: string;
-  code?: { code: string } | null;
-  spans: RustcSpan[];
-  children?: RustcDiagnostic[];
-  rendered?: string | null;
-}
+export type { RustcDiagnostic, RustcSpan } from '../core/nix/events.js';
+import type { RustcDiagnostic, RustcSpan } from '../core/nix/events.js';
 
 export type BuildEvent =
   | { type: 'plan'; toBuild: string[]; cached: string[] }

@@ -1,16 +1,10 @@
-/** Deterministic mutations of real inputs, for the fuzz targets (no dependency, seeded PRNG). */
+/** Deterministic mutations of real inputs, for the fuzz targets (seeded PRNG). */
+import { prng } from '../../src/core/cfg/testkit.js';
 
 export class Rng {
-  private state: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0 || 1;
-  }
-  /** mulberry32 */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = prng(seed || 1);
   }
   int(n: number): number {
     return Math.floor(this.next() * n);

@@ -1,5 +1,5 @@
 /**
- * Test helpers (used only by the cfg tests): asking the real rustc what it makes of cfg
+ * Test helpers: a seeded PRNG (also for the fuzz targets and the bench), and asking the real rustc what it makes of cfg
  * predicates. Temporary files go under `os.tmpdir()` and are removed afterwards.
  */
 import { execFile } from 'node:child_process';

@@ -69,22 +69,26 @@ export function parseNixLine(line: string): NixLogEntry | undefined {
   }
 }
 
-interface RustcSpan {
+/** A span of a rustc JSON diagnostic (`--error-format=json`). */
+export interface RustcSpan {
   file_name: string;
   line_start: number;
   line_end: number;
   column_start: number;
   column_end: number;
   is_primary: boolean;
+  label?: string | null;
 }
 
-interface RustcDiagnostic {
+/** A rustc JSON diagnostic (`--error-format=json`). */
+export interface RustcDiagnostic {
   $message_type?: string;
   message: string;
   level: string;
-  code: { code: string } | null;
+  code?: { code: string } | null;
   spans: RustcSpan[];
-  rendered: string | null;
+  children?: RustcDiagnostic[];
+  rendered?: string | null;
 }
 
 /** The workspace-relative path of a file name in a rustc diagnostic built in the unit's source (remapped to /src). */
