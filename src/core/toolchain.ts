@@ -38,6 +38,11 @@ export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.en
   return undefined;
 }
 
+/** Cargo's home directory: `$CARGO_HOME`, else `~/.cargo` (as cargo itself decides). */
+export function cargoHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CARGO_HOME ?? join(homedir(), '.cargo');
+}
+
 /**
  * The rustc to run: `$RUSTC` (a path, or a name looked up on `PATH`) when it names an
  * executable, else `rustc` on `PATH`, else `$CARGO_HOME/bin/rustc`, else `~/.cargo/bin/rustc`.

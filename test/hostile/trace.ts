@@ -13,7 +13,7 @@ export interface Traced {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  /** Every path passed to open/openat/openat2/execve/readlink-free content reads, as strace printed it. */
+  /** Every path the process and its children opened (open, openat, openat2, creat) or executed (execve). */
   opened: string[];
   timedOut: boolean;
 }

@@ -4,9 +4,9 @@
  * `[workspace.package]` / `[workspace.dependencies]` inheritance, and the resolver version.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type Diagnostic, InputError } from '../diagnostics.js';
+import { cargoHome } from '../toolchain.js';
 import { type Inheritable, type Manifest, type ManifestDependency, readManifest, type WorkspacePackageFields } from './manifest.js';
 import type { Dependency, Package, PackageMetadata, Workspace } from './model.js';
 import { discoverTargets } from './targets.js';
@@ -180,12 +180,12 @@ function locateRoot(manifestPath: string, cache: ManifestCache): string {
 
 /** Existing Cargo.toml files in the ancestors of a manifest's directory, nearest first, as cargo walks them. */
 function ancestorManifests(manifestPath: string): string[] {
-  const cargoHome = resolve(process.env.CARGO_HOME ?? join(homedir(), '.cargo'));
+  const home = resolve(cargoHome());
   const out: string[] = [];
   let last: string | undefined;
   for (let d = dirname(dirname(manifestPath)); ; d = dirname(d)) {
     if (d.endsWith(`${sep}target${sep}package`)) break;
-    if (last === cargoHome) break;
+    if (last === home) break;
     const candidate = join(d, 'Cargo.toml');
     if (isFile(candidate)) out.push(candidate);
     last = d;

@@ -4,7 +4,6 @@
  * graph's feature resolution, and the registry units the members' units need.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import { DependencyGraph } from '../cargo/graph.js';
@@ -13,6 +12,7 @@ import { findVendored, vendoredCrates } from '../cargo/registry.js';
 import { RegistryUnits } from '../cargo/registry-units.js';
 import { CfgSet } from '../cfg/set.js';
 import { InputError } from '../diagnostics.js';
+import { cargoHome } from '../toolchain.js';
 import type { UnitIndex } from '../index.js';
 
 /** crates.io's download URL; `{name}`, `{version}` and `{sha256}` are substituted. */
@@ -51,7 +51,7 @@ export interface RegistryContext {
 
 /** Where cargo unpacks downloaded crates: `$CARGO_HOME/registry/src/<index>/NAME-VERSION`. */
 function cargoHomeCrate(p: LockedPackage): string | undefined {
-  const src = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'registry', 'src');
+  const src = join(cargoHome(), 'registry', 'src');
   let indexes: string[] = [];
   try {
     indexes = readdirSync(src);
@@ -109,7 +109,7 @@ function packageIn(root: string, name: string, depth = 3): string | undefined {
 function cargoGitCheckout(p: LockedPackage): { checkout: string; subdir: string } | undefined {
   const git = p.source ? gitSource(p.source) : undefined;
   if (!git) return undefined;
-  const base = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'git', 'checkouts');
+  const base = join(cargoHome(), 'git', 'checkouts');
   let repos: string[] = [];
   try {
     repos = readdirSync(base);
