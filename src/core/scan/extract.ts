@@ -5,6 +5,7 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import { renderTokens, tokenize, type TokenTree } from '../syntax/tokens.js';
 import type { Attr, FileFacts, IncludeMacro, Item } from './facts.js';
+import { firstUnclosed, itemChunks } from './recover.js';
 
 const INCLUDE_MACROS = new Set<string>(['include', 'include_str', 'include_bytes']);
 /** Attributes whose first identifier can change which files are read. */
@@ -26,7 +27,108 @@ interface Snippet {
 export function extractFacts(parser: Parser, source: string): FileFacts {
   const syntaxErrors: number[] = [];
   const { items, innerAttrs } = parseSnippet(parser, source, 0, false, 0, syntaxErrors);
-  return { innerAttrs, items, syntaxErrors: [...new Set(syntaxErrors)].sort((a, b) => a - b) };
+  const facts: FileFacts = { innerAttrs, items, syntaxErrors: [...new Set(syntaxErrors)].sort((a, b) => a - b) };
+  if (syntaxErrors.length > 0) recover(parser, source, facts);
+  return facts;
+}
+
+/**
+ * After a syntax error: every item is parsed again on its own (cut out by the tokenizer, see
+ * recover.ts), and what tree-sitter's recovery lost is added to the facts. Declarations are
+ * repeated rather than lost: walking one twice changes nothing.
+ */
+function recover(parser: Parser, source: string, facts: FileFacts): void {
+  const tokens = tokenize(source);
+  const found = new Set<string>();
+  declarationKeys(facts.items, found);
+  for (const item of recoverItems(parser, source, tokens)) {
+    const keys = new Set<string>();
+    declarationKeys([item], keys);
+    if ([...keys].some((k) => !found.has(k))) facts.items.push(item);
+  }
+  const unclosed = firstUnclosed(tokens);
+  if (unclosed) facts.unclosedDelimiter = { line: countLines(source, unclosed.offset) + 1, delimiter: unclosed.delimiter };
+}
+
+function recoverItems(parser: Parser, source: string, tokens: TokenTree[]): Item[] {
+  const out: Item[] = [];
+  for (const c of itemChunks(tokens)) {
+    const lineBase = countLines(source, c.start);
+    const pad = ' '.repeat(columnOf(source, c.start));
+    const errors: number[] = [];
+    const parsed = parseSnippet(parser, pad + source.slice(c.start, c.end), lineBase, false, 0, errors);
+    if (errors.length === 0) {
+      out.push(...parsed.items);
+      continue;
+    }
+    if (c.mod) {
+      // A broken inline module: its header parsed alone, its body item by item.
+      const header = parseSnippet(parser, pad + source.slice(c.start, c.mod.body.offset) + ';', lineBase, false, 0, undefined).items[0];
+      if (header?.kind === 'mod') {
+        const body = recoverItems(parser, source, c.mod.body.children);
+        out.push({ kind: 'mod', name: header.name, line: header.line, attrs: header.attrs, inline: true, innerAttrs: [], body });
+        continue;
+      }
+    }
+    // Any other broken item: include calls among its tokens are read under its attributes.
+    out.push(...parsed.items);
+    const have = new Set<string>();
+    declarationKeys(parsed.items, have);
+    const missing = scanIncludes(c.tokens, source, 0).filter((inc) => !have.has(keyOf(inc)));
+    if (missing.length > 0) out.push({ kind: 'gated', line: lineBase + 1, attrs: chunkAttrs(c.tokens, source), body: missing });
+  }
+  return out;
+}
+
+/** The relevant outer attributes at the start of an item's tokens. */
+function chunkAttrs(tokens: TokenTree[], source: string): Attr[] {
+  const attrs: Attr[] = [];
+  for (let i = 0; isHash(tokens[i]) && tokens[i + 1]?.kind === 'group'; i += 2) {
+    const g = tokens[i + 1] as TokenTree & { kind: 'group' };
+    const head = g.children[0];
+    const text = source.slice(g.offset, g.end);
+    if (head?.kind === 'ident' && (RELEVANT_ATTRS.has(head.text) || (text.includes('!') && /include/.test(text)))) {
+      attrs.push({ tokens: g.children, line: countLines(source, tokens[i]!.offset) + 1 });
+    }
+  }
+  return attrs;
+}
+
+function isHash(t: TokenTree | undefined): boolean {
+  return t?.kind === 'punct' && t.text === '#';
+}
+
+function keyOf(item: Item): string {
+  switch (item.kind) {
+    case 'mod':
+      return `mod ${item.name} ${item.line}`;
+    case 'include':
+      return `${item.macro} ${item.line}`;
+    default:
+      return `${item.kind} ${item.line}`;
+  }
+}
+
+/** Keys of the declarations (module files, inline modules, include calls) in `items`, at any depth. */
+function declarationKeys(items: Item[], out: Set<string>): void {
+  for (const item of items) {
+    switch (item.kind) {
+      case 'mod':
+        out.add(keyOf(item));
+        if (item.inline) declarationKeys(item.body, out);
+        break;
+      case 'include':
+        out.add(keyOf(item));
+        break;
+      case 'gated':
+      case 'macro':
+        declarationKeys(item.body, out);
+        break;
+      case 'cfg-if':
+        for (const b of item.branches) declarationKeys(b.body, out);
+        break;
+    }
+  }
 }
 
 function parseSnippet(

@@ -45,6 +45,11 @@ export interface FileFacts {
   items: Item[];
   /** 1-based lines where the parser found syntax errors. */
   syntaxErrors: number[];
+  /**
+   * After a syntax error, the first delimiter the tokenizer never saw closed: the items after it
+   * may be inside it, so the declarations found after it are uncertain.
+   */
+  unclosedDelimiter?: { line: number; delimiter: '(' | '[' | '{' };
   /** Set when the file is not valid UTF-8 (it was decoded with replacement characters). */
   invalidUtf8?: boolean;
 }

@@ -173,8 +173,10 @@ export class CrateWalker {
     this.addFile(abs, why);
     if (facts.invalidUtf8) this.diag(abs, 0, 'error', 'file is not valid UTF-8 (rustc will reject it)');
     // An include!d file may hold an expression, which does not parse as items: no warning for it.
-    if (facts.syntaxErrors.length > 0 && !included) {
-      this.diag(abs, facts.syntaxErrors[0]!, 'warning', 'syntax error; the files this file declares were read from what parses');
+    // After a syntax error each item was parsed on its own (recover.ts): only an unclosed delimiter leaves doubt.
+    if (facts.unclosedDelimiter && !included) {
+      const u = facts.unclosedDelimiter;
+      this.diag(abs, u.line, 'warning', `syntax error: the \`${u.delimiter}\` on this line is never closed; modules or includes declared after it may be missed`);
     }
     const w: Walk = { file: abs, dir, why, depth, macro: undefined };
     stack.push(abs);
