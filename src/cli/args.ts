@@ -18,6 +18,10 @@ export interface CliArgs {
   files: boolean;
   /** `verify --summary`: recall and precision over feature sets. */
   summary: boolean;
+  /** `verify --cargo`: the truth from `cargo check`'s own dep-info (proc-macros expanded). */
+  cargo: boolean;
+  /** `verify --cargo --target-dir DIR`: cargo's target directory, kept (default: a temporary one). */
+  targetDir?: string;
   /** `verify --summary --feature-set SPEC` (repeatable): `default`, `all`, `none`, or `a,b`. */
   featureSets: string[];
   /** `nix --out DIR`: where to write the Nix directory. */
@@ -46,7 +50,7 @@ export class UsageError extends Error {}
 
 export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'build', 'help'] as const;
 
-const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url']);
+const VALUE_FLAGS = new Set(['--target-dir', '--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url']);
 
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
@@ -60,6 +64,7 @@ export function parseArgs(argv: string[]): CliArgs {
     noCache: false,
     files: false,
     summary: false,
+    cargo: false,
     featureSets: [],
     dryRun: false,
     fetchCrates: false,
@@ -135,6 +140,12 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--summary':
         args.summary = true;
         break;
+      case '--cargo':
+        args.cargo = true;
+        break;
+      case '--target-dir':
+        args.targetDir = value;
+        break;
       case '--out':
         args.out = value;
         break;
@@ -193,6 +204,9 @@ Commands:
   affected FILE…       the units to rebuild when these files change
   orphans [DIR]        .rs files that no unit reads
   verify [UNIT…]       compare the file lists with rustc --emit=dep-info (exit 1 on a missed file)
+    --cargo              take the truth from cargo check --workspace --all-targets (builds the
+                         dependencies, into a temporary target dir), so proc-macros are expanded
+    --target-dir DIR     with --cargo: build into DIR and keep it (reused by the next run)
     --summary            recall and precision over feature sets (default: default and all features)
     --feature-set SPEC   a feature set for --summary: default, all, none, or a,b (repeatable)
   nix [DIR] [--out OUT]  write a Nix directory, one derivation per unit (default OUT: <workspace>/.cargo-units)
