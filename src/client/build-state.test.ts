@@ -11,13 +11,15 @@ test('a build: planned units, live states and durations, failures with rustc mes
   const s = new BuildState();
   s.apply({ workspace: ws, build: 1, kind: 'begin', units: ['a', 'b', 'x'], files: [] }, 0);
   assert.deepEqual([...s.runs.get(ws)!.units.values()].map((u) => u.state), ['queued', 'queued', 'queued']);
-  s.apply(ev(1, { type: 'plan', toBuild: ['a', 'b'], cached: ['c'] }), 10);
+  s.apply(ev(1, { type: 'plan', build: ['a', 'b'], cached: ['c'] }), 10);
   assert.deepEqual([...s.runs.get(ws)!.units.keys()], ['a', 'b', 'c'], 'the plan says exactly which units');
   s.apply(ev(1, { type: 'start', unit: 'a' }), 100);
   assert.deepEqual(s.progress(), { running: true, done: 0, total: 2, failed: false });
-  s.apply(ev(1, { type: 'done', unit: 'a', seconds: 1.25 }), 1400);
+  s.apply(ev(1, { type: 'done', unit: 'a', seconds: 1.25, out: '/nix/store/x-a' }), 1400);
   s.apply(ev(1, { type: 'start', unit: 'b' }), 1400);
-  s.apply(ev(1, { type: 'diagnostic', unit: 'b', diagnostic: { message: 'mismatched types', level: 'error', spans: [], rendered: 'error[E0308]: mismatched types\n' } }), 1500);
+  const rendered = 'error[E0308]: mismatched types\n';
+  const range = { line: 1, column: 1, endLine: 1, endColumn: 2 };
+  s.apply(ev(1, { type: 'diagnostic', unit: 'b', level: 'error', message: 'mismatched types', code: 'E0308', file: 'src/lib.rs', range, rendered, diagnostic: { message: 'mismatched types', level: 'error', spans: [], rendered } }), 1500);
   s.apply(ev(1, { type: 'failed', unit: 'b', message: 'rustc exited with 1' }), 2400);
   assert.deepEqual(s.progress(), { running: true, done: 2, total: 2, failed: false });
   s.apply({ workspace: ws, build: 1, kind: 'end', outcome: 'failed' }, 2500);

@@ -1,4 +1,5 @@
 /** The state of the current or last build of each workspace, folded from build progress. Pure. */
+import type { BuildFailureReason } from '../protocol/build-events.js';
 import type { BuildProgress } from '../protocol/lsp_ext.js';
 
 /** `skipped`: the build failed before it got to the unit. */
@@ -25,8 +26,10 @@ export interface BuildRun {
   seconds?: number;
   /** Units in plan order. */
   units: Map<string, UnitRow>;
-  /** Build-level messages (a failure without a unit, the exit status). */
+  /** Build-level messages (a failure without a unit, a command that could not run). */
   messages: string[];
+  /** Why the whole build failed, when it did: the build's `failed` event's reason, or the server's. */
+  reason?: BuildFailureReason | 'spawn' | 'protocol' | 'internal';
 }
 
 export class BuildState {
@@ -47,6 +50,7 @@ export class BuildState {
       run.status = p.outcome;
       run.seconds = (now - run.startedAt) / 1000;
       if (p.message) run.messages.push(p.message);
+      if (p.reason) run.reason ??= p.reason;
       for (const u of run.units.values()) {
         if (u.state === 'queued' || u.state === 'building') {
           u.state = p.outcome === 'succeeded' ? 'built' : p.outcome === 'cancelled' ? 'cancelled' : 'skipped';
@@ -68,7 +72,7 @@ export class BuildState {
         // The plan is what the build will do: exactly these units.
         const old = run.units;
         run.units = new Map();
-        for (const id of e.toBuild) run.units.set(id, { ...(old.get(id) ?? { id, messages: [] }), state: 'queued' });
+        for (const id of e.build) run.units.set(id, { ...(old.get(id) ?? { id, messages: [] }), state: 'queued' });
         for (const id of e.cached) run.units.set(id, { ...(old.get(id) ?? { id, messages: [] }), state: 'cached' });
         break;
       }
@@ -79,14 +83,16 @@ export class BuildState {
         row(e.unit).phase = e.phase;
         break;
       case 'diagnostic':
-        row(e.unit).messages.push(e.diagnostic.rendered?.trimEnd() || `${e.diagnostic.level}: ${e.diagnostic.message}`);
+        row(e.unit).messages.push(e.rendered.trimEnd() || `${e.level}: ${e.message}`);
         break;
       case 'done':
         Object.assign(row(e.unit), { state: 'built', seconds: e.seconds, phase: undefined });
         break;
       case 'failed':
-        if (e.unit === undefined) run.messages.push(e.message);
-        else {
+        if (e.unit === null) {
+          run.messages.push(e.message);
+          if (e.reason) run.reason ??= e.reason;
+        } else {
           const r = row(e.unit);
           r.state = 'failed';
           r.phase = undefined;

@@ -97,7 +97,17 @@ export type BuildProgress =
   | { workspace: string; build: number; kind: 'begin'; units: string[]; files: string[] }
   | { workspace: string; build: number; kind: 'event'; event: BuildEvent }
   | { workspace: string; build: number; kind: 'output'; line: string }
-  | { workspace: string; build: number; kind: 'end'; outcome: 'succeeded' | 'failed' | 'cancelled'; message?: string };
+  | {
+    workspace: string;
+    build: number;
+    kind: 'end';
+    outcome: 'succeeded' | 'failed' | 'cancelled';
+    /** Why the build command itself failed, when no event said so: it could not start, broke the event contract, or the server failed. */
+    message?: string;
+    reason?: 'spawn' | 'protocol' | 'internal';
+    /** The build command's exit code (for the log; the events say what failed). */
+    exitCode?: number;
+  };
 
 export interface IndexChanged {
   /** Files whose units changed; all files when `all` (a workspace was re-indexed). */

@@ -2,7 +2,7 @@
  * One build scheduler per Cargo workspace, running the build command and reporting progress.
  * No LSP types: progress goes to a callback.
  */
-import type { BuildEvent } from '../protocol/build-events.js';
+import type { BuildEvent, BuildEventError, RustcDiagnostic } from '../protocol/build-events.js';
 import type { BuildProgress, BuildSettings } from '../protocol/lsp_ext.js';
 import { buildCommandLine, spanFile, type BuildTarget } from './build-command.js';
 import { runBuildProcess } from './build-process.js';
@@ -19,6 +19,8 @@ export interface BuildsOptions {
   /** Package directory of a unit, to resolve rustc's relative span files. */
   packageDirOf: (root: string, unit: string) => string | undefined;
   report: (p: BuildProgress) => void;
+  /** A build that threw (a bug in the server, not a failed build). */
+  onError: (err: unknown) => void;
 }
 
 export class Builds {
@@ -50,7 +52,7 @@ export class Builds {
 
   private schedulerOf(root: string): BuildScheduler {
     let s = this.schedulers.get(root);
-    if (!s) this.schedulers.set(root, (s = new BuildScheduler((job, signal) => this.run(root, job, signal), this.o.settings.debounceMs)));
+    if (!s) this.schedulers.set(root, (s = new BuildScheduler((job, signal) => this.run(root, job, signal), this.o.settings.debounceMs, this.o.onError)));
     return s;
   }
 
@@ -58,14 +60,25 @@ export class Builds {
     const build = this.nextId++;
     const workspace = root;
     this.o.report({ workspace, build, kind: 'begin', units: this.o.unitsOf(root, job), files: job.files });
+    try {
+      await this.runBuild(root, build, job, signal);
+    } catch (err) {
+      // The view must not wait for an end that never comes.
+      this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: `internal error: ${err instanceof Error ? err.message : String(err)}`, reason: 'internal' });
+      throw err;
+    }
+  }
+
+  private async runBuild(root: string, build: number, job: BuildJob, signal: AbortSignal): Promise<void> {
+    const workspace = root;
     const { command, args, env } = buildCommandLine(this.o.settings, this.o.targetOf(root), job, this.o.bundled);
     this.o.report({ workspace, build, kind: 'output', line: `$ ${[command, ...args].join(' ')}` });
     let failedUnits = 0;
+    const badLines: BuildEventError[] = [];
     const onEvent = (event: BuildEvent) => {
       if (event.type === 'diagnostic') {
         const dir = this.o.packageDirOf(root, event.unit);
-        const spans = event.diagnostic.spans.map((s) => ({ ...s, file_name: spanFile(s.file_name, root, dir) }));
-        event = { ...event, diagnostic: { ...event.diagnostic, spans } };
+        event = { ...event, file: spanFile(event.file, root, dir), diagnostic: absoluteDiagnostic(event.diagnostic, (f) => spanFile(f, root, dir)) };
       }
       if (event.type === 'failed') failedUnits++;
       this.o.report({ workspace, build, kind: 'event', event });
@@ -77,12 +90,23 @@ export class Builds {
       env: { ...process.env, ...env },
       signal,
       onEvent,
+      onBadLine: (err) => {
+        badLines.push(err);
+        this.o.report({ workspace, build, kind: 'output', line: `cargo-units: ${err.message}` });
+      },
       onOutput: (line) => this.o.report({ workspace, build, kind: 'output', line }),
     });
-    if (r.cancelled) this.o.report({ workspace, build, kind: 'end', outcome: 'cancelled' });
-    else if (r.spawnError) this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: `cannot run ${command}: ${r.spawnError}` });
-    else if (r.code !== 0 || failedUnits > 0)
-      this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: `${command} exited with ${r.code ?? r.signal}` });
+    if (badLines.length > 0) {
+      const what = `${command} printed ${badLines.length} line${badLines.length === 1 ? '' : 's'} that ${badLines.length === 1 ? 'is' : 'are'} not build events (first: ${badLines[0]!.message})`;
+      this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: what, reason: 'protocol' });
+    } else if (r.cancelled) this.o.report({ workspace, build, kind: 'end', outcome: 'cancelled' });
+    else if (r.spawnError) this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: `cannot run ${command}: ${r.spawnError}`, reason: 'spawn' });
+    else if (r.code !== 0 || failedUnits > 0) this.o.report({ workspace, build, kind: 'end', outcome: 'failed', exitCode: r.code ?? undefined, ...(r.signal ? { message: `${command} ended by ${r.signal}` } : {}) });
     else this.o.report({ workspace, build, kind: 'end', outcome: 'succeeded' });
   }
+}
+
+/** The diagnostic with every span file (children's too) resolved by `file`. */
+function absoluteDiagnostic(d: RustcDiagnostic, file: (f: string) => string): RustcDiagnostic {
+  return { ...d, spans: d.spans.map((s) => ({ ...s, file_name: file(s.file_name) })), children: (d.children ?? []).map((c) => absoluteDiagnostic(c, file)) };
 }
