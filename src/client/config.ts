@@ -18,6 +18,7 @@ export interface Config {
   cfgs: string[];
   buildOnSave: boolean;
   debounceMs: number;
+  linkedProjects: string[];
 }
 
 export const DEFAULTS: Config = {
@@ -31,6 +32,7 @@ export const DEFAULTS: Config = {
   cfgs: [],
   buildOnSave: true,
   debounceMs: 300,
+  linkedProjects: [],
 };
 
 /** Setting keys under `cargoUnits.`, by field. */
@@ -45,6 +47,7 @@ export const KEYS: Record<keyof Config, string> = {
   cfgs: 'cfgs',
   buildOnSave: 'buildOnSave',
   debounceMs: 'buildOnSaveDebounceMs',
+  linkedProjects: 'linkedProjects',
 };
 
 const FEATURE = /^[A-Za-z0-9_][A-Za-z0-9_\-+.]*(\/[A-Za-z0-9_][A-Za-z0-9_\-+.]*)?$/;
@@ -56,7 +59,7 @@ const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every(
 export function readConfig(get: (key: string) => unknown): { config: Config; problems: string[] } {
   const problems: string[] = [];
   const bad = (field: keyof Config, why: string) => problems.push(`${SECTION}.${KEYS[field]}: ${why}`);
-  const c: Config = { ...DEFAULTS, nixArgs: [], buildCommand: [], features: [], cfgs: [] };
+  const c: Config = { ...DEFAULTS, nixArgs: [], buildCommand: [], features: [], cfgs: [], linkedProjects: [] };
 
   const str = (field: 'nixCommand' | 'target', ok: (s: string) => string | undefined) => {
     const v = get(KEYS[field]);
@@ -79,7 +82,7 @@ export function readConfig(get: (key: string) => unknown): { config: Config; pro
   bool('noDefaultFeatures');
   bool('buildOnSave');
 
-  const list = (field: 'nixArgs' | 'buildCommand' | 'features' | 'cfgs', item: (s: string) => string | undefined) => {
+  const list = (field: 'nixArgs' | 'buildCommand' | 'features' | 'cfgs' | 'linkedProjects', item: (s: string) => string | undefined) => {
     const v = get(KEYS[field]);
     if (v === undefined || v === null) return;
     if (!isStringList(v)) return bad(field, 'must be a list of strings');
@@ -95,6 +98,7 @@ export function readConfig(get: (key: string) => unknown): { config: Config; pro
     for (const f of s.split(/[ ,]+/).filter((x) => x !== '')) if (!FEATURE.test(f)) return `\`${f}\` is not a feature name`;
     return s.trim() === '' ? 'empty feature name' : undefined;
   });
+  list('linkedProjects', (s) => (s.trim() === '' ? 'an empty path' : undefined));
   list('cfgs', (s) => {
     try {
       parseCfgOption(s);
@@ -120,6 +124,7 @@ export function initializationOptions(c: Config, trusted: boolean): Initializati
     noDefaultFeatures: c.noDefaultFeatures,
     target: c.target,
     cfgs: c.cfgs,
+    linkedProjects: c.linkedProjects,
     build: { command: c.buildCommand, nixCommand: c.nixCommand, nixArgs: c.nixArgs, onSave: c.buildOnSave, debounceMs: c.debounceMs },
   };
 }

@@ -85,7 +85,9 @@ export class UnitsView implements vscode.TreeDataProvider<UnitNode>, vscode.Disp
     switch (n.kind) {
       case 'workspace': {
         const item = new vscode.TreeItem(n.ws.name, C.Expanded);
-        item.description = n.ws.error ?? vscode.workspace.asRelativePath(vscode.Uri.parse(n.ws.root));
+        const where = vscode.workspace.asRelativePath(vscode.Uri.parse(n.ws.root));
+        item.description = n.ws.error ?? (n.ws.detached ? `${where} · detached` : where);
+        item.tooltip = n.ws.detached ? `${where}: indexed because a file in it was opened; it belongs to no workspace of the open folders` : where;
         item.iconPath = new vscode.ThemeIcon(n.ws.error ? 'error' : 'root-folder');
         item.resourceUri = vscode.Uri.parse(n.ws.root);
         return item;

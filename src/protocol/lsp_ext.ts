@@ -17,6 +17,8 @@ export interface InitializationOptions {
   target: string;
   /** Extra cfgs, `name` or `name="value"`. */
   cfgs: string[];
+  /** Cargo.toml files (or their directories) to index besides the workspaces at the open folders; relative to the first folder. */
+  linkedProjects: string[];
   build: BuildSettings;
 }
 
@@ -65,6 +67,8 @@ export interface WorkspaceUnits {
   units: UnitSummary[];
   /** Why the workspace could not be indexed (a malformed Cargo.toml); `units` is then empty. */
   error?: string;
+  /** Indexed because a file in it was opened (it belongs to no open folder's workspace). */
+  detached?: boolean;
 }
 
 export interface UnitFiles {

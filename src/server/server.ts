@@ -52,6 +52,10 @@ export class CargoUnitsServer {
       const p = toPath(e.document.uri);
       if (p) this.update(p, e.document.getText(), true);
     });
+    documents.onDidOpen((e) => {
+      const p = toPath(e.document.uri);
+      if (p) this.opened(p);
+    });
     documents.onDidClose((e) => {
       const p = toPath(e.document.uri);
       if (p) this.update(p, undefined, true);
@@ -144,14 +148,16 @@ export class CargoUnitsServer {
   }
 
   private sendStatus(indexing: boolean): void {
-    const errors = this.set.all.filter((w) => w.error).map((w) => `${w.root}: ${w.error}`);
+    // A detached package's error shows in the Units view only (the user opened a file of it; no notification).
+    const errors = this.set.all.filter((w) => w.error && !w.detached).map((w) => `${w.root}: ${w.error}`);
     void this.connection.sendNotification(ext.serverStatus, { indexing, workspaces: this.set.all.length, errors });
   }
 
   private async reload(): Promise<void> {
     this.sendStatus(true);
     try {
-      this.set = new WorkspaceSet(this.folders, indexOptions(this.init));
+      const detached = this.set.detached;
+      this.set = new WorkspaceSet(this.folders, indexOptions(this.init), undefined, this.init.linkedProjects ?? [], detached);
       await this.set.load();
       for (const d of this.documents.all()) {
         const p = toPath(d.uri);
@@ -170,6 +176,17 @@ export class CargoUnitsServer {
       if (r.all) this.sendStatus(false);
       if (r.all || r.files.length > 0) this.watcher.sync(this.set.watchedDirs());
       if (r.all || r.files.length > 0) void this.connection.sendNotification(ext.indexChanged, { uris: r.files.map(toUri), all: r.all });
+    });
+  }
+
+  /** A file in no indexed workspace, opened: its package is indexed, detached. */
+  private opened(path: string): void {
+    this.enqueue('indexing an opened package', async () => {
+      if (!(await this.set.openDetached(path))) return;
+      await this.set.update(path, this.documents.get(toUri(path))?.getText(), true);
+      this.watcher.sync(this.set.watchedDirs());
+      this.sendStatus(false);
+      void this.connection.sendNotification(ext.indexChanged, { uris: [], all: true });
     });
   }
 
@@ -197,6 +214,7 @@ export class CargoUnitsServer {
       name: w.index?.workspace.members.length === 1 ? w.index.workspace.members[0]!.name : (w.root.split('/').pop() ?? w.root),
       units: w.index?.entries.map(unitSummary) ?? [],
       ...(w.error ? { error: w.error } : {}),
+      ...(w.detached ? { detached: true } : {}),
     }));
   }
 

@@ -101,6 +101,7 @@ test('language server: 100 rapid saves and unsaved edits while real builds run',
       noDefaultFeatures: false,
       target: '',
       cfgs: [],
+      linkedProjects: [],
       build: { command: [script], nixCommand: 'nix', nixArgs: [], onSave: true, debounceMs: 40 },
     };
     await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(ws).href, capabilities: { workspace: { workspaceFolders: true } }, workspaceFolders: [{ uri: pathToFileURL(ws).href, name: 'ws' }], initializationOptions: init });
