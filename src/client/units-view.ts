@@ -45,7 +45,10 @@ export class UnitsView implements vscode.TreeDataProvider<UnitNode>, vscode.Disp
 
   private all(): Promise<ext.WorkspaceUnits[]> {
     if (!this.client) return Promise.resolve([]);
-    this.workspaces ??= Promise.resolve(this.client.sendRequest(ext.allUnits));
+    this.workspaces ??= Promise.resolve(this.client.sendRequest(ext.allUnits)).then((all) => {
+      this.view.message = all.length === 0 ? 'No Cargo workspace at the open folders. Open the folder of a Cargo.toml, or list projects in the cargoUnits.linkedProjects setting.' : undefined;
+      return all;
+    });
     return this.workspaces;
   }
 

@@ -27,6 +27,10 @@ export interface BuildSettings {
   command: string[];
   nixCommand: string;
   nixArgs: string[];
+  /** Registry crate sources (`--vendor`): absolute, or relative to the workspace root; empty for none. */
+  vendorDir: string;
+  /** Cargo profile (`--profile`); empty for the default (dev). */
+  profile: string;
   onSave: boolean;
   debounceMs: number;
 }
@@ -43,6 +47,8 @@ export type FileStatus = 'read' | 'uncertain' | 'unread' | 'outside';
 
 export interface FileUnits {
   uri: string;
+  /** A folder: `read` when a unit reads some file under it, else `unread` (no units listed). */
+  folder?: boolean;
   /** Root directory URI of the Cargo workspace the file is in, if any. */
   workspace?: string;
   /** `outside`: in no Cargo workspace; `unread`: no unit reads it; `uncertain`: only possibly read. */
@@ -98,7 +104,15 @@ export interface BuildResult {
 }
 
 export type BuildProgress =
-  | { workspace: string; build: number; kind: 'begin'; units: string[]; files: string[] }
+  | {
+    workspace: string;
+    build: number;
+    kind: 'begin';
+    units: string[];
+    files: string[];
+    /** Unit id → ids of the units it depends on (the workspace's), so a skipped unit can name the failure that stopped it. */
+    deps?: Record<string, string[]>;
+  }
   | { workspace: string; build: number; kind: 'event'; event: BuildEvent }
   | { workspace: string; build: number; kind: 'output'; line: string }
   | {
@@ -108,7 +122,9 @@ export type BuildProgress =
     outcome: 'succeeded' | 'failed' | 'cancelled';
     /** Why the build command itself failed, when no event said so: it could not start, broke the event contract, or the server failed. */
     message?: string;
-    reason?: 'spawn' | 'protocol' | 'internal';
+    reason?: 'spawn' | 'protocol' | 'internal' | 'setting';
+    /** For `reason: 'setting'`: the setting at fault, without the `cargoUnits.` prefix. */
+    setting?: string;
     /** The build command's exit code (for the log; the events say what failed). */
     exitCode?: number;
   };

@@ -4,7 +4,7 @@
  */
 import type { BuildEvent, BuildEventError, RustcDiagnostic } from '../protocol/build-events.js';
 import type { BuildProgress, BuildSettings } from '../protocol/lsp_ext.js';
-import { buildCommandLine, spanFile, type BuildTarget } from './build-command.js';
+import { buildCommandLine, settingsProblem, spanFile, type BuildTarget } from './build-command.js';
 import { runBuildProcess } from './build-process.js';
 import { BuildScheduler, type BuildJob } from './scheduler.js';
 
@@ -16,6 +16,8 @@ export interface BuildsOptions {
   targetOf: (root: string) => BuildTarget;
   /** Units a job will build (for the progress view until the plan arrives). */
   unitsOf: (root: string, job: BuildJob) => string[];
+  /** Unit id → its dependencies' unit ids, for the workspace at `root`. */
+  depsOf: (root: string) => Record<string, string[]>;
   /** Package directory of a unit, to resolve rustc's relative span files. */
   packageDirOf: (root: string, unit: string) => string | undefined;
   report: (p: BuildProgress) => void;
@@ -59,7 +61,7 @@ export class Builds {
   private async run(root: string, job: BuildJob, signal: AbortSignal): Promise<void> {
     const build = this.nextId++;
     const workspace = root;
-    this.o.report({ workspace, build, kind: 'begin', units: this.o.unitsOf(root, job), files: job.files });
+    this.o.report({ workspace, build, kind: 'begin', units: this.o.unitsOf(root, job), files: job.files, deps: this.o.depsOf(root) });
     try {
       await this.runBuild(root, build, job, signal);
     } catch (err) {
@@ -71,6 +73,11 @@ export class Builds {
 
   private async runBuild(root: string, build: number, job: BuildJob, signal: AbortSignal): Promise<void> {
     const workspace = root;
+    const problem = settingsProblem(this.o.settings, root);
+    if (problem) {
+      this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: problem.message, reason: 'setting', setting: problem.setting });
+      return;
+    }
     const { command, args, env } = buildCommandLine(this.o.settings, this.o.targetOf(root), job, this.o.bundled);
     this.o.report({ workspace, build, kind: 'output', line: `$ ${[command, ...args].join(' ')}` });
     let failedUnits = 0;

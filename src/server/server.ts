@@ -3,6 +3,7 @@
  * Cargo workspaces of the open folders, in sync with unsaved editor text and file changes, and
  * builds on request or save. Every failure is logged and shown to the user, never swallowed.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult, type TextDocuments } from 'vscode-languageserver/node';
@@ -13,6 +14,14 @@ import * as ext from '../protocol/lsp_ext.js';
 import { Builds } from './builds.js';
 import { DirWatcher } from './watch.js';
 import { unitSummary, WorkspaceSet } from './workspaces.js';
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 const toPath = (uri: string): string | undefined => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
 const toUri = (path: string): string => pathToFileURL(path).href;
@@ -134,6 +143,7 @@ export class CargoUnitsServer {
             const index = this.set.all.find((w) => w.root === root)?.index;
             return index ? [...new Set([...index.affected(job.files), ...job.units])].sort() : job.units;
           },
+          depsOf: (root) => Object.fromEntries((this.set.all.find((w) => w.root === root)?.index?.entries ?? []).map((e) => [e.unit.id, e.unit.deps.map((d) => d.unitId)])),
           packageDirOf: (root, unit) => this.set.all.find((w) => w.root === root)?.index?.unit(unit)?.unit.package.dir,
           report: (p) => void this.connection.sendNotification(ext.buildProgress, { ...p, workspace: toUri(p.workspace) }),
           onError: (err) => this.fail('a build', err),
@@ -204,8 +214,9 @@ export class CargoUnitsServer {
   private fileUnits(uri: string): ext.FileUnits {
     const p = toPath(uri);
     if (!p) return { uri, status: 'outside', units: [] };
-    const info = this.set.fileInfo(p);
-    return { uri, status: info.status, units: info.units, ...(info.workspace ? { workspace: toUri(info.workspace) } : {}) };
+    const folder = isDirectory(p);
+    const info = folder ? this.set.folderInfo(p) : this.set.fileInfo(p);
+    return { uri, status: info.status, units: info.units, ...(folder ? { folder } : {}), ...(info.workspace ? { workspace: toUri(info.workspace) } : {}) };
   }
 
   private allUnits(): ext.WorkspaceUnits[] {

@@ -116,6 +116,11 @@ test('discovery as rust-analyzer: only the folder workspace; fixture packages an
     }
     assert.equal(set.fileInfo(join(dir, 'tests/it.rs')).status, 'unread', 'a file of the workspace root package area no unit reads');
     assert.equal(set.fileInfo(join(dir, 'crates/app/src/lib.rs')).status, 'read');
+    // Folders: read when a unit reads a file under them; greyed (unread) only when none does.
+    assert.equal(set.folderInfo(join(dir, 'crates')).status, 'read');
+    assert.equal(set.folderInfo(join(dir, 'crates/app/src')).status, 'read');
+    assert.equal(set.folderInfo(join(dir, 'tests')).status, 'unread');
+    assert.equal(set.folderInfo(join(dir, 'vendored/dep')).status, 'outside');
 
     // A fixture manifest changing re-indexes nothing; a member's does.
     assert.deepEqual(await set.update(join(dir, 'tests/fixtures/stray/Cargo.toml'), undefined, false), { files: [], all: false });

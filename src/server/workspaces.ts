@@ -108,6 +108,8 @@ export class WorkspaceSet {
 
   /** Manifests of packages indexed because a file in them was opened; kept over re-indexing. */
   private readonly detachedManifests: Set<string>;
+  /** Workspace root → directories holding a file some unit reads (cleared when the index changes). */
+  private readonly readDirs = new Map<string, Set<string>>();
   /** Directory → holds a Cargo.toml (cleared when a manifest changes). */
   private readonly manifestDirs = new Map<string, boolean>();
 
@@ -156,6 +158,7 @@ export class WorkspaceSet {
     await Promise.all(found.slice(before).map((w) => this.indexWorkspace(w)));
     // Deepest root first, so a nested workspace wins over the one around it.
     this.workspaces = found.sort((a, b) => b.root.length - a.root.length);
+    this.readDirs.clear();
   }
 
   private async indexWorkspace(w: CargoWorkspace): Promise<void> {
@@ -228,6 +231,29 @@ export class WorkspaceSet {
     return this.workspaces.find((w) => this.owns(w, abs));
   }
 
+  /**
+   * A folder: `read` when some unit reads a file under it, `unread` when none does (then its
+   * files are all unread or outside), `outside` when it is in no workspace.
+   */
+  folderInfo(abs: string): FileInfo {
+    const w = this.workspaceOf(join(abs, '_'));
+    if (!w?.index) return { status: 'outside', units: [] };
+    let dirs = this.readDirs.get(w.root);
+    if (!dirs) {
+      dirs = new Set<string>();
+      for (const e of w.index.entries) {
+        for (const f of [...e.files, ...e.uncertain.map((u) => u.file)]) {
+          for (let d = dirname(f); isInside(w.root, d) && !dirs.has(d); d = dirname(d)) {
+            dirs.add(d);
+            if (dirname(d) === d) break;
+          }
+        }
+      }
+      this.readDirs.set(w.root, dirs);
+    }
+    return { workspace: w.root, status: dirs.has(abs) ? 'read' : 'unread', units: [] };
+  }
+
   fileInfo(abs: string): FileInfo {
     const w = this.workspaceOf(abs);
     if (!w) return { status: 'outside', units: [] };
@@ -273,6 +299,7 @@ export class WorkspaceSet {
     if (!w?.index || isIgnoredPath(w.root, abs)) return { files: [], all: false };
     const before = new Map(w.index.entries.map((e) => [e.unit.id, e]));
     const changed = w.index.updateFile(abs, text, overlay);
+    if (changed.length > 0) this.readDirs.delete(w.root);
     const files = new Set<string>();
     for (const id of changed) {
       const old = before.get(id);
