@@ -39,7 +39,7 @@ export interface UnitRow {
 export type BuildStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** Why a whole build stopped. */
-export type BuildProblemReason = BuildFailureReason | 'spawn' | 'protocol' | 'internal' | 'setting';
+export type BuildProblemReason = BuildFailureReason | 'spawn' | 'protocol' | 'command' | 'internal' | 'setting';
 
 export interface BuildProblem {
   message: string;

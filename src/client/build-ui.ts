@@ -217,8 +217,8 @@ export class BuildUi implements vscode.Disposable, vscode.CodeActionProvider {
     const p = run?.problem;
     if (!p) return;
     const actions: string[] = [];
-    if (p.setting) actions.push('Open Setting');
-    if (/vendor|registry|crate source|fetch/i.test(p.message)) actions.push('Set Vendor Directory');
+    if (p.setting === 'vendorDir') actions.push('Set Vendor Directory');
+    else if (p.setting) actions.push('Open Setting');
     actions.push('Show Log');
     const pick = await vscode.window.showErrorMessage(`cargo-units: the build failed: ${p.message.split('\n')[0]}`, { detail: p.message }, ...actions);
     if (pick === 'Open Setting') await vscode.commands.executeCommand('workbench.action.openSettings', `cargoUnits.${p.setting}`);

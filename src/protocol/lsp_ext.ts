@@ -120,9 +120,12 @@ export type BuildProgress =
     build: number;
     kind: 'end';
     outcome: 'succeeded' | 'failed' | 'cancelled';
-    /** Why the build command itself failed, when no event said so: it could not start, broke the event contract, or the server failed. */
+    /**
+     * Why the build failed as a whole when no event said so: it could not start, broke the event
+     * contract, stopped before planning (its error output), a setting is wrong, or the server failed.
+     */
     message?: string;
-    reason?: 'spawn' | 'protocol' | 'internal' | 'setting';
+    reason?: 'spawn' | 'protocol' | 'command' | 'setting' | 'internal';
     /** For `reason: 'setting'`: the setting at fault, without the `cargoUnits.` prefix. */
     setting?: string;
     /** The build command's exit code (for the log; the events say what failed). */

@@ -11,6 +11,12 @@ const units = process.argv.slice(2);
 const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
 if (log) appendFileSync(log, `start ${process.pid} ${sleeper.pid} ${units.join(',')}\n`);
 const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+// EARLY_ERROR: stop before planning, as the CLI does when it cannot find crate sources.
+if (process.env.EARLY_ERROR) {
+  sleeper.kill();
+  console.error(process.env.EARLY_ERROR);
+  process.exit(2);
+}
 out({ type: 'plan', build: units.filter((u) => !u.startsWith('cached:')), cached: units.filter((u) => u.startsWith('cached:')) });
 // BAD_LINE: a stdout line that breaks the event contract.
 if (process.env.BAD_LINE) console.log(process.env.BAD_LINE);

@@ -81,6 +81,8 @@ export class Builds {
     const { command, args, env } = buildCommandLine(this.o.settings, this.o.targetOf(root), job, this.o.bundled);
     this.o.report({ workspace, build, kind: 'output', line: `$ ${[command, ...args].join(' ')}` });
     let failedUnits = 0;
+    let planned = false;
+    const stderr: string[] = [];
     const badLines: BuildEventError[] = [];
     const onEvent = (event: BuildEvent) => {
       if (event.type === 'diagnostic') {
@@ -88,6 +90,7 @@ export class Builds {
         event = { ...event, file: spanFile(event.file, root, dir), diagnostic: absoluteDiagnostic(event.diagnostic, (f) => spanFile(f, root, dir)) };
       }
       if (event.type === 'failed') failedUnits++;
+      if (event.type === 'plan') planned = true;
       this.o.report({ workspace, build, kind: 'event', event });
     };
     const r = await runBuildProcess({
@@ -101,14 +104,23 @@ export class Builds {
         badLines.push(err);
         this.o.report({ workspace, build, kind: 'output', line: `cargo-units: ${err.message}` });
       },
-      onOutput: (line) => this.o.report({ workspace, build, kind: 'output', line }),
+      onOutput: (line) => {
+        stderr.push(line);
+        if (stderr.length > 50) stderr.shift();
+        this.o.report({ workspace, build, kind: 'output', line });
+      },
     });
     if (badLines.length > 0) {
       const what = `${command} printed ${badLines.length} line${badLines.length === 1 ? '' : 's'} that ${badLines.length === 1 ? 'is' : 'are'} not build events (first: ${badLines[0]!.message})`;
       this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: what, reason: 'protocol' });
     } else if (r.cancelled) this.o.report({ workspace, build, kind: 'end', outcome: 'cancelled' });
     else if (r.spawnError) this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: `cannot run ${command}: ${r.spawnError}`, reason: 'spawn' });
-    else if (r.code !== 0 || failedUnits > 0) this.o.report({ workspace, build, kind: 'end', outcome: 'failed', exitCode: r.code ?? undefined, ...(r.signal ? { message: `${command} ended by ${r.signal}` } : {}) });
+    else if (r.code !== 0 && !planned && failedUnits === 0) {
+      // It stopped before planning (a manifest error, sources it cannot find): its own words say why.
+      const errors = stderr.filter((l) => /\berror\b/i.test(l));
+      const message = (errors.length > 0 ? errors : stderr.slice(-5)).join('\n') || `${command} exited with ${r.code ?? r.signal}`;
+      this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message, reason: 'command', ...(/--vendor\b/.test(message) ? { setting: 'vendorDir' } : {}), exitCode: r.code ?? undefined });
+    } else if (r.code !== 0 || failedUnits > 0) this.o.report({ workspace, build, kind: 'end', outcome: 'failed', exitCode: r.code ?? undefined, ...(r.signal ? { message: `${command} ended by ${r.signal}` } : {}) });
     else this.o.report({ workspace, build, kind: 'end', outcome: 'succeeded' });
   }
 }

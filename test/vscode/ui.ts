@@ -153,9 +153,11 @@ export async function uiTest(t: TestContext): Promise<void> {
       // Undo the broken line and save, until the file on disk is as before it.
       await p.locator('.monaco-editor .view-lines').first().click();
       for (let i = 0; i < 60 && readFileSync(abs, 'utf8') !== good; i++) {
+        const before = readFileSync(abs, 'utf8');
         await p.keyboard.press('Control+Z');
         await p.keyboard.press('Control+S');
-        await p.waitForTimeout(150);
+        // One undo step per save: wait for this save to reach the disk before the next undo.
+        for (let j = 0; j < 40 && readFileSync(abs, 'utf8') === before; j++) await p.waitForTimeout(50);
       }
       assert.equal(readFileSync(abs, 'utf8'), good, 'the fix was saved');
       const gone = () => p.locator('.markers-panel .monaco-list-row', { hasText: 'mismatched types' }).count();

@@ -47,7 +47,9 @@ export async function run(): Promise<void> {
         const stats = await a.decoration(file('crates/units-core/src/stats.rs'));
         eq(stats?.badge, '?②', 'stats.rs is only possibly read');
         eq((stats?.color as vscode.ThemeColor | undefined)?.id, 'cargoUnits.uncertainForeground', 'uncertain colour');
-        ok(stats?.propagate, 'the uncertain colour propagates to folders');
+        ok(!stats?.propagate, 'no colour propagates to folders (one uncertain file colours no parent)');
+        const src = await a.decoration(file('crates/units-core/src'));
+        eq(src, undefined, 'a folder a unit reads from is not coloured');
         const orphan = await a.decoration(file('crates/units-cli/src/term.rs'));
         eq([orphan?.badge, orphan?.tooltip, (orphan?.color as vscode.ThemeColor | undefined)?.id], ['⓪', 'Read by no unit', 'cargoUnits.unreadForeground'], 'term.rs');
         eq(await a.decoration(file('README.md')), undefined, 'README.md has no decoration');
