@@ -23,7 +23,7 @@ test('possibly read, unread Rust files, and other files', () => {
   assert.equal(u?.badge, '?①');
   assert.equal(u?.look, 'uncertain');
   assert.match(u?.tooltip ?? '', /^Possibly read by cargo \(lib\)/);
-  assert.deepEqual(decorationData({ uri: 'file:///o.rs', status: 'unread', units: [] }, '/o.rs'), { badge: '⓪', tooltip: 'Read by no unit', look: 'unread' });
+  assert.deepEqual(decorationData({ uri: 'file:///o.rs', status: 'unread', units: [] }, '/o.rs'), { badge: '∅', tooltip: 'Read by no unit', look: 'unread' });
   assert.equal(decorationData({ uri: 'file:///README.md', status: 'unread', units: [] }, '/README.md'), undefined);
   assert.equal(decorationData({ uri: 'file:///x.rs', status: 'outside', units: [] }, '/x.rs'), undefined);
 });
@@ -34,7 +34,7 @@ test('folders: greyed only when no unit reads a file in them', () => {
 });
 
 test('badges are circled numbers, never a plain number like the problem count, and at most two characters', () => {
-  assert.equal(countBadge(0), '⓪');
+  assert.equal(countBadge(0), '∅');
   assert.equal(countBadge(1), '①');
   assert.equal(countBadge(7), '⑦');
   assert.equal(countBadge(20), '⑳');

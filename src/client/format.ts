@@ -11,19 +11,19 @@ export interface DecorationData {
 }
 
 /**
- * The number as a circled digit (①…⑳, ⓪; `⑳+` above 20): VS Code joins a file's badges in
+ * The number as a circled digit (①…⑳, `∅` for none, `⑳+` above 20): VS Code joins a file's badges in
  * editor tabs ("lib.rs 1, ②"), so a plain number would read like the problem count next to it.
  * At most two characters (VS Code's limit), and in the fonts VS Code ships with (DejaVu).
  */
 export function countBadge(n: number): string {
-  if (n <= 0) return '⓪';
+  if (n <= 0) return '∅';
   if (n > 20) return '⑳+';
   return String.fromCodePoint(0x2460 + n - 1);
 }
 
 /**
  * Read files: the number of units, and their names. Only possibly read: `?` and the count.
- * A Rust file that no unit reads: `⓪`. Nothing for other files outside every unit. A folder:
+ * A Rust file that no unit reads: `∅`. Nothing for other files outside every unit. A folder:
  * greyed when no unit reads a file in it, else nothing.
  */
 export function decorationData(f: FileUnits, path: string): DecorationData | undefined {

@@ -88,9 +88,11 @@ export class UnitsView implements vscode.TreeDataProvider<UnitNode>, vscode.Disp
     switch (n.kind) {
       case 'workspace': {
         const item = new vscode.TreeItem(n.ws.name, C.Expanded);
-        const where = vscode.workspace.asRelativePath(vscode.Uri.parse(n.ws.root));
+        const uri = vscode.Uri.parse(n.ws.root);
+        // The root of an open folder needs no description.
+        const where = vscode.workspace.workspaceFolders?.some((f) => f.uri.toString() === uri.toString()) ? '' : vscode.workspace.asRelativePath(uri);
         item.description = n.ws.error ?? (n.ws.detached ? `${where} · detached` : where);
-        item.tooltip = n.ws.detached ? `${where}: indexed because a file in it was opened; it belongs to no workspace of the open folders` : where;
+        item.tooltip = n.ws.detached ? `${uri.fsPath}: indexed because a file in it was opened; it belongs to no workspace of the open folders` : uri.fsPath;
         item.iconPath = new vscode.ThemeIcon(n.ws.error ? 'error' : 'root-folder');
         item.resourceUri = vscode.Uri.parse(n.ws.root);
         return item;

@@ -256,7 +256,8 @@ export class WorkspaceSet {
 
   fileInfo(abs: string): FileInfo {
     const w = this.workspaceOf(abs);
-    if (!w) return { status: 'outside', units: [] };
+    // A workspace that could not be indexed says nothing about its files.
+    if (!w?.index) return { status: 'outside', units: [] };
     const units = (w.index?.unitsOf(abs) ?? []).map((e) => unitRef(e, abs));
     const status: FileStatus = units.length === 0 ? 'unread' : units.every((u) => u.uncertain) ? 'uncertain' : 'read';
     return { workspace: w.root, status, units };

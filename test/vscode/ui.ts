@@ -9,67 +9,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import type { Page } from 'playwright-core';
 import { COMMANDS } from '../../src/cli/args.js';
 import { unitLabel } from '../../src/protocol/labels.js';
 import { REPO } from '../helpers.js';
 import { isolatedNixVars } from '../nix/nix-env.js';
 import { startSession, type Session } from './code-server.js';
+import { badgeOf, expand, openFile, row, runCommand, statusText, viewRows } from './page.js';
 
 const hasBuild = (COMMANDS as readonly string[]).includes('build');
 export const SCREENSHOT = join(REPO, 'dist', 'ui-test', 'screenshot.png');
-
-const row = (p: Page, label: string, level?: number) =>
-  p.locator(`.explorer-folders-view .monaco-list-row[aria-label="${label}"]${level ? `[aria-level="${level}"]` : ''}`);
-
-/** The badge VS Code draws for an Explorer row (CSS `::after` content). */
-async function badgeOf(p: Page, label: string, level: number): Promise<string> {
-  return row(p, label, level).evaluate((el) => {
-    // Runs in the page (the DOM lib is not in this project's tsconfig).
-    const getComputedStyle = (globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { content: string } }).getComputedStyle;
-    for (const e of [el, ...el.querySelectorAll('*')]) {
-      const c = getComputedStyle(e, '::after').content;
-      if (c && c !== 'none' && c !== 'normal' && c !== '""') return JSON.parse(c) as string;
-    }
-    return '';
-  });
-}
-
-/** Expands the `nth` folder row with this name at this depth (rows in display order). */
-async function expand(p: Page, label: string, level: number, nth = 0): Promise<void> {
-  const r = row(p, label, level).nth(nth);
-  await r.waitFor();
-  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
-  for (let i = 0; i < 100 && (await r.getAttribute('aria-expanded')) !== 'true'; i++) await p.waitForTimeout(50);
-  assert.equal(await r.getAttribute('aria-expanded'), 'true', `${label} expanded`);
-}
-
-async function runCommand(p: Page, title: string): Promise<void> {
-  await p.keyboard.press('F1');
-  await p.locator('.quick-input-widget input').fill(`>${title}`);
-  await p.locator('.quick-input-widget .monaco-list-row', { hasText: title.replace(/^cargo-units: /, '') }).first().waitFor();
-  await p.keyboard.press('Enter');
-}
-
-async function openFile(p: Page, s: Session, rel: string): Promise<void> {
-  await p.keyboard.press('Control+P');
-  await p.locator('.quick-input-widget input').fill(rel);
-  await p.locator('.quick-input-widget .monaco-list-row', { hasText: rel.split('/').pop()! }).first().waitFor();
-  await p.waitForTimeout(200);
-  await p.keyboard.press('Enter');
-  await p.locator(`.tabs-container .tab.active[data-resource-name="${rel.split('/').pop()}"]`).waitFor();
-  void s;
-}
-
-/** Labels of the rows of a view pane, by its title. */
-async function viewRows(p: Page, title: string): Promise<string[]> {
-  const pane = p.locator('.pane').filter({ has: p.locator('.pane-header', { hasText: title }) });
-  return pane.locator('.monaco-list-row .label-name').allTextContents();
-}
-
-async function statusText(p: Page): Promise<string> {
-  return (await p.locator('[id="cargo-units.cargo-units.cargoUnits.status"]').textContent())?.trim() ?? '';
-}
 
 function cli(s: Session, args: string[]): unknown {
   return JSON.parse(execFileSync(process.execPath, [join(REPO, 'dist', 'cli.cjs'), ...args], { cwd: s.folder, encoding: 'utf8' }));
@@ -92,7 +40,7 @@ export async function uiTest(t: TestContext): Promise<void> {
     assert.equal(await libBadge(), '②', 'units-core/src/lib.rs: read by the lib and its test build');
     assert.equal(await badgeOf(p, 'stats.rs', 4), '?②', 'stats.rs: possibly read');
     assert.equal(await badgeOf(p, 'report.rs', 4), '②');
-    assert.equal(await badgeOf(p, 'term.rs', 4), '⓪', 'units-cli/src/term.rs: read by no unit');
+    assert.equal(await badgeOf(p, 'term.rs', 4), '∅', 'units-cli/src/term.rs: read by no unit');
     assert.equal(await badgeOf(p, 'term_ansi.rs', 4), '②');
 
     // The README's screenshot: badges, and the Cargo Units view showing the units of lib.rs.

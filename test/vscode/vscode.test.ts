@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { cliBuild, isolatedNixEnv, NIX_SKIP } from '../nix/nix-env.js';
 import { missingTools } from './code-server.js';
 import { runSuite } from './extension-tests.js';
+import { largeWorkspaceTest } from './large.js';
 import { uiTest } from './ui.js';
 
 const missing = missingTools();
@@ -45,4 +46,10 @@ for (const name of ['trusted', 'restricted'] as const) {
 test('UI: Explorer badges, a save shows the affected units in the Cargo Build view', { skip, timeout: 300_000 }, async (t) => {
   assert.equal(missing, undefined, missing);
   await uiTest(t);
+});
+
+test('UI: a large workspace with 300 fixture packages: only the workspace, no error notification, badges; typing with auto-save builds nothing', { skip, timeout: 300_000 }, async () => {
+  assert.equal(missing, undefined, missing);
+  const r = await largeWorkspaceTest();
+  process.stdout.write(`# badges ${r.badgeMs} ms after activation\n`);
 });

@@ -51,7 +51,7 @@ export async function run(): Promise<void> {
         const src = await a.decoration(file('crates/units-core/src'));
         eq(src, undefined, 'a folder a unit reads from is not coloured');
         const orphan = await a.decoration(file('crates/units-cli/src/term.rs'));
-        eq([orphan?.badge, orphan?.tooltip, (orphan?.color as vscode.ThemeColor | undefined)?.id], ['⓪', 'Read by no unit', 'cargoUnits.unreadForeground'], 'term.rs');
+        eq([orphan?.badge, orphan?.tooltip, (orphan?.color as vscode.ThemeColor | undefined)?.id], ['∅', 'Read by no unit', 'cargoUnits.unreadForeground'], 'term.rs');
         eq(await a.decoration(file('README.md')), undefined, 'README.md has no decoration');
         // Every unit-reading file agrees with the CLI's owners.
         const owners = JSON.parse(cli(['owners', '--json', folder().fsPath, join(folder().fsPath, LIB), join(folder().fsPath, 'crates/units-cli/src/main.rs')]));
@@ -65,7 +65,7 @@ export async function run(): Promise<void> {
       name: 'an unsaved edit adding a mod changes the badges before any save, and reverting restores them',
       fn: async () => {
         const a = await api();
-        eq(await badge(LEXER_V1), '⓪', 'lexer_v1.rs is read by no unit at first');
+        eq(await badge(LEXER_V1), '∅', 'lexer_v1.rs is read by no unit at first');
         const doc = await vscode.workspace.openTextDocument(file(PARSE_LIB));
         await vscode.window.showTextDocument(doc);
         const updated = new Promise<void>((r) => {
@@ -85,7 +85,7 @@ export async function run(): Promise<void> {
         eq([d?.badge, d?.tooltip], ['②', 'Read by units-parse (lib), units-parse (lib) [test]'], 'lexer_v1.rs after the unsaved edit');
         ok(!readFileSync(file(PARSE_LIB).fsPath, 'utf8').includes('mod lexer_v1;'), 'the file on disk is unchanged');
         await vscode.commands.executeCommand('workbench.action.files.revert');
-        await until('lexer_v1.rs unread again', async () => (await badge(LEXER_V1)) === '⓪');
+        await until('lexer_v1.rs unread again', async () => (await badge(LEXER_V1)) === '∅');
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       },
     },
@@ -176,7 +176,7 @@ export async function run(): Promise<void> {
           const times: number[] = [];
           for (let i = 0; i < 40; i++) {
             const add = i % 2 === 0;
-            const want = add ? '②' : '⓪';
+            const want = add ? '②' : '∅';
             const seen = new Promise<void>((resolve) => {
               const d = a.onDidUpdateDecorations(async (uris) => {
                 if (!uris?.some((u) => u.fsPath.endsWith(target))) return;
