@@ -8,6 +8,7 @@ import type { Parser } from 'web-tree-sitter';
 import { loadWorkspace } from '../core/cargo/workspace.js';
 import { UnitIndex, type IndexedUnit, type IndexOptions } from '../core/index.js';
 import { InputError, formatDiagnostic } from '../core/diagnostics.js';
+import { isInside } from '../core/paths.js';
 import { unitLabel } from '../protocol/labels.js';
 import type { FileStatus, UnitRef, UnitSummary } from '../protocol/lsp_ext.js';
 
@@ -70,8 +71,6 @@ export function unitSummary(e: IndexedUnit): UnitSummary {
     fileCount: e.files.length,
   };
 }
-
-const isInside = (root: string, abs: string) => abs === root || abs.startsWith(root.endsWith(sep) ? root : root + sep);
 
 function isIgnoredPath(root: string, abs: string): boolean {
   return isInside(join(root, 'target'), abs) || abs.split(sep).includes('.git');
