@@ -13,11 +13,20 @@ export async function verifyCommand(ctx: CommandContext): Promise<number> {
   const jobs = ctx.args.jobs ?? Math.max(1, availableParallelism());
   if (ctx.args.summary) return verifySummary(ctx, rustc, jobs);
   const entries = ctx.operands.length > 0 ? ctx.operands.map((q) => findUnit(ctx.index, q)) : ctx.index.entries;
+  let checked = 0;
+  const progress = ctx.args.json ? undefined : ctx.io.progress;
+  progress?.update(`verify: 0/${entries.length} units checked`);
   const report = await verify(ctx.index, entries, {
     rustc,
     jobs,
-    onUnit: ctx.args.json ? undefined : (v) => ctx.io.out(line(ctx, v)),
+    onUnit: ctx.args.json
+      ? undefined
+      : (v) => {
+          ctx.io.out(line(ctx, v));
+          progress?.update(`verify: ${++checked}/${entries.length} units checked`);
+        },
   });
+  progress?.clear();
   if (ctx.args.json) {
     const rel = (fs: string[]) => fs.map(ctx.rel);
     ctx.io.out(
