@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { closest, didYouMean, editDistance } from './suggest.js';
 
-test('edit distance counts insertions, deletions and substitutions', () => {
+test('edit distance counts insertions, deletions, substitutions and swapped neighbours', () => {
   assert.equal(editDistance('', 'abc'), 3);
+  assert.equal(editDistance('abc', ''), 3);
   assert.equal(editDistance('std', 'std'), 0);
-  assert.equal(editDistance('sdt', 'std'), 2);
+  assert.equal(editDistance('sdt', 'std'), 1);
+  assert.equal(editDistance('biuld', 'build'), 1);
+  assert.equal(editDistance('ca', 'abc'), 3);
   assert.equal(editDistance('serde', 'serd'), 1);
   assert.equal(editDistance('kitten', 'sitting'), 3);
 });
