@@ -152,6 +152,8 @@ export class UnitIndex {
     const cfgs = toolchainCfgs(options).finally(() => {
       rustcDone = true;
     });
+    // Awaited below; an unknown --target must not reject unhandled while the sources are read.
+    cfgs.catch(() => undefined);
     // The tree-sitter runtime initialises meanwhile; the grammar loads only when a file must be parsed.
     const runtime = parser ? undefined : loadRuntime();
     let loaded: ReturnType<typeof loadWorkspace>;

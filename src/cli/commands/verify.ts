@@ -16,11 +16,20 @@ export async function verifyCommand(ctx: CommandContext): Promise<number> {
   const jobs = ctx.args.jobs ?? Math.max(1, availableParallelism());
   if (ctx.args.summary) return verifySummary(ctx, rustc, jobs);
   const entries = ctx.operands.length > 0 ? ctx.operands.map((q) => findUnit(ctx.index, q)) : ctx.index.entries;
+  let checked = 0;
+  const progress = ctx.args.json ? undefined : ctx.io.progress;
+  progress?.update(`verify: 0/${entries.length} units checked`);
   const report = await verify(ctx.index, entries, {
     rustc,
     jobs,
-    onUnit: ctx.args.json ? undefined : (v) => ctx.io.out(line(ctx, v)),
+    onUnit: ctx.args.json
+      ? undefined
+      : (v) => {
+          ctx.io.out(line(ctx, v));
+          progress?.update(`verify: ${++checked}/${entries.length} units checked`);
+        },
   });
+  progress?.clear();
   return printReport(ctx, report, 'rustc');
 }
 
@@ -30,11 +39,14 @@ async function verifyCargoCommand(ctx: CommandContext): Promise<number> {
   if (!cargo) throw new UsageError('verify --cargo needs cargo, and none was found (looked at PATH and ~/.cargo/bin)');
   const entries = ctx.operands.length > 0 ? ctx.operands.map((q) => findUnit(ctx.index, q)) : ctx.index.entries;
   if (!ctx.args.json) ctx.io.out(`running cargo check --workspace --all-targets in ${ctx.index.workspace.root} (target directory: ${ctx.args.targetDir ?? 'a temporary one'})`);
+  const progress = ctx.args.json ? undefined : ctx.io.progress;
+  progress?.update('verify --cargo: cargo check --workspace --all-targets');
   const report = await verifyWithCargo(ctx.index, entries, {
     cargo,
     ...(ctx.args.targetDir ? { targetDir: resolve(ctx.args.targetDir) } : {}),
     onUnit: ctx.args.json ? undefined : (v) => ctx.io.out(line(ctx, v)),
   });
+  progress?.clear();
   if (report.cargoStatus !== 0 && !ctx.args.json) {
     ctx.io.out(`cargo check exited with status ${report.cargoStatus}${report.cargoErrors.length > 0 ? `: ${report.cargoErrors.join(' | ')}` : ''}`);
   }
