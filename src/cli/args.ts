@@ -19,6 +19,10 @@ export interface CliArgs {
   files: boolean;
   /** `verify --summary`: recall and precision over feature sets. */
   summary: boolean;
+  /** `verify --cargo`: the truth from `cargo check`'s own dep-info (proc-macros expanded). */
+  cargo: boolean;
+  /** `verify --cargo --target-dir DIR`: cargo's target directory, kept (default: a temporary one). */
+  targetDir?: string;
   /** `verify --summary --feature-set SPEC` (repeatable): `default`, `all`, `none`, or `a,b`. */
   featureSets: string[];
   /** `nix --out DIR`: where to write the Nix directory. */
@@ -47,7 +51,7 @@ export class UsageError extends Error {}
 
 export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'build', 'help'] as const;
 
-const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url']);
+const VALUE_FLAGS = new Set(['--target-dir', '--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url']);
 
 const COMMON_FLAGS = ['--manifest-path', '--features', '-F', '--all-features', '--no-default-features', '--target', '--cfg', '--build-output', '--no-cache', '--help', '-h', '--version', '-V'];
 
@@ -56,6 +60,8 @@ const FLAG_COMMANDS: Record<string, string[]> = {
   '--json': ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'build'],
   '--files': ['units'],
   '--summary': ['verify'],
+  '--cargo': ['verify'],
+  '--target-dir': ['verify'],
   '--feature-set': ['verify'],
   '--jobs': ['verify'],
   '-j': ['verify'],
@@ -89,6 +95,7 @@ export function parseArgs(argv: string[]): CliArgs {
     noCache: false,
     files: false,
     summary: false,
+    cargo: false,
     featureSets: [],
     dryRun: false,
     fetchCrates: false,
@@ -164,6 +171,12 @@ export function parseArgs(argv: string[]): CliArgs {
         break;
       case '--summary':
         args.summary = true;
+        break;
+      case '--cargo':
+        args.cargo = true;
+        break;
+      case '--target-dir':
+        args.targetDir = value;
         break;
       case '--out':
         args.out = value;

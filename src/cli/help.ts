@@ -96,9 +96,14 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   verify: {
     brief: 'compare the file lists with rustc --emit=dep-info',
-    usage: 'verify [UNIT…] [DIR] [--summary [--feature-set SPEC]…] [-j N] [--json]',
-    summary: 'Compiles each unit with rustc --emit=dep-info and compares the files rustc read with the listed ones. Needs rustc. Exit 1 when a file rustc read is missing from a list.',
+    usage: 'verify [UNIT…] [DIR] [--cargo [--target-dir DIR] | --summary [--feature-set SPEC]…] [-j N] [--json]',
+    summary:
+      'Compiles each unit with rustc --emit=dep-info and compares the files rustc read with the listed ones. Needs rustc. Exit 1 when a file rustc read is missing from a list. ' +
+      'Bare rustc cannot expand proc-macros of dependencies (automod::dir!, #[grammar], #[folder]…): --cargo takes the truth from a real cargo check instead.',
     options:
+      '  --cargo                take the truth from cargo check --workspace --all-targets (builds the\n' +
+      '                         dependencies into a temporary target dir), so proc-macros are expanded\n' +
+      '  --target-dir DIR       with --cargo: build into DIR and keep it (reused by the next run)\n' +
       '  --summary              recall and precision over feature sets (default: default and all features)\n' +
       '  --feature-set SPEC     a feature set for --summary: default, all, none, or a,b (repeatable)\n' +
       '  -j, --jobs N           parallel rustc processes (default: the number of cores)\n' +
