@@ -24,8 +24,20 @@ function unconfiguredNix(): { env: NodeJS.ProcessEnv; conf: string } {
 }
 
 function build(env: NodeJS.ProcessEnv, ws: string, extra: string[] = []): { status: number | null; events: BuildEvent[]; stderr: string } {
-  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'cargo-units'), 'build', '--json', ...extra], { cwd: ws, env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { status: r.status, stderr: r.stderr, events: r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as BuildEvent) };
+  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'cargo-units'), 'build', '--json', ...extra], {
+    cwd: ws,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  return {
+    status: r.status,
+    stderr: r.stderr,
+    events: r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as BuildEvent),
+  };
 }
 
 test('build works with no Nix configuration, passing the settings it needs itself', { skip: NIX_SKIP }, () => {

@@ -25,7 +25,15 @@ test('npm pack, npm install -g into a prefix: cargo-units and cargo units work f
     execFileSync(npm!, ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
   ) as { filename: string; files: { path: string }[] }[];
   const files = packed[0]!.files.map((f) => f.path).sort();
-  for (const f of ['bin/cargo-units', 'dist/cli.cjs', 'dist/tree-sitter-rust.wasm', 'dist/web-tree-sitter.wasm', 'nix/default.nix', 'package.json', 'README.md']) {
+  for (const f of [
+    'bin/cargo-units',
+    'dist/cli.cjs',
+    'dist/tree-sitter-rust.wasm',
+    'dist/web-tree-sitter.wasm',
+    'nix/default.nix',
+    'package.json',
+    'README.md',
+  ]) {
     assert.ok(files.includes(f), `${f} not in the tarball: ${files.join(', ')}`);
   }
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('node_modules/')), 'sources and tests stay out');
