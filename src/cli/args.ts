@@ -51,9 +51,38 @@ export class UsageError extends Error {}
 
 export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'build', 'help'] as const;
 
-const VALUE_FLAGS = new Set(['--target-dir', '--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url']);
+const VALUE_FLAGS = new Set([
+  '--target-dir',
+  '--feature-set',
+  '--build-output',
+  '--manifest-path',
+  '--features',
+  '-F',
+  '--target',
+  '--cfg',
+  '--jobs',
+  '-j',
+  '--out',
+  '--unit',
+  '--vendor',
+  '--crate-url',
+]);
 
-const COMMON_FLAGS = ['--manifest-path', '--features', '-F', '--all-features', '--no-default-features', '--target', '--cfg', '--build-output', '--no-cache', '--help', '-h', '--version', '-V'];
+const COMMON_FLAGS = [
+  '--manifest-path',
+  '--features',
+  '-F',
+  '--all-features',
+  '--no-default-features',
+  '--target',
+  '--cfg',
+  '--build-output',
+  '--no-cache',
+  '--help',
+  '-h',
+  '--version',
+  '-V',
+];
 
 /** The commands each command-specific flag belongs to. */
 const FLAG_COMMANDS: Record<string, string[]> = {
@@ -80,7 +109,9 @@ const ALL_FLAGS = [...COMMON_FLAGS, ...Object.keys(FLAG_COMMANDS)];
 function checkFlag(command: string, flag: string): void {
   const owners = FLAG_COMMANDS[flag];
   if (!owners || !command || owners.includes(command) || !(COMMANDS as readonly string[]).includes(command)) return;
-  throw new UsageError(`\`${flag}\` is not an option of \`${command}\` (it is one of ${owners.map((c) => `\`${c}\``).join(', ')}; see \`cargo-units ${command} --help\`)`);
+  throw new UsageError(
+    `\`${flag}\` is not an option of \`${command}\` (it is one of ${owners.map((c) => `\`${c}\``).join(', ')}; see \`cargo-units ${command} --help\`)`,
+  );
 }
 
 export function parseArgs(argv: string[]): CliArgs {

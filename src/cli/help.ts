@@ -61,7 +61,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     brief: 'every unit, with its file count (--files: and its files)',
     usage: 'units [DIR] [--files] [--json]',
     summary: 'Every unit of the workspace, with its file count, features and notes (uncertain, external files).',
-    options: '  --files                list each unit\'s files too\n  --json                 machine-readable output',
+    options: "  --files                list each unit's files too\n  --json                 machine-readable output",
     notes: UNIT_IDS,
     example: 'cargo-units units --files ~/src/my-workspace',
   },
@@ -137,7 +137,16 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
 };
 
-const COMMAND_ARGS: Record<string, string> = { units: '[DIR]', files: 'UNIT', owners: 'FILE…', affected: 'FILE…', orphans: '[DIR]', verify: '[UNIT…]', nix: '[DIR]', build: '[FILE…]' };
+const COMMAND_ARGS: Record<string, string> = {
+  units: '[DIR]',
+  files: 'UNIT',
+  owners: 'FILE…',
+  affected: 'FILE…',
+  orphans: '[DIR]',
+  verify: '[UNIT…]',
+  nix: '[DIR]',
+  build: '[FILE…]',
+};
 
 export function commandHelp(command: string): string {
   const h = COMMAND_HELP[command]!;
