@@ -9,6 +9,7 @@ import { readManifest } from '../core/cargo/manifest.js';
 import { findWorkspaceManifest } from '../core/cargo/workspace.js';
 import { UnitIndex, type IndexedUnit, type IndexOptions } from '../core/index.js';
 import { InputError, formatDiagnostic } from '../core/diagnostics.js';
+import { isInside } from '../core/paths.js';
 import { unitLabel } from '../protocol/labels.js';
 import type { FileStatus, UnitRef, UnitSummary } from '../protocol/lsp_ext.js';
 
@@ -94,8 +95,6 @@ export function unitSummary(e: IndexedUnit): UnitSummary {
     fileCount: e.files.length,
   };
 }
-
-const isInside = (root: string, abs: string) => abs === root || abs.startsWith(root.endsWith(sep) ? root : root + sep);
 
 function isIgnoredPath(root: string, abs: string): boolean {
   return isInside(join(root, 'target'), abs) || abs.split(sep).includes('.git');
