@@ -125,6 +125,9 @@ export async function ripgrepTest(): Promise<{ seconds: number; snapshots: numbe
     await fix.waitFor({ timeout: 20_000 });
     // The menu's only entry is focused: Enter applies it (a click is intercepted by the menu's pointer block).
     await p.keyboard.press('Enter');
+    // Applying is asynchronous: save once the editor shows the edit.
+    const lines = p.locator('.monaco-editor .view-lines').first();
+    for (let i = 0; i < 200 && !((await lines.textContent()) ?? '').includes('.to_string()'); i++) await p.waitForTimeout(50);
     await p.keyboard.press('Control+S');
     for (let i = 0; i < 100 && !readFileSync(abs, 'utf8').includes('"probe".to_string()'); i++) await p.waitForTimeout(50);
     assert.match(readFileSync(abs, 'utf8'), /pub fn probe_type_error\(\) -> String \{ "probe"\.to_string\(\) \}/);
