@@ -151,6 +151,9 @@ let
     nativeInputs = lines (inputsOf u);
     package = "${u.package} v${u.env.CARGO_PKG_VERSION}";
     script = units.${id};
+    # The compiled build script's file name under bin/: build-script-<stem of its path>
+    # (`build = "build/main.rs"` gives build-script-main).
+    scriptBin = u.binName;
     # "DEP_<LINKS>_<TAB>run output" per dependency with `links`, for DEP_* variables.
     linksDeps = lines (map (d: "${d.prefix}\t${runs.${d.id}}") u.run.linksDeps);
   })) (b.removeAttrs data.units (b.filter (id: data.units.${id}.kind != "custom-build") (b.attrNames data.units)));
@@ -180,9 +183,12 @@ let
     # that asked for a native library the link cannot find.
     linkRuns = lines (b.concatMap (d: let v = data.units.${d}; in if v.buildScript != null then [ "${v.package} v${v.env.CARGO_PKG_VERSION}\t${runs.${v.buildScript}}" ] else [ ]) ([ id ] ++ closure id));
     # Its override's buildInputs; a linking unit gets those of its whole closure.
-    nativeInputs = lines (if u.binName != null then b.concatMap (d: inputsOf data.units.${d}) ([ id ] ++ closure id) else inputsOf u);
+    nativeInputs = lines (if (u.linkKinds or [ ]) != [ ] then b.concatMap (d: inputsOf data.units.${d}) ([ id ] ++ closure id) else inputsOf u);
     # Set for units that link an executable: its file name under $out/bin.
+    linkLibs = if u.linkLibs or true then "1" else "";
     binName = if u.binName != null then u.binName else "";
+    # Which of the build script's rustc-link-arg* lines this unit takes (run.sh's link-flags kinds).
+    linkKinds = b.concatStringsSep " " (u.linkKinds or [ ]);
   })) data.units;
 in {
   inherit units runs srcFor crateSrc;

@@ -80,6 +80,14 @@ export interface NixUnit {
   buildScript: string | null;
   /** The executable's file name for units that link one, else null. */
   binName: string | null;
+  /**
+   * For units that link (executables, cdylibs): which of the build script's `rustc-link-arg*`
+   * lines they take (`all`, `bins`, `bin=NAME`, `tests`, `examples`, `benches`, `cdylib`;
+   * `build-script` takes none); empty for units that link nothing.
+   */
+  linkKinds: string[];
+  /** Takes the build script's `rustc-link-lib`: the package's library, or every unit of a package without one (as cargo). */
+  linkLibs: boolean;
   run: NixRun | null;
 }
 
@@ -146,6 +154,21 @@ function artifactFile(u: Unit): string {
   const types = crateTypes(u);
   if (u.kind === 'proc-macro' || (!types.includes('lib') && !types.includes('rlib') && types.includes('dylib'))) return `lib${u.target.crateName}.so`;
   return `lib${u.target.crateName}.rlib`;
+}
+
+/** The `rustc-link-arg*` kinds a unit takes, as cargo matches them on its target kind; [] when it links nothing. */
+function linkKinds(u: Unit, types: string[], linksExecutable: boolean): string[] {
+  // A build script links too (against its build-dependencies' native libraries), but no directive targets it.
+  if (u.kind === 'custom-build') return ['build-script'];
+  const cdylib = types.includes('cdylib');
+  if (!linksExecutable && !cdylib) return [];
+  const kinds = ['all'];
+  if (u.kind === 'bin') kinds.push('bins', `bin=${u.name}`);
+  else if (u.kind === 'test') kinds.push('tests');
+  else if (u.kind === 'example') kinds.push('examples');
+  else if (u.kind === 'bench') kinds.push('benches');
+  if (cdylib) kinds.push('cdylib');
+  return kinds;
 }
 
 function checkCfgs(u: Unit): string[] {
@@ -255,6 +278,8 @@ export function nixUnit(index: UnitIndex, u: Unit, files: string[] | null, looku
     env,
     buildScript: bs ? bs.unitId : null,
     binName: linksExecutable ? u.name : null,
+    linkKinds: linkKinds(u, types, linksExecutable),
+    linkLibs: u.target.kind === 'lib' || u.target.kind === 'proc-macro' || !u.package.targets.some((t) => t.kind === 'lib' || t.kind === 'proc-macro'),
     run: u.kind === 'custom-build' ? runOf(index, { ...u, deps: allDeps }, lookup, registry, opts.outDir, opts.learned?.[u.id]) : null,
   };
 }
