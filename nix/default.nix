@@ -171,6 +171,8 @@ let
       ++ b.concatMap (c: [ "--check-cfg" c ]) u.checkCfgs
       ++ (if u.target != null then [ "--target" u.target ] else [ ])
       ++ [ "-C" "metadata=${u.metadata}" ]
+      # The profile's flags (opt-level, debuginfo, debug-assertions, overflow-checks, lto, …).
+      ++ (u.profileArgs or [ ])
       ++ b.concatMap (d: [ "--extern" "${d.externName}=${units.${d.id}}/${d.file}" ]) u.deps
       ++ map (d: "-Ldependency=${units.${d}}") (closure id);
   in mkDrv ("unit-" + u.drvName) ./unit.sh (b.mapAttrs (k: subst) u.env // overrideAttrs u // {

@@ -34,6 +34,8 @@ export interface CliArgs {
   units: string[];
   /** `build --content-addressed`: content-addressed derivations (early cutoff). */
   contentAddressed: boolean;
+  /** `nix`/`build --release` or `--profile NAME`: the cargo profile (undefined: dev). */
+  profile?: string;
   /** `build … -- ARGS`: passed to Nix. */
   nixArgs: string[];
   /** `verify --jobs N`. */
@@ -46,7 +48,7 @@ export class UsageError extends Error {}
 
 export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'build', 'help'] as const;
 
-const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url']);
+const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url', '--profile']);
 
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
@@ -156,6 +158,14 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--content-addressed':
         args.contentAddressed = true;
         break;
+      case '--release':
+      case '--profile': {
+        const name = flag === '--release' ? 'release' : value!;
+        if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new UsageError(`--profile needs a profile name, got ${JSON.stringify(name)}`);
+        if (args.profile !== undefined && args.profile !== name) throw new UsageError(`conflicting profiles: ${args.profile} and ${name} (--release is --profile release)`);
+        args.profile = name;
+        break;
+      }
       case '--feature-set':
         args.featureSets.push(value!);
         break;
@@ -205,6 +215,8 @@ Commands:
     --vendor DIR         crate sources from DIR (cargo vendor layout, or /usr/share/cargo/registry)
     --fetch-crates       fetch crates with Nix's builtin fetchurl even with --vendor (DIR then only plans)
     --crate-url TEMPLATE download URL, {name} {version} {sha256} (default: crates.io)
+    --release            build with the release profile ([profile.release] of Cargo.toml)
+    --profile NAME       build with the profile NAME (dev by default, as cargo; [profile.NAME])
 
 Options:
   --manifest-path PATH   Cargo.toml of the workspace (default: found from DIR or the current directory)

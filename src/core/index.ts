@@ -41,6 +41,8 @@ export interface IndexOptions {
    * directory; off when undefined or false.
    */
   cache?: boolean | string;
+  /** The cargo profile Nix builds use (`dev` when undefined): `[profile.*]` of the root Cargo.toml. */
+  profile?: string;
 }
 
 export const DEFAULT_OPTIONS: IndexOptions = {

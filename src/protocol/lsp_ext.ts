@@ -17,6 +17,8 @@ export interface InitializationOptions {
   target: string;
   /** Extra cfgs, `name` or `name="value"`. */
   cfgs: string[];
+  /** The cargo profile of Nix builds (`cargoUnits.profile`); `dev` when empty or absent. */
+  profile?: string;
   build: BuildSettings;
 }
 

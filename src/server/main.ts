@@ -36,6 +36,7 @@ function indexOptions(o: ext.InitializationOptions): IndexOptions {
     features: { features: o.features, allFeatures: o.allFeatures, noDefaultFeatures: o.noDefaultFeatures },
     target: o.target || undefined,
     cfgs: o.cfgs.map((c) => parseCfgOption(c)),
+    profile: o.profile || undefined,
     // Restricted Mode runs no program: the target cfg comes from the built-in table.
     rustc: o.trusted ? undefined : false,
     cache: true,

@@ -10,6 +10,8 @@
 import { createHash } from 'node:crypto';
 import { featureMap } from '../cargo/features.js';
 import type { Package } from '../cargo/model.js';
+import { buildScriptProfileEnv, Profiles, rustcProfileFlags, type LtoRole, type UnitProfile } from '../cargo/profiles.js';
+import { InputError } from '../diagnostics.js';
 import type { Unit } from '../cargo/units.js';
 import type { UnitIndex } from '../index.js';
 import { isInside, toRelative } from '../paths.js';
@@ -70,8 +72,10 @@ export interface NixUnit {
   checkCfgs: string[];
   /** `--target` for units compiled for a `--target` other than the host; null otherwise. */
   target: string | null;
-  /** `-C metadata=`: distinguishes crates of the same name. */
+  /** `-C metadata=`: distinguishes crates of the same name (and the same crate built with other profile flags). */
   metadata: string;
+  /** The profile's rustc flags for this unit (`-C opt-level=…`, `-C debuginfo=…`, …; profiles.ts). */
+  profileArgs: string[];
   /** Sorted, relative to the workspace root. */
   files: string[];
   deps: NixUnitDep[];
@@ -93,6 +97,8 @@ export interface NixUnit {
 
 export interface NixUnitsJson {
   version: 3;
+  /** The cargo profile the units are built with (`dev`, `release`, or a `[profile.NAME]`). */
+  profile: string;
   target: string;
   host: string;
   /** `rustc -vV` at generation time: part of every derivation. */
@@ -232,6 +238,33 @@ export interface NixUnitOptions {
   learned?: Record<string, string[]>;
   /** Registry dependencies (registry.ts). */
   registry?: RegistryContext;
+  /** The profiles and the one asked for (default: the workspace's, and `index.options.profile` or dev). */
+  profile?: ProfileContext;
+}
+
+export interface ProfileContext {
+  profiles: Profiles;
+  requested: string;
+}
+
+/** The workspace's profiles (root Cargo.toml) and the one its options ask for; an unknown profile is an error. */
+export function profileContext(index: UnitIndex): ProfileContext {
+  const manifest = index.workspace.manifestPath;
+  const profiles = Profiles.read(manifest);
+  const requested = index.options.profile ?? 'dev';
+  if (!profiles.has(requested)) throw new InputError(manifest, 1, undefined, `profile \`${requested}\` is not defined: add [profile.${requested}] (with \`inherits\`) to ${manifest}`);
+  return { profiles, requested };
+}
+
+/** The unit's profile: registry units are outside the workspace, test and bench units use `test`/`bench`. */
+export function profileOf(ctx: ProfileContext, u: Unit, member: boolean): UnitProfile {
+  const test = u.test || u.cfgTest || u.kind === 'test' || u.kind === 'bench';
+  return ctx.profiles.unitProfile(ctx.requested, { package: u.package.name, member, host: u.host, test });
+}
+
+function ltoRole(u: Unit, types: string[]): LtoRole {
+  if (u.host) return 'host';
+  return u.cfgTest || types.some((t) => t === 'bin' || t === 'cdylib' || t === 'staticlib' || t === 'dylib') ? 'link' : 'lib';
 }
 
 /**
@@ -248,6 +281,7 @@ export function nixUnit(index: UnitIndex, u: Unit, files: string[] | null, looku
   const allDeps = registry || !opts.registry ? u.deps : [...u.deps, ...opts.registry.units.depsOf(u)];
   const bs = allDeps.find((d) => d.kind === 'build-script' && u.kind !== 'custom-build');
   const types = crateTypes(u);
+  const profileArgs = rustcProfileFlags(profileOf(opts.profile ?? profileContext(index), u, !registry), ltoRole(u, types));
   const linksExecutable = u.cfgTest || (types.length === 1 && types[0] === 'bin');
   return {
     id: u.id,
@@ -270,7 +304,8 @@ export function nixUnit(index: UnitIndex, u: Unit, files: string[] | null, looku
     checkCfgs: checkCfgs(u),
     target: !u.host && index.options.target ? index.targetCfg.triple : null,
     // Registry units: their id, features and dependencies, nothing of the workspace.
-    metadata: createHash('sha256').update(registry ? JSON.stringify([u.id, u.features, u.deps.map((d) => d.unitId)]) : u.id).digest('hex').slice(0, 16),
+    metadata: createHash('sha256').update(JSON.stringify(registry ? [u.id, u.features, u.deps.map((d) => d.unitId), profileArgs] : [u.id, profileArgs])).digest('hex').slice(0, 16),
+    profileArgs,
     files: registry ? [] : files.map(rel).sort(),
     deps: allDeps
       .filter((d) => d.kind !== 'build-script')
@@ -287,6 +322,8 @@ export function nixUnit(index: UnitIndex, u: Unit, files: string[] | null, looku
 export function nixUnitsJson(index: UnitIndex, toolchain: NixToolchain, opts: NixUnitOptions = {}): NixUnitsJson {
   const units: Record<string, NixUnit> = {};
   const reg = opts.registry;
+  const profile = opts.profile ?? profileContext(index);
+  opts = { ...opts, profile };
   const lookup = (id: string): Unit => {
     const u = index.unit(id)?.unit ?? reg?.units.units.get(id);
     if (!u) throw new Error(`internal: unknown unit ${id}`);
@@ -297,9 +334,18 @@ export function nixUnitsJson(index: UnitIndex, toolchain: NixToolchain, opts: Ni
   const host = /^host: (.+)$/m.exec(toolchain.version)?.[1] ?? index.targetCfg.triple;
   // Build scripts run on the host rustc reports.
   for (const u of Object.values(units)) if (u.run) u.run.env.HOST = host;
+  // PROFILE, OPT_LEVEL and DEBUG of a run: the profile of the units that use its output (the library's first).
+  const users = Object.values(units).filter((u) => u.buildScript !== null).sort((a, b) => Number(b.kind === 'lib' || b.kind === 'proc-macro') - Number(a.kind === 'lib' || a.kind === 'proc-macro'));
+  const given = new Set<string>();
+  for (const u of users) {
+    if (given.has(u.buildScript!)) continue;
+    given.add(u.buildScript!);
+    const run = units[u.buildScript!]?.run;
+    if (run) Object.assign(run.env, buildScriptProfileEnv(profileOf(profile, lookup(u.id), u.crate === null)));
+  }
   const packages: Record<string, NixPackageSource> = {};
   for (const m of index.workspace.members) packages[m.name] = packageSource(index, m, opts.outDir);
   const root = index.workspace.root;
   const treeExclude = ['target', '.git', ...(opts.outDir && opts.outDir !== root && isInside(root, opts.outDir) ? [toRelative(root, opts.outDir)] : [])].sort();
-  return { version: 3, target: index.targetCfg.triple, host, toolchain: toolchain.version, cfgEnv: cfgEnv(toolchain.cfg), units, crates: reg?.crates ?? {}, packages, treeExclude };
+  return { version: 3, profile: profile.requested, target: index.targetCfg.triple, host, toolchain: toolchain.version, cfgEnv: cfgEnv(toolchain.cfg), units, crates: reg?.crates ?? {}, packages, treeExclude };
 }
