@@ -22,7 +22,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'smol-toml';
 import { InputError } from '../diagnostics.js';
-import { locateKey } from './manifest.js';
+import { locateKey } from './toml-keys.js';
 
 export type DebugLevel = 'none' | 'line-directives-only' | 'line-tables-only' | 'limited' | 'full';
 export type Strip = 'none' | 'debuginfo' | 'symbols';
