@@ -97,16 +97,20 @@ let
     else throw "cargo-units: sources must be \"unit\", \"package\" or \"tree\"";
 
   # A build script run's source: the paths its last run printed as rerun-if-changed (run.files,
-  # learned by `cargo-units build`), else its package directory minus target/ and nested packages.
+  # learned by `cargo-units build`), else the package's own files as cargo lists them
+  # (run.packageFiles: git-tracked, include/exclude, nested packages left out), else its package
+  # directory minus target/ and nested packages.
   runSrcFor = id: if data.units.${id}.crate != null then crateSrc.${data.units.${id}.crate} else let
     r = data.units.${id}.run;
+    own = r.packageFiles or null;
     up = setOf ((if r.dir == "" then [ ] else ancestors r.dir) ++ (if r.files == null then [ ] else b.concatMap ancestors r.files));
+    ownSet = setOf (if own == null then [ ] else b.concatMap ancestors own);
     excluded = rel: b.any (x: under x rel) r.exclude;
     listed = rel: b.any (x: under x rel) r.files;
   in b.path {
     path = root;
     name = "pkgsrc-" + data.units.${id}.drvName;
-    filter = p: t: let rel = relOf p; in up ? ${rel} || (if r.files != null then listed rel else under r.dir rel && !excluded rel);
+    filter = p: t: let rel = relOf p; in up ? ${rel} || (if r.files != null then listed rel else if own != null then ownSet ? ${rel} else under r.dir rel && !excluded rel);
   };
 
   caAttrs = if contentAddressed then { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; } else { };

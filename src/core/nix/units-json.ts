@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { featureMap } from '../cargo/features.js';
+import { includeExclude, packageFiles } from '../cargo/package-files.js';
 import type { Package } from '../cargo/model.js';
 import { buildScriptProfileEnv, Profiles, rustcProfileFlags, type LtoRole, type UnitProfile } from '../cargo/profiles.js';
 import { InputError } from '../diagnostics.js';
@@ -38,6 +39,12 @@ export interface NixRun {
    * `cargo-units build`): when set, the run's source is exactly these instead of `dir`.
    */
   files: string[] | null;
+  /**
+   * Without learned `rerun-if-changed` paths: the package's own files as cargo lists them
+   * (package-files.ts: git-tracked and not ignored, include/exclude, nested packages left out),
+   * workspace-relative, minus `exclude`. Null for registry crates (their source is the crate).
+   */
+  packageFiles: string[] | null;
   /** Cargo's build-script environment, without CARGO_CFG_* (top-level `cfgEnv`) and OUT_DIR. */
   env: Record<string, string>;
   /** Build scripts of dependencies with `links`: their metadata becomes `<prefix>KEY`. */
@@ -228,7 +235,14 @@ function runOf(index: UnitIndex, u: Unit, lookup: (id: string) => Unit, registry
       const links = lookup(d.unitId).package.metadata.links ?? '';
       return { id: d.unitId, prefix: `DEP_${links.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}_` };
     });
-  return { dir, exclude, files: registry ? null : (learned ?? null), env: sortedRecord(env), linksDeps };
+  let ownFiles: string[] | null = null;
+  if (!registry && !learned) {
+    const ex = exclude.map((e) => (dir ? e.slice(dir.length + 1) : e));
+    ownFiles = packageFiles(p.dir, includeExclude(p.manifestPath, index.workspace.manifestPath))
+      .filter((f) => !ex.some((x) => f === x || f.startsWith(x + '/')))
+      .map((f) => (dir ? `${dir}/${f}` : f));
+  }
+  return { dir, exclude, files: registry ? null : (learned ?? null), packageFiles: ownFiles, env: sortedRecord(env), linksDeps };
 }
 
 export interface NixUnitOptions {
