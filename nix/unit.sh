@@ -77,7 +77,9 @@ if [ -n "$binName" ]; then
   "$RUSTC" "$@" --emit=link --out-dir "$out/bin" -C extra-filename= --error-format=json \
     --remap-path-prefix "$src=/src" "$crateRoot" 2> "$NIX_BUILD_TOP/rustc.err" || { cat "$NIX_BUILD_TOP/rustc.err" >&2; missingLib "$NIX_BUILD_TOP/rustc.err"; exit 1; }
   cat "$NIX_BUILD_TOP/rustc.err" >&2
+  # rustc names the executable after the crate; split-debuginfo's .dwp/.dwo files keep their names.
   for f in "$out"/bin/*; do
+    case "$f" in *.dwp|*.dwo) continue ;; esac
     [ "$f" = "$out/bin/$binName" ] || mv "$f" "$out/bin/$binName"
   done
 else
