@@ -8,7 +8,10 @@ test('--release is --profile release; conflicting profiles and bad names are usa
   assert.equal(parseArgs(['build', '--release']).profile, 'release');
   assert.equal(parseArgs(['nix', '--profile', 'checked']).profile, 'checked');
   assert.equal(parseArgs(['build', '--profile=release', '--release']).profile, 'release');
-  assert.throws(() => parseArgs(['build', '--release', '--profile', 'dev']), (e: unknown) => e instanceof UsageError && /conflicting profiles: release and dev/.test(e.message));
+  assert.throws(
+    () => parseArgs(['build', '--release', '--profile', 'dev']),
+    (e: unknown) => e instanceof UsageError && /conflicting profiles: release and dev/.test(e.message),
+  );
   assert.throws(() => parseArgs(['build', '--profile', '../x']), UsageError);
   assert.throws(() => parseArgs(['build', '--profile']), /--profile needs a value/);
 });

@@ -52,10 +52,17 @@ function make(extraManifest: string, git: boolean): string {
 
 /** `cargo package --list`, without the files cargo generates for the .crate. */
 function cargoList(dir: string): string[] {
-  const r = spawnSync('cargo', ['package', '--list', '--offline', '--allow-dirty'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CARGO_HOME: join(dir, '..', `${dir.split('/').pop()}-home`) } });
+  const r = spawnSync('cargo', ['package', '--list', '--offline', '--allow-dirty'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, CARGO_HOME: join(dir, '..', `${dir.split('/').pop()}-home`) },
+  });
   assert.equal(r.status, 0, r.stderr);
   const generated = new Set(['Cargo.toml.orig', '.cargo_vcs_info.json', ...(existsSync(join(dir, 'Cargo.lock')) ? [] : ['Cargo.lock'])]);
-  return r.stdout.split('\n').filter((l) => l && !generated.has(l)).sort();
+  return r.stdout
+    .split('\n')
+    .filter((l) => l && !generated.has(l))
+    .sort();
 }
 
 const SKIP = !findExecutable('cargo') ? 'cargo not installed' : !findExecutable('git') ? 'git not installed' : false;

@@ -43,7 +43,13 @@ function globToRegExp(glob: string): string {
       const end = glob.indexOf(']', i + 2);
       if (end < 0) out += '\\[';
       else {
-        out += '[' + glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
+        out +=
+          '[' +
+          glob
+            .slice(i + 1, end)
+            .replace(/^!/, '^')
+            .replace(/\\/g, '\\\\') +
+          ']';
         i = end;
       }
     } else if (c === '\\' && i + 1 < glob.length) out += '\\' + glob[++i];
@@ -107,13 +113,25 @@ function walk(dir: string, rel: string, hidden: boolean, out: string[]): void {
 function gitFiles(dir: string): string[] | undefined {
   let out: string;
   try {
-    out = execFileSync('git', ['-C', dir, 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 << 20, timeout: 30_000 });
+    out = execFileSync('git', ['-C', dir, 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 256 << 20,
+      timeout: 30_000,
+    });
   } catch {
     return undefined;
   }
   let untracked: Set<string>;
   try {
-    untracked = new Set(execFileSync('git', ['-C', dir, 'ls-files', '-z', '--others', '--exclude-standard', '--', '.'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 << 20, timeout: 30_000 }).split('\0'));
+    untracked = new Set(
+      execFileSync('git', ['-C', dir, 'ls-files', '-z', '--others', '--exclude-standard', '--', '.'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        maxBuffer: 256 << 20,
+        timeout: 30_000,
+      }).split('\0'),
+    );
   } catch {
     return undefined;
   }
@@ -135,7 +153,7 @@ export function includeExclude(manifestPath: string, rootManifestPath?: string):
   const get = (key: 'include' | 'exclude'): string[] | undefined => {
     const v = pkg[key];
     if (typeof v === 'object' && v !== null && (v as { workspace?: unknown }).workspace === true && rootManifestPath) {
-      ws ??= ((parse(readFileSync(rootManifestPath, 'utf8')) as { workspace?: { package?: Record<string, unknown> } }).workspace?.package ?? {});
+      ws ??= (parse(readFileSync(rootManifestPath, 'utf8')) as { workspace?: { package?: Record<string, unknown> } }).workspace?.package ?? {};
       return stringList(ws[key]);
     }
     return stringList(v);

@@ -72,8 +72,26 @@ interface ProfileTable {
   inherits?: string;
 }
 
-const DEV: ProfileSettings = { optLevel: '0', debug: 'full', debugAssertions: true, overflowChecks: true, lto: 'false', panic: 'unwind', codegenUnits: null, rpath: false };
-const RELEASE: ProfileSettings = { optLevel: '3', debug: 'none', debugAssertions: false, overflowChecks: false, lto: 'false', panic: 'unwind', codegenUnits: null, rpath: false };
+const DEV: ProfileSettings = {
+  optLevel: '0',
+  debug: 'full',
+  debugAssertions: true,
+  overflowChecks: true,
+  lto: 'false',
+  panic: 'unwind',
+  codegenUnits: null,
+  rpath: false,
+};
+const RELEASE: ProfileSettings = {
+  optLevel: '3',
+  debug: 'none',
+  debugAssertions: false,
+  overflowChecks: false,
+  lto: 'false',
+  panic: 'unwind',
+  codegenUnits: null,
+  rpath: false,
+};
 /** build-override's defaults (its debuginfo default is "deferred", applied separately). */
 const BUILD_OVERRIDE: ProfileSettings = { optLevel: '0', codegenUnits: null };
 
@@ -97,11 +115,35 @@ function bad(file: string, text: string, path: (string | number)[], message: str
 }
 
 const DEBUG_NAMES: Record<string, DebugLevel> = {
-  true: 'full', 2: 'full', full: 'full', 1: 'limited', limited: 'limited', false: 'none', 0: 'none', none: 'none',
-  'line-tables-only': 'line-tables-only', 'line-directives-only': 'line-directives-only',
+  true: 'full',
+  2: 'full',
+  full: 'full',
+  1: 'limited',
+  limited: 'limited',
+  false: 'none',
+  0: 'none',
+  none: 'none',
+  'line-tables-only': 'line-tables-only',
+  'line-directives-only': 'line-directives-only',
 };
 
-const KNOWN_KEYS = new Set(['opt-level', 'debug', 'strip', 'debug-assertions', 'overflow-checks', 'lto', 'panic', 'codegen-units', 'rpath', 'split-debuginfo', 'incremental', 'inherits', 'package', 'build-override', 'trim-paths']);
+const KNOWN_KEYS = new Set([
+  'opt-level',
+  'debug',
+  'strip',
+  'debug-assertions',
+  'overflow-checks',
+  'lto',
+  'panic',
+  'codegen-units',
+  'rpath',
+  'split-debuginfo',
+  'incremental',
+  'inherits',
+  'package',
+  'build-override',
+  'trim-paths',
+]);
 
 /** Reads one profile table (or a build-override / package table) into settings. */
 function readSettings(file: string, text: string, path: string[], raw: Record<string, unknown>, nested: boolean): ProfileSettings {
@@ -117,7 +159,8 @@ function readSettings(file: string, text: string, path: string[], raw: Record<st
         break;
       case 'debug': {
         const d = DEBUG_NAMES[String(v)];
-        if (!d || (typeof v === 'string' && (v === 'true' || v === 'false'))) throw err(`must be a boolean, 0, 1, 2, "none", "line-directives-only", "line-tables-only", "limited" or "full", got ${JSON.stringify(v)}`);
+        if (!d || (typeof v === 'string' && (v === 'true' || v === 'false')))
+          throw err(`must be a boolean, 0, 1, 2, "none", "line-directives-only", "line-tables-only", "limited" or "full", got ${JSON.stringify(v)}`);
         s.debug = d;
         break;
       }
@@ -201,7 +244,8 @@ export class Profiles {
       const path = ['profile', name];
       const inherits = raw.inherits;
       if (inherits !== undefined && typeof inherits !== 'string') throw bad(file, text, [...path, 'inherits'], `profile.${name}.inherits must be a string`);
-      if (inherits !== undefined && (name === 'dev' || name === 'release')) throw bad(file, text, [...path, 'inherits'], `\`inherits\` must not be set in the built-in profile \`${name}\``);
+      if (inherits !== undefined && (name === 'dev' || name === 'release'))
+        throw bad(file, text, [...path, 'inherits'], `\`inherits\` must not be set in the built-in profile \`${name}\``);
       const packages = new Map<string, ProfileSettings>();
       const pk = raw.package ?? {};
       if (!isTable(pk)) throw bad(file, text, [...path, 'package'], `profile.${name}.package must be a table`);
@@ -237,14 +281,18 @@ export class Profiles {
     const own = this.tables.get(name);
     let parent: { root: 'debug' | 'release'; table: ProfileTable };
     if (name === 'dev' || name === 'release') {
-      parent = { root: name === 'dev' ? 'debug' : 'release', table: { settings: name === 'dev' ? DEV : RELEASE, buildOverride: BUILD_OVERRIDE, packages: new Map() } };
+      parent = {
+        root: name === 'dev' ? 'debug' : 'release',
+        table: { settings: name === 'dev' ? DEV : RELEASE, buildOverride: BUILD_OVERRIDE, packages: new Map() },
+      };
     } else {
       const inherits = own?.inherits ?? (name === 'test' ? 'dev' : name === 'bench' ? 'release' : undefined);
       if (inherits === undefined) {
         if (!own) throw new InputError(this.file, 1, undefined, `profile \`${name}\` is not defined in ${this.file}`);
         throw bad(this.file, this.text, ['profile', name], `profile \`${name}\` must set \`inherits\` (e.g. inherits = "release")`);
       }
-      if (!this.has(inherits)) throw bad(this.file, this.text, ['profile', name, 'inherits'], `profile \`${name}\` inherits from \`${inherits}\`, which is not defined`);
+      if (!this.has(inherits))
+        throw bad(this.file, this.text, ['profile', name, 'inherits'], `profile \`${name}\` inherits from \`${inherits}\`, which is not defined`);
       parent = this.chain(inherits, [...seen, name]);
     }
     if (!own) return parent;
@@ -313,7 +361,13 @@ export class Profiles {
   }
 }
 
-const DEBUGINFO_FLAG: Record<DebugLevel, string | null> = { none: null, 'line-directives-only': 'line-directives-only', 'line-tables-only': 'line-tables-only', limited: '1', full: '2' };
+const DEBUGINFO_FLAG: Record<DebugLevel, string | null> = {
+  none: null,
+  'line-directives-only': 'line-directives-only',
+  'line-tables-only': 'line-tables-only',
+  limited: '1',
+  full: '2',
+};
 
 /** The `-C` flags cargo passes for a profile, in cargo's order. */
 export function rustcProfileFlags(p: UnitProfile, role: LtoRole): string[] {

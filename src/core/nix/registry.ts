@@ -53,7 +53,7 @@ export interface RegistryContext {
 /** Where cargo unpacks downloaded crates: `$CARGO_HOME/registry/src/<index>/NAME-VERSION`. */
 function cargoHomeCrate(p: LockedPackage): string | undefined {
   const src = join(cargoHome(), 'registry', 'src');
-  let indexes: string[] = [];
+  let indexes: string[];
   try {
     indexes = readdirSync(src);
   } catch {
@@ -111,7 +111,7 @@ function cargoGitCheckout(p: LockedPackage): { checkout: string; subdir: string 
   const git = p.source ? gitSource(p.source) : undefined;
   if (!git) return undefined;
   const base = join(cargoHome(), 'git', 'checkouts');
-  let repos: string[] = [];
+  let repos: string[];
   try {
     repos = readdirSync(base);
   } catch {
