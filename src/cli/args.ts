@@ -39,6 +39,8 @@ export interface CliArgs {
   units: string[];
   /** `build --content-addressed`: content-addressed derivations (early cutoff). */
   contentAddressed: boolean;
+  /** `nix`/`build --release` or `--profile NAME`: the cargo profile (undefined: dev). */
+  profile?: string;
   /** `build … -- ARGS`: passed to Nix. */
   nixArgs: string[];
   /** `verify --jobs N`. */
@@ -66,6 +68,7 @@ const VALUE_FLAGS = new Set([
   '--unit',
   '--vendor',
   '--crate-url',
+  '--profile',
 ]);
 
 const COMMON_FLAGS = [
@@ -101,6 +104,8 @@ const FLAG_COMMANDS: Record<string, string[]> = {
   '--dry-run': ['build'],
   '--unit': ['build'],
   '--content-addressed': ['build'],
+  '--release': ['nix', 'build'],
+  '--profile': ['nix', 'build'],
 };
 
 const ALL_FLAGS = [...COMMON_FLAGS, ...Object.keys(FLAG_COMMANDS)];
@@ -230,6 +235,14 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--content-addressed':
         args.contentAddressed = true;
         break;
+      case '--release':
+      case '--profile': {
+        const name = flag === '--release' ? 'release' : value!;
+        if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new UsageError(`--profile needs a profile name, got ${JSON.stringify(name)}`);
+        if (args.profile !== undefined && args.profile !== name) throw new UsageError(`conflicting profiles: ${args.profile} and ${name} (--release is --profile release)`);
+        args.profile = name;
+        break;
+      }
       case '--feature-set':
         args.featureSets.push(value!);
         break;

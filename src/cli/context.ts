@@ -86,6 +86,7 @@ export function indexOptions(args: CliArgs, cwd: string): IndexOptions {
     target: args.target,
     cfgs,
     buildOutput: args.buildOutput ? resolve(cwd, args.buildOutput) : undefined,
+    ...(args.profile !== undefined ? { profile: args.profile } : {}),
     // Under `node --test` the cache is used only when CARGO_UNITS_CACHE_DIR names a directory,
     // so tests never write into the user's cache.
     cache: !args.noCache && (!process.env.NODE_TEST_CONTEXT || !!process.env[CACHE_DIR_ENV]),
