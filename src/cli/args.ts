@@ -30,7 +30,7 @@ export interface CliArgs {
   crateUrl?: string;
   /** `build --dry-run`. */
   dryRun: boolean;
-  /** `build --unit ID` (repeatable). */
+  /** `build --unit ID` (repeatable); `why --unit ID`. */
   units: string[];
   /** `build --content-addressed`: content-addressed derivations (early cutoff). */
   contentAddressed: boolean;
@@ -44,7 +44,7 @@ export interface CliArgs {
 
 export class UsageError extends Error {}
 
-export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'build', 'help'] as const;
+export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'why', 'verify', 'nix', 'build', 'help'] as const;
 
 const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url']);
 
@@ -192,6 +192,9 @@ Commands:
   owners FILE…         the units that read each file
   affected FILE…       the units to rebuild when these files change
   orphans [DIR]        .rs files that no unit reads
+  why FILE             why each unit reads FILE (the mod/#[path]/include chain from its crate root,
+                       with cfgs), which false cfg keeps it from other units, or where to declare it
+    --unit ID            only this unit
   verify [UNIT…]       compare the file lists with rustc --emit=dep-info (exit 1 on a missed file)
     --summary            recall and precision over feature sets (default: default and all features)
     --feature-set SPEC   a feature set for --summary: default, all, none, or a,b (repeatable)

@@ -12,6 +12,7 @@ import { unitsCommand } from './commands/units.js';
 import { verifyCommand } from './commands/verify.js';
 import { nixCommand } from './commands/nix.js';
 import { buildCommand } from './commands/build.js';
+import { whyCommand } from './commands/why.js';
 
 export const VERSION = '0.1.0';
 
@@ -37,6 +38,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return ownersCommand(await openContext(args, io, fromFirstFile));
       case 'affected':
         return affectedCommand(await openContext(args, io, fromFirstFile));
+      case 'why':
+        return whyCommand(await openContext(args, io, fromFirstFile));
       case 'orphans':
         return orphansCommand(await openContext(args, io));
       case 'verify':
