@@ -11,6 +11,7 @@ import type { IndexOptions } from '../core/index.js';
 import * as ext from '../protocol/lsp_ext.js';
 import { Builds } from './builds.js';
 import { DirWatcher } from './watch.js';
+import { registerWhy, withChains } from './why.js';
 import { unitSummary, WorkspaceSet } from './workspaces.js';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -142,7 +143,7 @@ connection.onRequest(ext.unitsOfFile, ({ uris }) =>
       const p = toPath(uri);
       if (!p) return { uri, status: 'outside', units: [] };
       const info = set.fileInfo(p);
-      return { uri, status: info.status, units: info.units, ...(info.workspace ? { workspace: toUri(info.workspace) } : {}) };
+      return { uri, status: info.status, units: withChains(set.workspaceOf(p)?.index, p, info.units), ...(info.workspace ? { workspace: toUri(info.workspace) } : {}) };
     }),
   ),
 );
@@ -202,6 +203,7 @@ connection.onRequest(ext.build, (params) =>
   }),
 );
 
+registerWhy(connection, { serialize, workspaces: () => set, documents, toPath, toUri });
 connection.onRequest(ext.cancelBuild, ({ workspace }) => builds?.cancel(workspace ? toPath(workspace) : undefined) ?? 0);
 connection.onRequest(ext.reindex, () => serialize(reload));
 connection.onShutdown(() => {
