@@ -15,6 +15,7 @@ import { unitLabel } from '../../src/protocol/labels.js';
 import { REPO } from '../helpers.js';
 import { isolatedNixVars } from '../nix/nix-env.js';
 import { startSession, type Session } from './code-server.js';
+import { saveRebuildsUi } from './ui-why.js';
 
 const hasBuild = (COMMANDS as readonly string[]).includes('build');
 export const SCREENSHOT = join(REPO, 'dist', 'ui-test', 'screenshot.png');
@@ -51,7 +52,7 @@ async function runCommand(p: Page, title: string): Promise<void> {
   await p.keyboard.press('Enter');
 }
 
-async function openFile(p: Page, s: Session, rel: string): Promise<void> {
+export async function openFile(p: Page, s: Session, rel: string): Promise<void> {
   await p.keyboard.press('Control+P');
   await p.locator('.quick-input-widget input').fill(rel);
   await p.locator('.quick-input-widget .monaco-list-row', { hasText: rel.split('/').pop()! }).first().waitFor();
@@ -169,6 +170,8 @@ export async function uiTest(t: TestContext): Promise<void> {
       assert.equal(await spinning(), 0, 'no unit shown as building once idle');
       await p.screenshot({ path: SCREENSHOT });
     });
+
+    await t.test('an unsaved edit shows "save rebuilds N units" in the status bar; a save removes it', { timeout: 60_000 }, () => saveRebuildsUi(p, s, openFile));
   } catch (err) {
     mkdirSync(join(REPO, 'dist', 'ui-test'), { recursive: true });
     await p.screenshot({ path: join(REPO, 'dist', 'ui-test', 'failure.png') }).catch(() => undefined);
