@@ -427,7 +427,7 @@ export class CrateWalker {
         continue;
       }
       const d = dirname(c.file);
-      const via = `#[path = ${JSON.stringify(c.path?.path ?? '')}] mod ${name}`;
+      const via = this.tracer ? `#[path = ${JSON.stringify(c.path?.path ?? '')}] mod ${name}` : undefined;
       this.visitFile(c.file, { dirPath: d, fileDir: d, inline: false }, c.why, w.depth + 1, { ...from, via, why: c.path?.gate.reason });
     }
   }
@@ -498,7 +498,7 @@ export class CrateWalker {
       this.diag(w.file, item.line, 'error', `${what} of a file that does not exist: ${abs}`);
       return;
     }
-    const from: From = { file: w.file, line: item.line, walk: w, via: `${what}(${renderTokens(item.args)})`, why: why === w.why ? undefined : why };
+    const from: From = { file: w.file, line: item.line, walk: w, via: this.tracer ? `${what}(${renderTokens(item.args)})` : undefined, why: why === w.why ? undefined : why };
     if (item.macro === 'include') {
       // The included text is parsed as items (or an expression) that own their directory.
       const d = dirname(abs);
