@@ -53,11 +53,17 @@ export function indexOptions(args: CliArgs, cwd: string): IndexOptions {
   };
 }
 
-export async function openContext(args: CliArgs, io: Io, locationHint?: (operands: string[]) => string | undefined): Promise<CommandContext> {
+export async function openContext(
+  args: CliArgs,
+  io: Io,
+  locationHint?: (operands: string[]) => string | undefined,
+  /** Index options a command adds, from its operands (`why`'s tracer). */
+  more?: (operands: string[]) => Partial<IndexOptions>,
+): Promise<CommandContext> {
   const split = splitWorkspaceArg(args, io.cwd);
   let location = split.location;
   if (location === io.cwd && !args.manifestPath && locationHint) location = locationHint(split.operands) ?? location;
-  const index = await UnitIndex.open(location, indexOptions(args, io.cwd));
+  const index = await UnitIndex.open(location, { ...indexOptions(args, io.cwd), ...more?.(split.operands) });
   const root = index.workspace.root;
   return { args, io, operands: split.operands, index, rel: (abs) => toRelative(root, abs) };
 }

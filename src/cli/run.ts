@@ -39,7 +39,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       case 'affected':
         return affectedCommand(await openContext(args, io, fromFirstFile));
       case 'why':
-        return whyCommand(await openContext(args, io, fromFirstFile));
+        return await whyCommand(args, io, fromFirstFile);
       case 'orphans':
         return orphansCommand(await openContext(args, io));
       case 'verify':

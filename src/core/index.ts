@@ -22,6 +22,7 @@ import { FactsCache } from './scan/cache.js';
 import { SourceStore } from './scan/sources.js';
 import { prefetchWhile } from './scan/prefetch.js';
 import { recordUnit, restoreUnit } from './scan/unit-cache.js';
+import type { WalkTracer } from './scan/trace.js';
 
 export interface IndexOptions {
   features: FeatureOptions;
@@ -41,6 +42,11 @@ export interface IndexOptions {
    * directory; off when undefined or false.
    */
   cache?: boolean | string;
+  /**
+   * While the index opens: units given a tracer are walked with it (never restored from the
+   * cache), so that `why` (core/why.ts) need not walk them again.
+   */
+  tracer?: (unit: Unit) => WalkTracer | undefined;
 }
 
 export const DEFAULT_OPTIONS: IndexOptions = {
@@ -219,6 +225,8 @@ export class UnitIndex {
   private resolveFiles(u: Unit): CrateFiles {
     const cfg = this.cfgOptions(u);
     const input = { root: u.target.path, packageDir: u.package.dir, cfg: CfgSet.forUnit(cfg) };
+    const tracer = this.opening ? this.options.tracer?.(u) : undefined;
+    if (tracer) return resolveCrate(input, this.store, tracer);
     const cache = this.opening ? this.store.cache : undefined;
     if (!cache) return resolveCrate(input, this.store);
     const key = JSON.stringify([input.root, input.packageDir, cfg]);

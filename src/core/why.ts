@@ -7,6 +7,7 @@
  * trace is kept until the unit is resolved anew or a file only the trace looked at changes.
  */
 import { basename, dirname, join } from 'node:path';
+import type { Unit } from './cargo/units.js';
 import type { IndexedUnit, UnitIndex } from './index.js';
 import { isInside } from './paths.js';
 import { resolveCrate } from './scan/resolve.js';
@@ -68,6 +69,35 @@ export class WhyIndex {
   private readonly traces = new WeakMap<IndexedUnit, KeptTrace>();
 
   constructor(readonly index: UnitIndex) {}
+
+  /** Keeps `trace`, made by the walk that resolved `e` (IndexOptions.tracer), as that unit's. */
+  adopt(e: IndexedUnit, trace: CrateTrace): void {
+    this.traces.set(e, { trace, extra: new Map() });
+  }
+
+  /**
+   * An IndexOptions.tracer that traces the units `explain(abs)` will ask about first (those
+   * of the packages holding `abs`), for `adoptAll` once the index is open.
+   */
+  static tracerFor(abs: string): { tracer: (u: Unit) => CrateTrace | undefined; traces: Map<string, CrateTrace> } {
+    const traces = new Map<string, CrateTrace>();
+    return {
+      traces,
+      tracer: (u) => {
+        if (!isInside(u.package.dir, abs)) return undefined;
+        const t = new CrateTrace();
+        traces.set(u.id, t);
+        return t;
+      },
+    };
+  }
+
+  adoptAll(traces: Map<string, CrateTrace>): void {
+    for (const [id, t] of traces) {
+      const e = this.index.unit(id);
+      if (e) this.adopt(e, t);
+    }
+  }
 
   /** The trace of a unit's walk, walked now if not kept or no longer true. */
   traceOf(e: IndexedUnit): CrateTrace {

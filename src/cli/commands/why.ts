@@ -1,16 +1,24 @@
 /** `cargo-units why FILE [--unit ID]`: why each unit reads FILE, or why it does not. */
 import { resolve } from 'node:path';
 import { WhyIndex, type WhyAnswer, type WhyStep } from '../../core/why.js';
-import { UsageError } from '../args.js';
-import type { CommandContext } from '../context.js';
+import { UsageError, type CliArgs } from '../args.js';
+import { openContext, type Io } from '../context.js';
 
-export function whyCommand(ctx: CommandContext): number {
-  if (ctx.operands.length !== 1) throw new UsageError('why needs exactly one FILE');
-  if (ctx.args.units.length > 1) throw new UsageError('why takes at most one --unit');
+export async function whyCommand(args: CliArgs, io: Io, locationHint: (operands: string[]) => string | undefined): Promise<number> {
+  if (args.units.length > 1) throw new UsageError('why takes at most one --unit');
+  // The units of FILE's package are walked once, with the tracer, while the index opens.
+  let traced: ReturnType<typeof WhyIndex.tracerFor> | undefined;
+  const ctx = await openContext(args, io, locationHint, (operands) => {
+    if (operands.length !== 1) throw new UsageError('why needs exactly one FILE');
+    traced = WhyIndex.tracerFor(resolve(io.cwd, operands[0]!));
+    return { tracer: traced.tracer };
+  });
   const abs = resolve(ctx.io.cwd, ctx.operands[0]!);
   const unit = ctx.args.units[0];
   if (unit !== undefined && !ctx.index.unit(unit)) throw new UsageError(`no unit \`${unit}\` in this workspace (see \`cargo-units units\`)`);
-  const answer = new WhyIndex(ctx.index).explain(abs, unit);
+  const why = new WhyIndex(ctx.index);
+  if (traced) why.adoptAll(traced.traces);
+  const answer = why.explain(abs, unit);
   if (ctx.args.json) ctx.io.out(JSON.stringify(whyJson(answer, ctx.rel), null, 2));
   else for (const line of whyText(answer, ctx.rel)) ctx.io.out(line);
   return 0;

@@ -8,7 +8,7 @@ import { parseCfgTokens } from '../cfg/expr.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { childPath, isInside, resolveFrom } from '../paths.js';
 import { renderTokens, type TokenTree } from '../syntax/tokens.js';
-import { and, cfgTextOf, evaluateAttrs, pathCondTextsOf, gateOf, not, type AttrPath, type Gate } from './attrs.js';
+import { and, cfgTextOf, evaluateAttrs, pathCondTextsOf, gateOf, not, type AttrPath, type EvaluatedAttrs, type Gate } from './attrs.js';
 import type { Attr, Item } from './facts.js';
 import { ItemWrappers, NO_LOCAL_MACROS, type LocalMacros, type MacroCall } from './local-macros.js';
 import { includeTarget } from './macro-args.js';
@@ -107,7 +107,7 @@ export type ModuleLookup =
 
 /** Walks one crate under one cfg set; `walk()` once per instance. */
 export class CrateWalker {
-  private readonly out: CrateFiles = {
+  private out: CrateFiles = {
     files: new Set(),
     external: new Set(),
     uncertain: new Map(),
@@ -169,6 +169,21 @@ export class CrateWalker {
     return true;
   }
 
+  /**
+   * Only when tracing: walks what a false cfg switched off. Nothing found there counts (files,
+   * diagnostics, external paths go to a scratch result); only the paths looked at are kept, since
+   * the trace depends on them.
+   */
+  private inDead(f: () => void): void {
+    const live = this.out;
+    this.out = { files: new Set(), external: new Set(), uncertain: new Map(), diagnostics: [], probed: live.probed };
+    try {
+      f();
+    } finally {
+      this.out = live;
+    }
+  }
+
   /** Tells the tracer that `abs` is reached (or, below a false cfg, would be) from `from`. */
   private trace(abs: string, from: From, depth: number, why: string | undefined): void {
     const w = from.walk;
@@ -224,7 +239,7 @@ export class CrateWalker {
       const inner = this.innerGate(facts.innerAttrs, w);
       if (inner.value === false) {
         // rustc read the file, then dropped its contents
-        if (this.tracer) this.walkItems(facts.items, { ...w, dead: cfgTextOf(facts.innerAttrs) ?? 'false' });
+        if (this.tracer) this.inDead(() => this.walkItems(facts.items, { ...w, dead: cfgTextOf(facts.innerAttrs) ?? 'false' }));
         return;
       }
       if (this.tracer) w.guard = pushGuard(w.guard, cfgTextOf(facts.innerAttrs), inner.reason);
@@ -271,7 +286,14 @@ export class CrateWalker {
     if (this.tracer) {
       here.guard = pushGuard(w.guard, cfgTextOf(item.attrs), gate.reason);
       if (dead !== undefined) here.dead = dead;
+      if (dead !== undefined && w.dead === undefined) return this.inDead(() => this.walkGated(item, ev, here));
     }
+    this.walkGated(item, ev, here);
+  }
+
+  /** An item whose own cfg is not false (or, when tracing, is walked as switched off). */
+  private walkGated(item: Item, ev: EvaluatedAttrs, here: Walk): void {
+    const why = here.why;
     for (const inc of ev.includes) {
       if (inc.gate.value !== false) this.visitInclude(inc.item, { ...here, why: why ?? inc.gate.reason });
     }
@@ -303,7 +325,7 @@ export class CrateWalker {
       const inner: Walk = { ...w, why: d.why, dir: { dirPath: d.dir, fileDir: w.dir.fileDir, inline: true } };
       const g = this.innerGate(item.innerAttrs, inner);
       if (g.value === false) {
-        if (this.tracer) this.walkItems(item.body, { ...inner, dead: inner.dead ?? cfgTextOf(item.innerAttrs) ?? 'false' });
+        if (this.tracer) this.inDead(() => this.walkItems(item.body, { ...inner, dead: inner.dead ?? cfgTextOf(item.innerAttrs) ?? 'false' }));
         continue;
       }
       if (this.tracer) inner.guard = pushGuard(inner.guard, cfgTextOf(item.innerAttrs), g.reason ?? (d.why === w.why ? undefined : d.why));
@@ -358,7 +380,7 @@ export class CrateWalker {
         if (this.tracer) inner.guard = pushGuard(w.guard, text, active.value === false ? `inside \`${w.macro}!\`` : active.reason);
         this.walkItems(branch.body, inner);
       } else if (this.tracer) {
-        this.walkItems(branch.body, { ...w, dead: w.dead ?? text ?? 'false' });
+        this.inDead(() => this.walkItems(branch.body, { ...w, dead: w.dead ?? text ?? 'false' }));
       }
       noneBefore = and(noneBefore, not(cond));
       if (noneBefore.value === false && w.macro === undefined && !this.tracer) break;
