@@ -19,7 +19,7 @@ import { generateWorkspace, mulberry32 } from './bench-gen.js';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RIPGREP = '/work/shared/workspaces/ripgrep-13';
 const QUERIES = 1000;
-const CLI_RUNS = 10;
+const CLI_RUNS = 20;
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);

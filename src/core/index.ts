@@ -234,6 +234,10 @@ export class UnitIndex {
     const restored = cached && restoreUnit(this.store, cached);
     if (restored) {
       cache.setUnit(key, cached, false);
+      for (const f of restored.files) {
+        const hash = this.store.hasRead(f) ? this.store.read(f)?.hash : undefined;
+        if (hash) cache.keep(hash);
+      }
       return restored;
     }
     const r = resolveCrate(input, this.store);
