@@ -1,13 +1,13 @@
 /**
- * `npm run bench` (last part), or alone: `node --import tsx scripts/bench-why.ts`.
+ * `npm run bench [-- --write]` (last part), or alone: `node --import tsx scripts/bench-why.ts [--write]`.
  * Speed of `why` (core/why.ts) on an open index, and of `cargo-units why` end to end against
- * `cargo-units owners` in the same run; written into BENCHMARKS.md between
+ * `cargo-units owners` in the same run; with --write, the figures go into BENCHMARKS.md between
  * `<!-- bench-why:start -->` and `<!-- bench-why:end -->`.
  *
  * Workspaces: a generated one of 2,000 .rs files (scripts/bench-gen.ts) and, when present, a
  * copy of ripgrep 13 (/work/shared/workspaces/ripgrep-13). Everything lives in a temporary directory.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,6 +50,9 @@ interface Row {
   chain: number[];
   cliWhy: number[];
   cliOwners: number[];
+  /** CPU time (user + system) of the same processes: less at the mercy of other load than wall time. */
+  cpuWhy: number[];
+  cpuOwners: number[];
 }
 
 async function measure(name: string, dir: string, sample: string): Promise<Row> {
@@ -81,20 +84,32 @@ async function measure(name: string, dir: string, sample: string): Promise<Row> 
   // End to end: fresh processes, alternating, same file, same (warm, private) facts cache.
   const cache = mkdtempSync(join(tmpdir(), 'bench-why-cache-'));
   const env = { ...process.env, CARGO_UNITS_CACHE_DIR: cache };
-  const run = (cmd: string) => {
+  // A preload that reports the process's CPU time at exit (on stderr, which the CLI leaves empty here).
+  const preload = join(cache, 'cpu.cjs');
+  writeFileSync(preload, "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write('CPU ' + (u.user + u.system) / 1000 + '\\n'); });\n");
+  const run = (cmd: string): [number, number] => {
     const t = performance.now();
-    execFileSync(process.execPath, [join(REPO, 'dist', 'cli.cjs'), cmd, sample], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
-    return performance.now() - t;
+    const r = spawnSync(process.execPath, ['--require', preload, join(REPO, 'dist', 'cli.cjs'), cmd, sample], { cwd: dir, env, encoding: 'utf8' });
+    const wall = performance.now() - t;
+    if (r.status !== 0) throw new Error(`cargo-units ${cmd} failed: ${r.stderr}`);
+    return [wall, Number(/CPU ([\d.]+)/.exec(r.stderr)?.[1])];
   };
   run('owners');
+  run('why');
   const cliWhy: number[] = [];
   const cliOwners: number[] = [];
+  const cpuWhy: number[] = [];
+  const cpuOwners: number[] = [];
   for (let i = 0; i < CLI_RUNS; i++) {
-    cliOwners.push(run('owners'));
-    cliWhy.push(run('why'));
+    // Taking turns to go first, so that neither always runs right after the other.
+    for (const cmd of i % 2 === 0 ? ['owners', 'why'] : ['why', 'owners']) {
+      const [wall, cpu] = run(cmd);
+      (cmd === 'why' ? cliWhy : cliOwners).push(wall);
+      (cmd === 'why' ? cpuWhy : cpuOwners).push(cpu);
+    }
   }
   rmSync(cache, { recursive: true, force: true });
-  return { name, units: index.entries.length, files: all.length, cold, warm, chain, cliWhy, cliOwners };
+  return { name, units: index.entries.length, files: all.length, cold, warm, chain, cliWhy, cliOwners, cpuWhy, cpuOwners };
 }
 
 async function main(): Promise<void> {
@@ -114,15 +129,19 @@ async function main(): Promise<void> {
     const lines = [
       `Command: \`node --import tsx scripts/bench-why.ts\` (also the last part of \`npm run bench\`). Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average at the end ${load}.`,
       '',
-      `Times in ms, p50 / p95 / max. *cold*: the first \`why\` of a file, its units walked with the tracer (200 files, a fresh WhyIndex each). *warm*: ${QUERIES} random files once every unit has been traced. *tooltip*: the shortest chain of each unit of a file. CLI: \`cargo-units why FILE\` against \`cargo-units owners FILE\`, ${CLI_RUNS} runs each, alternating, fresh processes, same warm facts cache.`,
+      `Times in ms, p50 / p95 / max. *cold*: the first \`why\` of a file, its units walked with the tracer (200 files, a fresh WhyIndex each). *warm*: ${QUERIES} random files once every unit has been traced. *tooltip*: the shortest chain of each unit of a file. CLI: \`cargo-units why FILE\` against \`cargo-units owners FILE\`, ${CLI_RUNS} runs each in fresh processes, taking turns to go first, same warm facts cache; wall time and the process's CPU time (user + system).`,
       '',
-      '| workspace | units | files | why, cold | why, warm (target p95 ≤ 5) | tooltip chains | CLI why | CLI owners |',
-      '|---|---|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.name} | ${r.units} | ${r.files} | ${stats(r.cold)} | ${stats(r.warm)} | ${stats(r.chain)} | ${stats(r.cliWhy)} | ${stats(r.cliOwners)} |`),
+      '| workspace | units | files | why, cold | why, warm (target p95 ≤ 5) | tooltip chains |',
+      '|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.name} | ${r.units} | ${r.files} | ${stats(r.cold)} | ${stats(r.warm)} | ${stats(r.chain)} |`),
+      '',
+      '| workspace | CLI why, wall | CLI owners, wall | CLI why, CPU | CLI owners, CPU |',
+      '|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.name} | ${stats(r.cliWhy)} | ${stats(r.cliOwners)} | ${stats(r.cpuWhy)} | ${stats(r.cpuOwners)} |`),
     ];
     const body = lines.join('\n');
     process.stdout.write(`${body}\n`);
-    writeSection(body);
+    if (process.argv.includes('--write')) writeSection(body);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

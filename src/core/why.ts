@@ -104,8 +104,7 @@ export class WhyIndex {
     const kept = this.traces.get(e);
     if (kept && this.stillTrue(kept)) return kept.trace;
     const trace = new CrateTrace();
-    const u = e.unit;
-    const r = resolveCrate({ root: u.target.path, packageDir: u.package.dir, cfg: this.index.cfgOf(u) }, this.index.store, trace);
+    const r = resolveCrate(this.index.crateInput(e.unit), this.index.store, trace);
     const extra = new Map<string, string>();
     for (const p of r.probed) if (!e.probed.has(p)) extra.set(p, this.stateOf(p));
     this.traces.set(e, { trace, extra });

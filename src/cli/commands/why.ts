@@ -3,22 +3,23 @@ import { resolve } from 'node:path';
 import { WhyIndex, type WhyAnswer, type WhyStep } from '../../core/why.js';
 import { UsageError, type CliArgs } from '../args.js';
 import { openContext, type Io } from '../context.js';
+import { fileOperands } from './owners.js';
 
 export async function whyCommand(args: CliArgs, io: Io, locationHint: (operands: string[]) => string | undefined): Promise<number> {
   if (args.units.length > 1) throw new UsageError('why takes at most one --unit');
   // The units of FILE's package are walked once, with the tracer, while the index opens.
   let traced: ReturnType<typeof WhyIndex.tracerFor> | undefined;
   const ctx = await openContext(args, io, locationHint, (operands) => {
-    if (operands.length !== 1) throw new UsageError('why needs exactly one FILE');
+    if (operands.length !== 1) throw new UsageError('why needs exactly one FILE (see `cargo-units why --help`)');
     traced = WhyIndex.tracerFor(resolve(io.cwd, operands[0]!));
     return { tracer: traced.tracer };
   });
-  const abs = resolve(ctx.io.cwd, ctx.operands[0]!);
+  const [abs] = fileOperands(ctx, 'why');
   const unit = ctx.args.units[0];
   if (unit !== undefined && !ctx.index.unit(unit)) throw new UsageError(`no unit \`${unit}\` in this workspace (see \`cargo-units units\`)`);
   const why = new WhyIndex(ctx.index);
   if (traced) why.adoptAll(traced.traces);
-  const answer = why.explain(abs, unit);
+  const answer = why.explain(abs!, unit);
   if (ctx.args.json) ctx.io.out(JSON.stringify(whyJson(answer, ctx.rel), null, 2));
   else for (const line of whyText(answer, ctx.rel)) ctx.io.out(line);
   return 0;

@@ -9,9 +9,10 @@ import type { Diagnostic } from '../diagnostics.js';
 import { childPath, isInside, resolveFrom } from '../paths.js';
 import { renderTokens, type TokenTree } from '../syntax/tokens.js';
 import { and, cfgTextOf, evaluateAttrs, pathCondTextsOf, gateOf, not, type AttrPath, type EvaluatedAttrs, type Gate } from './attrs.js';
-import type { Attr, Item } from './facts.js';
-import { ItemWrappers, NO_LOCAL_MACROS, type LocalMacros, type MacroCall } from './local-macros.js';
+import type { Attr, Item, ProcItem } from './facts.js';
+import { definedMacroNames, ItemWrappers, NO_LOCAL_MACROS, type LocalMacros, type MacroCall } from './local-macros.js';
 import { includeTarget } from './macro-args.js';
+import { procEffects, type ProcMacroDeps } from './proc-macros.js';
 import type { SourceStore } from './sources.js';
 import { guardCfg, pushGuard, type Guard, type WalkTracer } from './trace.js';
 
@@ -28,6 +29,8 @@ export interface CrateInput {
   /** Absolute package directory (`CARGO_MANIFEST_DIR`). */
   packageDir: string;
   cfg: CfgSet;
+  /** What proc-macros this unit can call (proc-macros.ts); undefined turns the proc-macro rules off. */
+  procMacros?: ProcMacroDeps;
 }
 
 export interface CrateFiles {
@@ -40,6 +43,8 @@ export interface CrateFiles {
   diagnostics: Diagnostic[];
   /** Every path whose existence or content the result depends on (for incremental updates). */
   probed: Set<string>;
+  /** Directories whose listing the result depends on (proc-macros that read a directory). */
+  listedDirs?: Set<string>;
 }
 
 /** Where `mod x;` looks for files, at some point inside a file. */
@@ -64,6 +69,8 @@ interface Walk {
   guard?: Guard;
   /** Only when tracing: below a false cfg (its text); nothing here is read. */
   dead?: string;
+  /** Only when tracing: the proc-macro call whose expansion declares what is here (`automod::dir!("tests")`). */
+  proc?: string;
 }
 
 /** The declaration that leads to a file, for the tracer. */
@@ -82,16 +89,22 @@ interface From {
  * expanded exactly: a first walk finds their definitions, and a second one uses them if needed.
  */
 export function resolveCrate(input: CrateInput, store: SourceStore, tracer?: WalkTracer): CrateFiles {
-  const first = new CrateWalker(input, store, NO_LOCAL_MACROS, tracer).walk();
+  const first = new CrateWalker(input, store, NO_LOCAL_MACROS, undefined, tracer).walk();
   if (first.usedMacros.size === 0) return first.out;
   const wrappers = new ItemWrappers();
+  const defined = new Set<string>();
   for (const f of first.out.files) {
     const facts = store.facts(f);
-    if (facts) wrappers.add(facts.items);
+    if (facts) {
+      wrappers.add(facts.items);
+      definedMacroNames(facts.items, defined);
+    }
   }
-  if (!wrappers.expandsAny(first.usedMacros)) return first.out;
+  // A macro the crate defines itself is no proc-macro: the second walk leaves its calls alone.
+  const local = [...first.procCalls].filter((m) => defined.has(m));
+  if (!wrappers.expandsAny(first.usedMacros) && local.length === 0) return first.out;
   tracer?.reset();
-  return new CrateWalker(input, store, wrappers, tracer).walk().out;
+  return new CrateWalker(input, store, wrappers, new Set(local), tracer).walk().out;
 }
 
 /** Where `mod name;` (without `#[path]`) finds its file: the result of `CrateWalker.lookupModule`. */
@@ -123,15 +136,20 @@ export class CrateWalker {
   /** Names of macros called in item position (the caller decides whether a second walk can expand them). */
   private readonly usedMacros = new Set<string>();
 
+  /** Single-segment bang macros handed to the proc-macro rules (a second walk drops the crate's own). */
+  private readonly procCalls = new Set<string>();
+
   constructor(
     private readonly input: CrateInput,
     private readonly store: SourceStore,
     private readonly macros: LocalMacros,
+    /** Names of `macro_rules!` the crate defines: calls of them are not proc-macro calls. */
+    private readonly localMacroNames: Set<string> = new Set(),
     /** Told why each file is reached (and what false cfgs switch off); the index never passes one. */
     private readonly tracer?: WalkTracer,
   ) {}
 
-  walk(): { out: CrateFiles; usedMacros: Set<string> } {
+  walk(): { out: CrateFiles; usedMacros: Set<string>; procCalls: Set<string> } {
     const { input, out } = this;
     out.probed.add(input.root);
     if (!this.store.isFile(input.root)) {
@@ -140,7 +158,7 @@ export class CrateWalker {
       const rootDir = dirname(input.root);
       this.visitFile(input.root, { dirPath: rootDir, fileDir: rootDir, inline: false }, undefined, 0);
     }
-    return { out, usedMacros: this.usedMacros };
+    return { out, usedMacros: this.usedMacros, procCalls: this.procCalls };
   }
 
   // --- results -------------------------------------------------------------------------------
@@ -188,7 +206,8 @@ export class CrateWalker {
   private trace(abs: string, from: From, depth: number, why: string | undefined): void {
     const w = from.walk;
     const localWhy = w?.guard?.why ?? from.why;
-    const step = { from: from.file, line: from.line, via: from.via ?? '', cfg: guardCfg(w?.guard) };
+    const via = w?.proc !== undefined && w.proc !== from.via ? `${w.proc} → ${from.via ?? ''}` : (from.via ?? '');
+    const step = { from: from.file, line: from.line, via, cfg: guardCfg(w?.guard) };
     if (w?.dead !== undefined) this.tracer!.wouldRead(abs, { ...step, cfg: w.dead, value: false });
     else this.tracer!.reached(abs, localWhy === undefined ? { ...step, value: true } : { ...step, value: 'unknown', reason: localWhy }, depth, why === undefined);
   }
@@ -229,8 +248,10 @@ export class CrateWalker {
     this.addFile(abs, why);
     if (facts.invalidUtf8) this.diag(abs, 0, 'error', 'file is not valid UTF-8 (rustc will reject it)');
     // An include!d file may hold an expression, which does not parse as items: no warning for it.
-    if (facts.syntaxErrors.length > 0 && !included) {
-      this.diag(abs, facts.syntaxErrors[0]!, 'warning', 'syntax error; the files this file declares were read from what parses');
+    // After a syntax error each item was parsed on its own (recover.ts): only an unclosed delimiter leaves doubt.
+    if (facts.unclosedDelimiter && !included) {
+      const u = facts.unclosedDelimiter;
+      this.diag(abs, u.line, 'warning', `syntax error: the \`${u.delimiter}\` on this line is never closed; modules or includes declared after it may be missed`);
     }
     const w: Walk = { file: abs, dir, why, depth, macro: undefined };
     if (this.tracer) w.guard = pushGuard(undefined, undefined, undefined);
@@ -315,7 +336,86 @@ export class CrateWalker {
         if (item.definition) this.walkMacroDefinition(item, here);
         else this.walkMacroCall({ ...item, definition: false }, here);
         return;
+      case 'proc-call':
+      case 'proc-attrs':
+        this.walkProcItem(item, here);
+        return;
     }
+  }
+
+  // --- proc-macros ---------------------------------------------------------------------------
+
+  /** Files a proc-macro reads (proc-macros.ts): module items walked here, files and directories listed. */
+  private walkProcItem(item: ProcItem, w: Walk): void {
+    const deps = this.input.procMacros;
+    if (!deps || w.macro !== undefined || w.dead !== undefined) return;
+    if (item.kind === 'proc-call' && !item.macro.includes('::')) {
+      if (this.localMacroNames.has(item.macro)) return;
+      this.procCalls.add(item.macro);
+      this.usedMacros.add(item.macro);
+    }
+    const { store } = this;
+    const debug = this.input.cfg.evaluate({ type: 'name', name: 'debug_assertions' }).value;
+    const effects = procEffects(item, {
+      packageDir: this.input.packageDir,
+      file: w.file,
+      deps,
+      debugAssertions: debug,
+      list: (dir) => {
+        this.listed(dir);
+        return store.listDir(dir);
+      },
+      exists: (abs) => {
+        this.out.probed.add(abs);
+        if (!store.isInWorkspace(abs)) return 'outside';
+        if (store.isFile(abs)) return 'file';
+        return store.listDir(abs) ? 'dir' : undefined;
+      },
+      readText: (abs) => store.read(abs)?.text,
+    });
+    // When tracing: the macro call as the declaration that reads what it names.
+    const procVia = this.tracer ? (item.kind === 'proc-call' ? `${item.macro}!(${renderTokens(item.args)})` : item.inputs.map((a) => `#[${a.name}${a.args.length > 0 && a.args[0]!.kind !== 'group' ? ' ' : ''}${renderTokens(a.args)}]`).join(' ')) : undefined;
+    for (const e of effects) {
+      if (e.kind === 'items') {
+        this.walkItems(e.items, procVia === undefined ? w : { ...w, proc: procVia });
+        continue;
+      }
+      const why = w.why ?? e.why;
+      // An attribute-driven read is shown at the attributes (they come before the item's own line).
+      const line = item.kind === 'proc-attrs' ? Math.min(item.line, ...item.inputs.map((i) => i.line)) : item.line;
+      const from: From | undefined = procVia === undefined ? undefined : { file: w.file, line, walk: w, via: procVia, why: e.why };
+      this.out.probed.add(e.path);
+      if (this.external(e.path, w, item.line, e.what)) continue;
+      if (!e.dir) {
+        if (store.isFile(e.path)) {
+          if (from) this.trace(e.path, from, w.depth + 1, why);
+          this.addFile(e.path, why);
+        }
+        else this.diag(w.file, item.line, 'warning', `${e.what}: ${e.path} does not exist`);
+        continue;
+      }
+      if (!this.addTree(e.path, '', e.filter, why, 0, from)) this.diag(w.file, item.line, 'warning', `${e.what}: directory ${e.path} does not exist`);
+    }
+  }
+
+  private listed(dir: string): void {
+    (this.out.listedDirs ??= new Set()).add(dir);
+  }
+
+  /** Every file under `dir` (links followed, within the workspace) whose relative path passes `filter`. */
+  private addTree(dir: string, rel: string, filter: ((rel: string) => boolean) | undefined, why: string | undefined, depth: number, from?: From): boolean {
+    this.listed(dir);
+    const listing = this.store.listDir(dir);
+    if (!listing || depth > MAX_MODULE_DEPTH) return false;
+    for (const f of listing.files) {
+      const r = rel + f;
+      if (!filter || filter(r)) {
+        if (from) this.trace(childPath(dir, f), from, (from.walk?.depth ?? 0) + 1, why);
+        this.addFile(childPath(dir, f), why);
+      }
+    }
+    for (const d of listing.dirs) this.addTree(childPath(dir, d), `${rel}${d}/`, filter, why, depth + 1, from);
+    return true;
   }
 
   private walkInlineMod(item: Item & { kind: 'mod'; inline: true }, paths: AttrPath[], w: Walk): void {
