@@ -256,3 +256,11 @@ test('ripgrep: a feature-gated module, and files nothing declares', { skip }, as
     { file: 'crates/searcher/src/newdir.rs', declaration: 'mod x;', exists: false },
   ]);
 });
+
+test('a file a proc-macro declares: automod::dir! is the step', async () => {
+  const root = join(REPO, 'test', 'fixtures', 'scan', 'proc-macros');
+  const a = await why(root, 'cases/tests/cases/one.rs');
+  assert.deepEqual(unitOf(a, 'cases/test/cases').chain, [
+    { file: 'cases/tests/cases.rs', line: lineOf(root, 'cases/tests/cases.rs', /automod::dir!/), via: 'automod::dir!("tests/cases") → mod one', cfg: null, value: true },
+  ]);
+});
