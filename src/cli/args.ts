@@ -51,7 +51,7 @@ export interface CliArgs {
 
 export class UsageError extends Error {}
 
-export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'build', 'help'] as const;
+export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'why', 'verify', 'nix', 'build', 'help'] as const;
 
 const VALUE_FLAGS = new Set([
   '--target-dir',
@@ -89,7 +89,7 @@ const COMMON_FLAGS = [
 
 /** The commands each command-specific flag belongs to. */
 const FLAG_COMMANDS: Record<string, string[]> = {
-  '--json': ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'build'],
+  '--json': ['units', 'files', 'owners', 'affected', 'orphans', 'why', 'verify', 'build'],
   '--files': ['units'],
   '--summary': ['verify'],
   '--cargo': ['verify'],
@@ -102,7 +102,7 @@ const FLAG_COMMANDS: Record<string, string[]> = {
   '--fetch-crates': ['nix', 'build'],
   '--crate-url': ['nix', 'build'],
   '--dry-run': ['build'],
-  '--unit': ['build'],
+  '--unit': ['build', 'why'],
   '--content-addressed': ['build'],
   '--release': ['nix', 'build'],
   '--profile': ['nix', 'build'],

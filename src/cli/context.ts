@@ -98,12 +98,18 @@ export function indexOptions(args: CliArgs, cwd: string): IndexOptions {
  * directory, or from `locationHint` for commands that take files). Manifest errors cargo would
  * stop at are thrown: a crate root that does not exist, unknown features.
  */
-export async function openContext(args: CliArgs, io: Io, locationHint?: (operands: string[]) => string | undefined): Promise<CommandContext> {
+export async function openContext(
+  args: CliArgs,
+  io: Io,
+  locationHint?: (operands: string[]) => string | undefined,
+  /** Index options a command adds, from its operands (`why`'s tracer). */
+  more?: (operands: string[]) => Partial<IndexOptions>,
+): Promise<CommandContext> {
   const split = splitWorkspaceArg(args, io.cwd);
   let location = split.location;
   const hinted = location === io.cwd && args.manifestPath === undefined && locationHint ? locationHint(split.operands) : undefined;
   if (hinted !== undefined) location = hinted;
-  const options = indexOptions(args, io.cwd);
+  const options = { ...indexOptions(args, io.cwd), ...more?.(split.operands) };
   const slow = args.json ? undefined : io.progress?.after('indexing…');
   let index: UnitIndex;
   try {

@@ -97,6 +97,16 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     options: '  --json                 machine-readable output',
     example: 'cargo-units orphans',
   },
+  why: {
+    brief: 'why each unit reads FILE, or why it does not',
+    usage: 'why FILE [--unit ID] [--json]',
+    summary:
+      'For each unit that reads FILE, the chain of declarations (mod, #[path], include_str!, proc-macro calls) from its crate root down to FILE, ' +
+      'with the cfg of each step and its value (true, or unknown and why). For units of its package that do not read it, the declaration and the cfg that is false for them. ' +
+      'For a file nothing declares, where `mod name;` would go by the module path rules.',
+    options: '  --unit ID              only this unit\n  --json                 machine-readable output (see README)',
+    example: 'cargo-units why crates/core/src/parser/expr.rs',
+  },
   verify: {
     brief: 'compare the file lists with rustc --emit=dep-info',
     usage: 'verify [UNIT…] [DIR] [--cargo [--target-dir DIR] | --summary [--feature-set SPEC]…] [-j N] [--json]',
@@ -147,6 +157,7 @@ const COMMAND_ARGS: Record<string, string> = {
   owners: 'FILE…',
   affected: 'FILE…',
   orphans: '[DIR]',
+  why: 'FILE',
   verify: '[UNIT…]',
   nix: '[DIR]',
   build: '[FILE…]',

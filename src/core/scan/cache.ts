@@ -161,6 +161,17 @@ export class FactsCache {
     return facts;
   }
 
+  /**
+   * Counts the facts of `hash` as used in this session without looking at them: a unit restored
+   * from the cache depends on the facts of its files (the next edit walks it again), so a save
+   * must not drop them as unused.
+   */
+  keep(hash: string): void {
+    if (this.used.has(hash)) return;
+    const facts = this.loaded.get(hash);
+    if (facts) this.used.set(hash, facts);
+  }
+
   set(hash: string, facts: FileFacts): void {
     if (this.used.get(hash) === facts) return;
     this.used.set(hash, facts);
