@@ -380,10 +380,12 @@ export class UnitIndex {
   }
 
   /** What resolution can see of `abs` (see updateFile). */
-  private seenAs(abs: string): string {
+  private seenAs(abs: string, withCalls: boolean): string {
     const inside = this.store.isInWorkspace(abs);
     const file = inside && this.store.isFile(abs);
-    return `${inside}|${file}|${file ? JSON.stringify(this.store.facts(abs) ?? null) : ''}`;
+    // A file whose macro calls some walk read (a local macro there declares modules): its calls count too.
+    const facts = file ? (withCalls ? this.store.factsWithCalls(abs) : this.store.facts(abs)) : undefined;
+    return `${inside}|${file}|${file ? JSON.stringify(facts ?? null) : ''}`;
   }
 
   /**
@@ -395,7 +397,8 @@ export class UnitIndex {
     // A resolution sees a file only through the store: inside the workspace or not, a file or
     // not, and its facts. When none of that changes (an edit inside a function body), no unit can.
     const readers = this.entries.filter((e) => e.probed.has(abs));
-    const seenBefore = readers.length > 0 ? this.seenAs(abs) : undefined;
+    const withCalls = this.store.parsedWithCalls(abs);
+    const seenBefore = readers.length > 0 ? this.seenAs(abs, withCalls) : undefined;
     if (overlay || text !== undefined) {
       this.store.setOverlay(abs, text);
       if (text === undefined) this.overlaid.delete(abs);
@@ -410,7 +413,7 @@ export class UnitIndex {
         stalePackages.add(name);
       }
     }
-    const unchanged = seenBefore !== undefined && seenBefore === this.seenAs(abs);
+    const unchanged = seenBefore !== undefined && seenBefore === this.seenAs(abs, withCalls);
     const entries = [...this.entries].sort((a, b) => Number(b.unit.kind === 'custom-build') - Number(a.unit.kind === 'custom-build'));
     for (const e of entries) {
       // A build script's file changed (even where its facts did not): what it can print may have

@@ -23,7 +23,7 @@ export interface CachedToolchain {
 /** The version in package.json (a test checks they agree). */
 export const TOOL_VERSION = '0.1.0';
 /** Bump whenever FileFacts (or what the extractor puts into it) changes. */
-export const FACTS_FORMAT = 3;
+export const FACTS_FORMAT = 4;
 /** The version string a cache file must carry to be used. */
 export const CACHE_VERSION = `cargo-units ${TOOL_VERSION} facts ${FACTS_FORMAT}`;
 

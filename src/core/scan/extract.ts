@@ -8,7 +8,9 @@ import type { Attr, FileFacts, IncludeMacro, Item } from './facts.js';
 
 const INCLUDE_MACROS = new Set<string>(['include', 'include_str', 'include_bytes']);
 /** Attributes whose first identifier can change which files are read. */
-const RELEVANT_ATTRS = new Set<string>(['cfg', 'cfg_attr', 'path']);
+const RELEVANT_ATTRS = new Set<string>(['cfg', 'cfg_attr', 'path', 'macro_use', 'macro_export']);
+/** Nodes whose children are items: macro calls there are kept (with their tokens) for the expander. */
+const ITEM_LEVEL = new Set(['source_file', 'declaration_list']);
 /** How deep macro bodies are re-parsed inside each other. */
 const MAX_MACRO_DEPTH = 8;
 
@@ -131,8 +133,24 @@ function walkChildren(parser: Parser, node: Node, s: Snippet, innerAttrs: Attr[]
         items.push(readMod(parser, c, s, pending));
         break;
       case 'macro_invocation':
-        items.push(...readMacroCall(parser, c, s, pending));
+        items.push(...readMacroCall(parser, c, s, pending, ITEM_LEVEL.has(node.type)));
         break;
+      case 'expression_statement': {
+        // `m!(…);` in item position parses as a statement holding the call.
+        const call = ITEM_LEVEL.has(node.type) ? c.namedChildren.find((x) => x?.type === 'macro_invocation') : undefined;
+        if (call && c.namedChildren.length === 1) {
+          items.push(...readMacroCall(parser, call, s, pending, true));
+          break;
+        }
+        if (mayHoldFacts(c, s)) {
+          const body = walkChildren(parser, c, s, []);
+          if (body.length > 0) {
+            if (pending.length > 0) items.push({ kind: 'gated', line: lineOf(c, s), attrs: pending, body });
+            else items.push(...body);
+          }
+        }
+        break;
+      }
       case 'macro_definition':
         items.push(...readMacroDefinition(parser, c, s, pending));
         break;
@@ -160,7 +178,7 @@ function readMod(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): Item {
   return { kind: 'mod', name, line, attrs, inline: true, innerAttrs, body: items };
 }
 
-function readMacroCall(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): Item[] {
+function readMacroCall(parser: Parser, node: Node, s: Snippet, attrs: Attr[], itemLevel: boolean): Item[] {
   const name = macroName(node);
   const tt = tokenTreeOf(node);
   if (!tt) return [];
@@ -171,7 +189,11 @@ function readMacroCall(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): I
     const args = group?.kind === 'group' ? group.children : [];
     return [{ kind: 'include', macro: name as IncludeMacro, args, line, attrs }];
   }
-  if (!mayHoldFacts(node, s) || s.depth >= MAX_MACRO_DEPTH) return [];
+  const path = macroPath(node);
+  const call = { args: tt.text, ...(path !== name ? { path } : {}) };
+  if (!mayHoldFacts(node, s) || s.depth >= MAX_MACRO_DEPTH) {
+    return itemLevel && name !== 'macro_rules' ? [{ kind: 'macro', name, line, attrs, definition: false, body: [], ...call }] : [];
+  }
   const text = tt.text;
   const ttLine = s.lineBase + tt.startPosition.row;
   if (name === 'cfg_if') {
@@ -179,7 +201,12 @@ function readMacroCall(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): I
     if (cfgIf) return [cfgIf];
   }
   const body = macroBody(parser, text, ttLine, s, name);
-  return body.length > 0 ? [{ kind: 'macro', name, line, attrs, definition: false, body }] : [];
+  return body.length > 0 || itemLevel ? [{ kind: 'macro', name, line, attrs, definition: false, body, ...call }] : [];
+}
+
+/** The macro's path as written, without spaces (`crate::m`, `$crate::m`, `m`). */
+function macroPath(node: Node): string {
+  return (node.childForFieldName('macro')?.text ?? '').replace(/\s+/g, '');
 }
 
 function readMacroDefinition(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): Item[] {
@@ -195,8 +222,10 @@ function readMacroDefinition(parser: Parser, node: Node, s: Snippet, attrs: Attr
       body.push(...macroBody(parser, right.text, s.lineBase + right.startPosition.row, s, name));
     }
   }
-  if (body.length === 0 && !wrapper) return [];
-  return [{ kind: 'macro', name, line, attrs, definition: true, body, ...(wrapper ? { wrapper } : {}) }];
+  const nameNode = node.childForFieldName('name');
+  const rulesText = nameNode ? node.text.slice(nameNode.endIndex - node.startIndex).replace(/;\s*$/, '').trim() : undefined;
+  if (body.length === 0 && !wrapper && !rulesText) return [];
+  return [{ kind: 'macro', name, line, attrs, definition: true, body, ...(wrapper ? { wrapper } : {}), ...(rulesText ? { rules: rulesText } : {}) }];
 }
 
 /**

@@ -10,7 +10,8 @@ import { childPath, isInside, resolveFrom } from '../paths.js';
 import type { TokenTree } from '../syntax/tokens.js';
 import { and, evaluateAttrs, gateOf, not, type AttrPath, type Gate } from './attrs.js';
 import type { Attr, Item } from './facts.js';
-import { ItemWrappers, NO_LOCAL_MACROS, type LocalMacros, type MacroCall } from './local-macros.js';
+import type { LocalMacros, MacroCall, MacroDefinition } from './local-macros.js';
+import { MacroExpander } from './macros/expander.js';
 import { includeTarget } from './macro-args.js';
 import type { SourceStore } from './sources.js';
 
@@ -59,23 +60,28 @@ interface Walk {
   depth: number;
   /** Inside a macro cargo-units does not expand: false cfgs are not trusted. */
   macro: string | undefined;
+  /** How many macro expansions this position is nested in. */
+  expansions?: number;
 }
 
 /**
- * Resolves a crate. Local `macro_rules!` that only wrap items (`cfg_fs! { pub mod fs; }`) are
- * expanded exactly: a first walk finds their definitions, and a second one uses them if needed.
+ * Resolves a crate. Local `macro_rules!` are expanded where they are called (macros/expander.ts),
+ * scoped as rustc scopes them. A `crate::m!` call that comes before `m`'s `#[macro_export]`
+ * definition in walk order is expanded by a second walk that knows the exported definitions.
  */
 export function resolveCrate(input: CrateInput, store: SourceStore): CrateFiles {
-  const first = new CrateWalker(input, store, NO_LOCAL_MACROS).walk();
-  if (first.usedMacros.size === 0) return first.out;
-  const wrappers = new ItemWrappers();
-  for (const f of first.out.files) {
-    const facts = store.facts(f);
-    if (facts) wrappers.add(facts.items);
-  }
-  if (!wrappers.expandsAny(first.usedMacros)) return first.out;
-  return new CrateWalker(input, store, wrappers).walk().out;
+  const parse = (text: string) => store.parseSnippet(text);
+  const first = new MacroExpander(parse);
+  const r = new CrateWalker(input, store, first).walk();
+  const exported = first.exportedDefs();
+  // Files walked before a module-declaring macro was defined were read without their calls.
+  const missedCalls = first.wantsCalls() && r.skippedCalls;
+  if (!missedCalls && !exported.some((d) => first.unresolved.has(d.name))) return r.out;
+  return new CrateWalker(input, store, new MacroExpander(parse, exported, first.wantsCalls())).walk().out;
 }
+
+/** rustc's default `recursion_limit`: macro expansions nest at most this deep. */
+export const MAX_EXPANSION_DEPTH = 128;
 
 /** Where `mod name;` (without `#[path]`) finds its file: the result of `CrateWalker.lookupModule`. */
 export type ModuleLookup =
@@ -103,6 +109,8 @@ export class CrateWalker {
   private readonly visited = new Map<string, boolean>();
   /** Files being walked, for cycle detection. */
   private readonly stack: string[] = [];
+  /** Some file was read without its macro calls (the prefilter skipped it) while no macro wanted them. */
+  private skippedCalls = false;
   /** Names of macros called in item position (the caller decides whether a second walk can expand them). */
   private readonly usedMacros = new Set<string>();
 
@@ -112,7 +120,7 @@ export class CrateWalker {
     private readonly macros: LocalMacros,
   ) {}
 
-  walk(): { out: CrateFiles; usedMacros: Set<string> } {
+  walk(): { out: CrateFiles; usedMacros: Set<string>; skippedCalls: boolean } {
     const { input, out } = this;
     out.probed.add(input.root);
     if (!this.store.isFile(input.root)) {
@@ -121,7 +129,7 @@ export class CrateWalker {
       const rootDir = dirname(input.root);
       this.visitFile(input.root, { dirPath: rootDir, fileDir: rootDir, inline: false }, undefined, 0);
     }
-    return { out, usedMacros: this.usedMacros };
+    return { out, usedMacros: this.usedMacros, skippedCalls: this.skippedCalls };
   }
 
   // --- results -------------------------------------------------------------------------------
@@ -168,8 +176,10 @@ export class CrateWalker {
       this.diag(from?.file ?? abs, from?.line ?? 0, 'error', `module nesting deeper than ${MAX_MODULE_DEPTH} (a #[path] cycle?): ${abs}`);
       return;
     }
-    const facts = this.store.facts(abs);
+    const withCalls = this.macros.wantsCalls();
+    const facts = withCalls ? this.store.factsWithCalls(abs) : this.store.facts(abs);
     if (!facts) return;
+    if (!withCalls && this.store.unparsed(abs)) this.skippedCalls = true;
     this.addFile(abs, why);
     if (facts.invalidUtf8) this.diag(abs, 0, 'error', 'file is not valid UTF-8 (rustc will reject it)');
     // An include!d file may hold an expression, which does not parse as items: no warning for it.
@@ -221,8 +231,14 @@ export class CrateWalker {
     }
     switch (item.kind) {
       case 'mod':
-        if (item.inline) this.walkInlineMod(item, ev.paths, here);
-        else this.visitModFile(item, ev.paths, here);
+        // A module scopes the macros defined in it; `#[macro_use]` lets them out after it.
+        this.macros.enterModule(item.attrs.some((a) => a.tokens[0]?.kind === 'ident' && a.tokens[0].text === 'macro_use'));
+        try {
+          if (item.inline) this.walkInlineMod(item, ev.paths, here);
+          else this.visitModFile(item, ev.paths, here);
+        } finally {
+          this.macros.leaveModule();
+        }
         return;
       case 'include':
         this.visitInclude(item, here);
@@ -234,7 +250,7 @@ export class CrateWalker {
         this.walkCfgIf(item, here);
         return;
       case 'macro':
-        if (item.definition) this.walkMacroDefinition(item, here);
+        if (item.definition) this.walkMacroDefinition({ ...item, definition: true }, here);
         else this.walkMacroCall({ ...item, definition: false }, here);
         return;
     }
@@ -252,7 +268,9 @@ export class CrateWalker {
   }
 
   /** The items a `macro_rules!` body declares are read only where the macro is used. */
-  private walkMacroDefinition(item: Item & { kind: 'macro' }, w: Walk): void {
+  private walkMacroDefinition(item: MacroDefinition, w: Walk): void {
+    // A definition inside a macro cargo-units did not expand may not exist: not in scope.
+    if (w.macro === undefined) this.macros.define(item, w.file, w.why);
     const reason = `declared in the body of \`macro_rules! ${item.name}\`, read only where that macro is used`;
     this.walkItems(item.body, { ...w, why: w.why ?? reason, macro: item.name });
   }
@@ -264,16 +282,22 @@ export class CrateWalker {
    */
   private walkMacroCall(call: MacroCall, w: Walk): void {
     this.usedMacros.add(call.name);
-    const expanded = this.macros.expand(call);
-    if (expanded) {
-      this.walkItems(expanded, w);
+    const depth = w.expansions ?? 0;
+    const expanded = w.macro === undefined ? this.macros.expand(call) : undefined;
+    if (expanded && depth >= MAX_EXPANSION_DEPTH) {
+      this.diag(w.file, call.line, 'error', `recursion limit (${MAX_EXPANSION_DEPTH}) reached while expanding \`${call.name}!\``);
+    } else if (expanded) {
+      this.walkItems(expanded, { ...w, expansions: depth + 1 });
       return;
     }
     if (TRANSPARENT_MACROS.has(call.name)) {
       this.walkItems(call.body, w);
       return;
     }
-    const reason = `declared inside \`${call.name}!\`, which cargo-units does not expand`;
+    const whyNot = this.macros.whyNot(call);
+    const reason = whyNot
+      ? `declared inside \`${call.name}!\`, which cargo-units could not expand: ${whyNot}`
+      : `declared inside \`${call.name}!\`, which cargo-units does not expand`;
     this.walkItems(call.body, { ...w, why: w.why ?? reason, macro: call.name });
   }
 
