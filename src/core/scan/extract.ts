@@ -3,7 +3,7 @@
  * Items inside macro calls are re-parsed as items; `cfg_if!` is understood natively.
  */
 import type { Node, Parser } from 'web-tree-sitter';
-import { renderTokens, tokenize, type TokenTree } from '../syntax/tokens.js';
+import { tokenize, type TokenTree } from '../syntax/tokens.js';
 import type { Attr, FileFacts, IncludeMacro, Item } from './facts.js';
 
 const INCLUDE_MACROS = new Set<string>(['include', 'include_str', 'include_bytes']);
@@ -213,7 +213,6 @@ function readMacroDefinition(parser: Parser, node: Node, s: Snippet, attrs: Attr
   const name = node.childForFieldName('name')?.text ?? '';
   const line = lineOf(node, s);
   const rules = node.namedChildren.filter((r): r is Node => r?.type === 'macro_rule');
-  const wrapper = node.text.includes(':item') ? itemWrapper(rules, line) : undefined;
   const body: Item[] = [];
   if (mayHoldFacts(node, s) && s.depth < MAX_MACRO_DEPTH) {
     for (const rule of rules) {
@@ -224,70 +223,8 @@ function readMacroDefinition(parser: Parser, node: Node, s: Snippet, attrs: Attr
   }
   const nameNode = node.childForFieldName('name');
   const rulesText = nameNode ? node.text.slice(nameNode.endIndex - node.startIndex).replace(/;\s*$/, '').trim() : undefined;
-  if (body.length === 0 && !wrapper && !rulesText) return [];
-  return [{ kind: 'macro', name, line, attrs, definition: true, body, ...(wrapper ? { wrapper } : {}), ...(rulesText ? { rules: rulesText } : {}) }];
-}
-
-/**
- * Recognises `macro_rules!` whose every rule is `($($i:item)*) => { $( #[a] #[b] $i )* }`
- * (also with `+`, or with braces/brackets around the matcher), and returns the attributes it adds.
- * Every rule must add the same attributes. Anything else is not a wrapper.
- */
-function itemWrapper(rules: Node[], line: number): Attr[] | undefined {
-  let found: { attrs: Attr[]; text: string } | undefined;
-  for (const rule of rules) {
-    const left = rule.childForFieldName('left');
-    const right = rule.childForFieldName('right');
-    if (!left || !right) return undefined;
-    const matcher = tokenize(left.text)[0];
-    const transcriber = tokenize(right.text)[0];
-    if (matcher?.kind !== 'group' || transcriber?.kind !== 'group') return undefined;
-    // `({ $($i:item)* })`: the repetition may sit inside one more group.
-    const only = matcher.children.length === 1 ? matcher.children[0] : undefined;
-    const varName = repeatedItemVar(only?.kind === 'group' ? only.children : matcher.children);
-    if (!varName) return undefined;
-    const attrs = wrappedAttrs(transcriber.children, varName, line);
-    if (!attrs) return undefined;
-    const text = attrs.map((a) => renderTokens(a.tokens)).join('|');
-    if (found && found.text !== text) return undefined;
-    found ??= { attrs, text };
-  }
-  return found?.attrs;
-}
-
-/** `$( $name:item )*` → `name`. */
-function repeatedItemVar(ts: TokenTree[]): string | undefined {
-  const [dollar, group, rep] = ts;
-  if (ts.length !== 3 || !isPunct(dollar, '$') || group?.kind !== 'group' || group.delimiter !== '(') return undefined;
-  if (!isPunct(rep, '*') && !isPunct(rep, '+')) return undefined;
-  const [d, name, colon, frag] = group.children;
-  if (group.children.length !== 4 || !isPunct(d, '$') || name?.kind !== 'ident' || !isPunct(colon, ':')) return undefined;
-  if (frag?.kind !== 'ident' || frag.text !== 'item') return undefined;
-  return name.text;
-}
-
-/** `$( #[…]* $name )*` → the attributes. */
-function wrappedAttrs(ts: TokenTree[], varName: string, line: number): Attr[] | undefined {
-  const [dollar, group, rep] = ts;
-  if (ts.length !== 3 || !isPunct(dollar, '$') || group?.kind !== 'group' || group.delimiter !== '(') return undefined;
-  if (!isPunct(rep, '*') && !isPunct(rep, '+')) return undefined;
-  const inner = group.children;
-  const attrs: Attr[] = [];
-  let i = 0;
-  while (i + 1 < inner.length && isPunct(inner[i], '#')) {
-    const g = inner[i + 1];
-    if (g?.kind !== 'group' || g.delimiter !== '[') return undefined;
-    attrs.push({ tokens: g.children, line });
-    i += 2;
-  }
-  const d = inner[i];
-  const v = inner[i + 1];
-  if (i + 2 !== inner.length || !isPunct(d, '$') || v?.kind !== 'ident' || v.text !== varName) return undefined;
-  return attrs;
-}
-
-function isPunct(t: TokenTree | undefined, text: string): boolean {
-  return t?.kind === 'punct' && t.text === text;
+  if (body.length === 0 && !rulesText) return [];
+  return [{ kind: 'macro', name, line, attrs, definition: true, body, ...(rulesText ? { rules: rulesText } : {}) }];
 }
 
 /** Items declared in a macro's token tree: re-parsed as items, plus every include call among its tokens. */

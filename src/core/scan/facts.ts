@@ -37,11 +37,6 @@ export type Item =
       /** For a call: its delimited token tree (`{ pub mod a; }`), and the macro's path when not a bare name (`crate::m`). */
       args?: string;
       path?: string;
-      /**
-       * For a `macro_rules!` that only wraps items (`($($i:item)*) => { $( #[cfg(…)] $i )* }`):
-       * the attributes it puts on each item. Its calls are then expanded exactly.
-       */
-      wrapper?: Attr[];
     };
 
 export interface FileFacts {

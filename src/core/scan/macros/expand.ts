@@ -13,15 +13,22 @@ export type Expansion = { ok: true; text: string; arm: number } | { ok: false; r
 
 /** Parses a definition's token tree (the text after `macro_rules! name`). */
 export function defineMacro(name: string, rulesText: string, file: string, line: number, exported: boolean): MacroDef {
-  let rules: Rule[] | { error: string };
-  try {
-    rules = parseRules(rulesText);
-  } catch (err) {
-    if (!(err instanceof MacroSyntaxError)) throw err;
-    rules = { error: err.message };
+  let rules = parsedRules.get(rulesText);
+  if (!rules) {
+    try {
+      rules = parseRules(rulesText);
+    } catch (err) {
+      if (!(err instanceof MacroSyntaxError)) throw err;
+      rules = { error: err.message };
+    }
+    if (parsedRules.size >= MEMO_LIMIT) parsedRules.delete(parsedRules.keys().next().value!);
+    parsedRules.set(rulesText, rules);
   }
   return { name, rules, file, line, exported, key: `${name}\0${rulesText}` };
 }
+
+/** Parsed rules by definition text: every unit of a crate walks the same definitions. */
+const parsedRules = new Map<string, Rule[] | { error: string }>();
 
 const MEMO_LIMIT = 4096;
 const memo = new Map<string, Expansion>();

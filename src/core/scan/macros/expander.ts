@@ -88,11 +88,21 @@ export class MacroExpander implements LocalMacros {
       this.failures.set(call.name, r.reason);
       return undefined;
     }
-    const facts = this.parse(r.text);
-    // Inner attributes in an expansion (`#![…]`) are not items: rustc rejects them there.
-    return reline(facts.items, call.line);
+    // Every unit of a crate expands the same calls: their items are parsed once.
+    const key = `${call.line}\0${r.text}`;
+    let items = parsedExpansions.get(key);
+    if (!items) {
+      // Inner attributes in an expansion (`#![…]`) are not items: rustc rejects them there.
+      items = reline(this.parse(r.text).items, call.line);
+      if (parsedExpansions.size >= 4096) parsedExpansions.delete(parsedExpansions.keys().next().value!);
+      parsedExpansions.set(key, items);
+    }
+    return items;
   }
 }
+
+/** Items of expansions by call line and expanded text (the walker never modifies items). */
+const parsedExpansions = new Map<string, Item[]>();
 
 /** Items of an expansion carry the line of the call they came from. */
 function reline(items: Item[], line: number): Item[] {

@@ -14,8 +14,75 @@ export class MatchBudgetExceeded extends Error {}
 
 export const MAX_MATCH_STEPS = 200_000;
 
-/** The bindings when `input` matches `matcher` completely, else undefined. */
+/**
+ * The bindings when `input` matches `matcher` completely, else undefined. Repetitions are first
+ * matched greedily, without backtracking, as rustc's matcher effectively does (it rejects the
+ * ambiguous cases); the recursion depth then follows the matcher's nesting, not the input's length.
+ * Only when that fails is the bounded backtracking matcher tried.
+ */
 export function matchRule(matcher: Matcher[], input: MTok[]): Bindings | undefined {
+  const b = new Map<string, Binding>();
+  const end = greedy(matcher, input, 0, b);
+  if (end === input.length) return b;
+  try {
+    return backtracking(matcher, input);
+  } catch (err) {
+    if (err instanceof RangeError) throw new MatchBudgetExceeded('the call is too long for the backtracking matcher');
+    throw err;
+  }
+}
+
+/** Matches `ms` from `ti` without backtracking; the index after the match, or -1. Adds to `b`. */
+function greedy(ms: Matcher[], ts: MTok[], ti: number, b: Bindings): number {
+  let at = ti;
+  for (const m of ms) {
+    switch (m.t) {
+      case 'tok': {
+        const t = ts[at];
+        if (t === undefined || !sameToken(m.tok, t)) return -1;
+        at++;
+        break;
+      }
+      case 'group': {
+        const g = ts[at];
+        if (g?.k !== 'group' || g.delim !== m.delim) return -1;
+        if (greedy(m.sub, g.children, 0, b) !== g.children.length) return -1;
+        at++;
+        break;
+      }
+      case 'frag': {
+        const n = fragmentLength(m.kind, ts, at);
+        if (n < 0) return -1;
+        b.set(m.name, { t: 'one', kind: m.kind, toks: ts.slice(at, at + n) });
+        at += n;
+        break;
+      }
+      case 'rep': {
+        const iters: Bindings[] = [];
+        for (;;) {
+          if (m.op === '?' && iters.length === 1) break;
+          let from = at;
+          if (iters.length > 0 && m.sep) {
+            const s = ts[at];
+            if (s === undefined || !sameToken(m.sep, s)) break;
+            from = at + 1;
+          }
+          const ib = new Map<string, Binding>();
+          const end = greedy(m.sub, ts, from, ib);
+          if (end < 0 || end === from) break;
+          iters.push(ib);
+          at = end;
+        }
+        if (m.op === '+' && iters.length === 0) return -1;
+        for (const v of m.vars) b.set(v, { t: 'seq', items: iters.map((ib) => ib.get(v)!).filter((x) => x !== undefined) });
+        break;
+      }
+    }
+  }
+  return at;
+}
+
+function backtracking(matcher: Matcher[], input: MTok[]): Bindings | undefined {
   let steps = 0;
   const tick = (): void => {
     if (++steps > MAX_MATCH_STEPS) throw new MatchBudgetExceeded(`matching took more than ${MAX_MATCH_STEPS} steps`);
