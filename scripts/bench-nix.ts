@@ -127,8 +127,12 @@ async function main(): Promise<void> {
   const out = start >= 0 && end > start
     ? text.slice(0, start) + block + text.slice(end + '<!-- bench-nix:end -->'.length)
     : `${text.trimEnd()}\n\n## Nix builds (issue 4)\n\n${block}\n`;
-  writeFileSync(file, out);
   process.stdout.write(body + '\n');
+  if (!process.argv.includes('--write')) {
+    log('BENCHMARKS.md left as it is (npm run bench -- --write records these figures)');
+    return;
+  }
+  writeFileSync(file, out);
   log('BENCHMARKS.md updated');
 }
 

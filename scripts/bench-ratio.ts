@@ -108,9 +108,10 @@ export function measureRatio(tmp: string, log: (s: string) => void): RatioResult
   const later = new Date(Date.now() + 1000);
   utimesSync(join(build, 'src', 'lib.rs'), later, later);
   const verbose = spawnSync(cargo, ['check', '-vv', '--all-features', '--lib', '--offline'], { cwd: build, env, encoding: 'utf8' });
-  const line = verbose.stderr.split('\n').find((l) => l.includes('Running `') && l.includes('--crate-name tokio '));
-  if (!line) throw new Error(`cargo check -vv showed no rustc command for tokio:\n${verbose.stderr.slice(-2000)}`);
-  const words = shellWords(line.slice(line.indexOf('`') + 1, line.lastIndexOf('`')));
+  // The command may span lines: env values such as CARGO_PKG_DESCRIPTION hold newlines.
+  const m = /Running `([^`]*--crate-name tokio [^`]*)`/.exec(verbose.stderr);
+  if (!m) throw new Error(`cargo check -vv showed no rustc command for tokio:\n${verbose.stderr.slice(0, 2000)}`);
+  const words = shellWords(m[1]!);
   const cmdEnv: Record<string, string> = {};
   while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) {
     const w = words.shift()!;

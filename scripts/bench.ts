@@ -317,15 +317,19 @@ async function main(): Promise<void> {
     ].join('\n');
 
     console.log(body);
-    writeBenchmarks(body);
+    if (process.argv.includes('--write')) {
+      writeBenchmarks(body);
+    } else log('BENCHMARKS.md left as it is (npm run bench -- --write records these figures)');
     // Issue 14: the CLI cold and warm against rustc's dep-info of tokio's lib (scripts/bench-ratio.ts).
     const ratioDir = join(tmp, 'ratio');
     mkdirSync(ratioDir);
     const ratioMachine = machineLine();
     const ratioBody = ratioMarkdown(measureRatio(ratioDir, log), ratioMachine);
     console.log(ratioBody);
-    writeRatioBlock(ratioBody);
-    log('BENCHMARKS.md updated');
+    if (process.argv.includes('--write')) {
+      writeRatioBlock(ratioBody);
+      log('BENCHMARKS.md updated');
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -11,6 +11,6 @@ const vsce = join(dirname(createRequire(import.meta.url).resolve('@vscode/vsce/p
 execFileSync(
   process.execPath,
   [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links',
-   '--readme-path', 'vscode/README.md', '--changelog-path', 'vscode/CHANGELOG.md', '-o', out],
+   '--readme-path', 'media/README.md', '--changelog-path', 'media/CHANGELOG.md', '-o', out],
   { cwd: root, stdio: ['ignore', process.argv[2] ? 'ignore' : 'inherit', 'inherit'] },
 );

@@ -4,7 +4,7 @@
  * read (or looked for) it.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { resolveFeatures } from './cargo/features.js';
 import type { FeatureOptions, Workspace } from './cargo/model.js';
@@ -25,6 +25,7 @@ import { FactsCache } from './scan/cache.js';
 import { SourceStore } from './scan/sources.js';
 import { prefetchWhile } from './scan/prefetch.js';
 import { recordUnit, restoreUnit } from './scan/unit-cache.js';
+import { ProcMacroCrates } from './scan/proc-macro-deps.js';
 
 export interface IndexOptions {
   features: FeatureOptions;
@@ -49,6 +50,12 @@ export interface IndexOptions {
    * directory; off when undefined or false.
    */
   cache?: boolean | string;
+  /**
+   * The proc-macro rules (scan/proc-macros.ts): on unless false. A test and debug switch, also
+   * set by the environment variable CARGO_UNITS_NO_PROC_MACRO_RULES=1: with it off, files read
+   * through proc-macros are missed (verify --cargo shows them).
+   */
+  procMacroRules?: boolean;
 }
 
 export const DEFAULT_OPTIONS: IndexOptions = {
@@ -64,6 +71,8 @@ export interface IndexedUnit {
   uncertain: { file: string; reason: string }[];
   diagnostics: Diagnostic[];
   probed: Set<string>;
+  /** Directories whose listing the files depend on (proc-macros that read a directory). */
+  listedDirs: Set<string>;
 }
 
 export class UnitIndex {
@@ -82,6 +91,8 @@ export class UnitIndex {
   private readonly scriptCfgs = new Map<string, BuildScriptCfgs>();
   /** `--cfg`s from rustflags (env or the workspace's config), added to `options.cfgs`. */
   private readonly flagCfgs: { name: string; value?: string }[];
+  /** Which dependencies give proc-macros (undefined: the proc-macro rules are off). */
+  private readonly procMacroCrates: ProcMacroCrates | undefined;
 
   private constructor(
     readonly workspace: Workspace,
@@ -94,6 +105,8 @@ export class UnitIndex {
     flagCfgs: { name: string; value?: string }[] = [],
   ) {
     this.flagCfgs = flagCfgs;
+    const procRules = options.procMacroRules ?? process.env.CARGO_UNITS_NO_PROC_MACRO_RULES !== '1';
+    this.procMacroCrates = procRules ? new ProcMacroCrates(workspace) : undefined;
     for (const u of units) {
       for (const d of u.deps) {
         let set = this.dependents.get(d.unitId);
@@ -153,6 +166,8 @@ export class UnitIndex {
     const cfgs = toolchainCfgs(options).finally(() => {
       rustcDone = true;
     });
+    // Awaited below; an unknown --target must not reject unhandled while the sources are read.
+    cfgs.catch(() => undefined);
     // The tree-sitter runtime initialises meanwhile; the grammar loads only when a file must be parsed.
     const runtime = parser ? undefined : loadRuntime();
     let loaded: ReturnType<typeof loadWorkspace>;
@@ -274,10 +289,12 @@ export class UnitIndex {
    */
   private resolveFiles(u: Unit): CrateFiles {
     const cfg = this.cfgOptions(u);
-    const input = { root: u.target.path, packageDir: u.package.dir, cfg: CfgSet.forUnit(cfg) };
+    const procMacros = this.procMacroCrates?.forUnit(u);
+    const input = { root: u.target.path, packageDir: u.package.dir, cfg: CfgSet.forUnit(cfg), ...(procMacros ? { procMacros } : {}) };
     const cache = this.opening ? this.store.cache : undefined;
     if (!cache) return resolveCrate(input, this.store);
-    const key = JSON.stringify([input.root, input.packageDir, cfg]);
+    const procKey = procMacros && { ...procMacros, providers: procMacros.providers === 'unknown' ? 'unknown' : [...procMacros.providers].sort() };
+    const key = JSON.stringify([input.root, input.packageDir, cfg, procKey ?? null]);
     const cached = cache.unit(key);
     const restored = cached && restoreUnit(this.store, cached);
     if (restored) {
@@ -301,6 +318,7 @@ export class UnitIndex {
       uncertain: [...r.uncertain].map(([file, reason]) => ({ file, reason })).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
       diagnostics: r.diagnostics,
       probed: r.probed,
+      listedDirs: r.listedDirs ?? new Set(),
     };
     this.byId.set(u.id, entry);
     for (const f of entry.files) {
@@ -396,7 +414,7 @@ export class UnitIndex {
   updateFile(abs: string, text?: string | undefined, overlay = false): string[] {
     // A resolution sees a file only through the store: inside the workspace or not, a file or
     // not, and its facts. When none of that changes (an edit inside a function body), no unit can.
-    const readers = this.entries.filter((e) => e.probed.has(abs));
+    const readers = this.entries.filter((e) => e.probed.has(abs) || e.listedDirs.has(dirname(abs)));
     const withCalls = this.store.parsedWithCalls(abs);
     const seenBefore = readers.length > 0 ? this.seenAs(abs, withCalls) : undefined;
     if (overlay || text !== undefined) {
@@ -416,11 +434,12 @@ export class UnitIndex {
     const unchanged = seenBefore !== undefined && seenBefore === this.seenAs(abs, withCalls);
     const entries = [...this.entries].sort((a, b) => Number(b.unit.kind === 'custom-build') - Number(a.unit.kind === 'custom-build'));
     for (const e of entries) {
+      const listed = e.listedDirs.has(dirname(abs)) || e.listedDirs.has(abs);
       // A build script's file changed (even where its facts did not): what it can print may have
       // changed, and with it the cfgs of its package's other units (which come after it).
       const script = e.unit.kind === 'custom-build' && e.probed.has(abs) ? JSON.stringify(this.scriptCfgs.get(e.unit.id) ?? null) : undefined;
       if (script !== undefined) this.scriptCfgs.delete(e.unit.id);
-      if ((unchanged || !e.probed.has(abs)) && !stalePackages.has(e.unit.package.name)) {
+      if ((unchanged || !e.probed.has(abs)) && !listed && !stalePackages.has(e.unit.package.name)) {
         if (script !== undefined && JSON.stringify(this.buildScriptAnalysis(e.unit.package) ?? null) !== script) stalePackages.add(e.unit.package.name);
         continue;
       }

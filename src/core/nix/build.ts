@@ -16,6 +16,7 @@ import { runId, type BuildEvent } from './events.js';
 import { nixToolchain, writeNixDir } from './generate.js';
 import { learnRerun, readLearned } from './rerun.js';
 import { evalKey, readEvalCache, writeEvalCache } from './eval-cache.js';
+import { nixSettings } from './settings.js';
 import { evaluateUnits, nixBuild, NixError, type Derivation, type NixBuildOptions, type NixBuildResult } from './runner.js';
 import type { RegistryOptions } from './registry.js';
 import type { NixUnitsJson } from './units-json.js';
@@ -82,7 +83,13 @@ export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptio
   }
 }
 
-async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: number): Promise<NixBuildResult> {
+async function buildUnits(index: UnitIndex, given: WorkspaceBuildOptions, t0: number): Promise<NixBuildResult> {
+  const settings = await nixSettings(given.env ?? process.env, given.nixArgs);
+  const opts = { ...given, env: settings.env };
+  if (settings.applied.length > 0) {
+    const line = `cargo-units passes Nix these settings (add them to nix.conf to keep them): ${settings.applied.map((a) => `\`${a.line}\` (${a.why})`).join(', ')}`;
+    opts.onEvent({ type: 'log', unit: null, line });
+  }
   const toolchain = nixToolchain(join(opts.rustc, 'bin', 'rustc'), opts.nixDir);
   let gen = writeNixDir(index, opts.nixDir, toolchain, opts.registry);
   const root = index.workspace.root;
@@ -146,7 +153,13 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
     opts.onEvent({ type: 'finished', built, cached, failed, seconds });
     return { ...r, ok: failed.length === 0 && r.ok && (first?.ok ?? true), plan: planned.plan, built, failed, cached, seconds };
   };
-  if (first && !first.ok) return finish({ ...first, built: [], failed: [] });
+  if (first && !first.ok) {
+    // The build stopped at the build scripts: what was planned and not built failed with them.
+    const done = new Set([...first.built, ...first.failed]);
+    const notBuilt = planned.plan.build.filter((id) => !done.has(id));
+    for (const id of notBuilt) opts.onEvent({ type: 'failed', unit: id, message: `${id} not built: ${first.cancelled ? 'cancelled' : 'a dependency failed'}` });
+    return finish({ ...first, built: [], failed: notBuilt });
+  }
 
   const storeDir = drvs.size > 0 ? [...drvs.values()][0]!.drv.replace(/\/[^/]*$/, '') : '';
   const outOf = (script: string): string | undefined => {

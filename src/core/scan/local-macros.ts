@@ -35,3 +35,26 @@ export const NO_LOCAL_MACROS: LocalMacros = {
   enterModule: () => undefined,
   leaveModule: () => undefined,
 };
+
+/** Names of every `macro_rules!` defined in `items` (and the bodies they nest), added to `out`. */
+export function definedMacroNames(items: Item[], out: Set<string>): void {
+  for (const item of items) {
+    switch (item.kind) {
+      case 'macro':
+        if (item.definition) out.add(item.name);
+        definedMacroNames(item.body, out);
+        break;
+      case 'mod':
+        if (item.inline) definedMacroNames(item.body, out);
+        break;
+      case 'gated':
+        definedMacroNames(item.body, out);
+        break;
+      case 'cfg-if':
+        for (const b of item.branches) definedMacroNames(b.body, out);
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -117,6 +117,8 @@ function reline(items: Item[], line: number): Item[] {
       case 'cfg-if':
         return { ...it, line, attrs, branches: it.branches.map((b) => ({ ...b, body: reline(b.body, line) })) };
       case 'include':
+      case 'proc-call':
+      case 'proc-attrs':
         return { ...it, line, attrs };
     }
   });
