@@ -112,4 +112,9 @@ describe('cfgs a build script can print', () => {
       assert.equal(mayEmit(r, 'docsrs'), undefined);
     }
   });
+
+  test('a build script nested deeper than the stack allows keeps every name unknown, never a crash', () => {
+    const text = `fn main() { ${'{'.repeat(100_000)}${'}'.repeat(100_000)} }`;
+    assert.match(reason(text), /nests too deeply/);
+  });
 });

@@ -181,6 +181,7 @@ export function buildScriptCfgs(files: BuildScriptFile[], buildDeps: string[] = 
     }
   } catch (err) {
     if (err instanceof Unknown) return { kind: 'any', reason: err.message };
+    if (err instanceof RangeError) return { kind: 'any', reason: 'the build script nests too deeply to be read' };
     throw err;
   }
   return { kind: 'names', names: Object.fromEntries(names), prefixes: Object.fromEntries(prefixes), declared: [...declared].sort() };

@@ -130,4 +130,12 @@ describe('macro_rules! expansion', () => {
     assert.equal(r.ok, false);
     assert.match((r as { reason: string }).reason, /steps/);
   });
+
+  test('input nested deeper than the stack allows is refused with a reason, never a crash', () => {
+    const deep = `${'('.repeat(100_000)}${')'.repeat(100_000)}`;
+    const r = expandCall(defineMacro('m', '{ ($($t:tt)*) => { $($t)* } }', 'lib.rs', 1, false), `(${deep})`);
+    assert.deepEqual(r, { ok: false, reason: 'the call nests too deeply' });
+    const d = defineMacro('m', `{ (${deep}) => {} }`, 'lib.rs', 1, false);
+    assert.deepEqual(d.rules, { error: 'it nests too deeply' });
+  });
 });

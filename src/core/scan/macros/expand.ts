@@ -18,8 +18,10 @@ export function defineMacro(name: string, rulesText: string, file: string, line:
     try {
       rules = parseRules(rulesText);
     } catch (err) {
-      if (!(err instanceof MacroSyntaxError)) throw err;
-      rules = { error: err.message };
+      // A stack overflow: the definition nests deeper than the recursive readers go.
+      if (err instanceof RangeError) rules = { error: 'it nests too deeply' };
+      else if (err instanceof MacroSyntaxError) rules = { error: err.message };
+      else throw err;
     }
     if (parsedRules.size >= MEMO_LIMIT) parsedRules.delete(parsedRules.keys().next().value!);
     parsedRules.set(rulesText, rules);
@@ -46,9 +48,9 @@ export function expandCall(def: MacroDef, argsText: string): Expansion {
 
 function expandUncached(def: MacroDef, argsText: string): Expansion {
   if (!Array.isArray(def.rules)) return { ok: false, reason: `its definition does not parse (${def.rules.error})` };
-  const [group] = lex(argsText);
-  const input: MTok[] = group?.k === 'group' ? group.children : [];
   try {
+    const [group] = lex(argsText);
+    const input: MTok[] = group?.k === 'group' ? group.children : [];
     for (const [arm, rule] of def.rules.entries()) {
       const b = matchRule(rule.matcher, input);
       if (!b) continue;
@@ -56,6 +58,7 @@ function expandUncached(def: MacroDef, argsText: string): Expansion {
     }
   } catch (err) {
     if (err instanceof MatchBudgetExceeded || err instanceof TranscribeError) return { ok: false, reason: err.message };
+    if (err instanceof RangeError) return { ok: false, reason: 'the call nests too deeply' };
     throw err;
   }
   return { ok: false, reason: 'no arm of its definition matches the call' };
