@@ -434,7 +434,7 @@ function readMacroDefinition(parser: Parser, node: Node, s: Snippet, attrs: Attr
   }
   const nameNode = node.childForFieldName('name');
   const rulesText = nameNode ? node.text.slice(nameNode.endIndex - node.startIndex).replace(/;\s*$/, '').trim() : undefined;
-  if (body.length === 0 && !rulesText) return [];
+  // Kept even when empty: a call of a macro the crate defines is no proc-macro call (resolve.ts).
   return [{ kind: 'macro', name, line, attrs, definition: true, body, ...(rulesText ? { rules: rulesText } : {}) }];
 }
 
