@@ -15,6 +15,7 @@ import { unitsCommand } from './commands/units.js';
 import { verifyCommand } from './commands/verify.js';
 import { nixCommand } from './commands/nix.js';
 import { buildCommand } from './commands/build.js';
+import { whyCommand } from './commands/why.js';
 
 /** Exit code of an unexpected exception (EX_SOFTWARE): a bug in cargo-units, not the user's input. */
 export const EXIT_INTERNAL = 70;
@@ -54,6 +55,8 @@ export async function runCli(argv: string[], given: Io): Promise<number> {
         return affectedCommand(await openContext(args, io, workspaceOfFiles(io.cwd)));
       case 'orphans':
         return orphansCommand(await openContext(args, io));
+      case 'why':
+        return await whyCommand(args, io, workspaceOfFiles(io.cwd));
       case 'verify':
         return await verifyCommand(await openContext(args, io));
       case 'nix':
@@ -91,7 +94,10 @@ export function reportError(err: unknown, io: Io): number {
     return 2;
   }
   const e = err as Error;
-  const where = e?.stack?.split('\n').find((l) => l.trimStart().startsWith('at '))?.trim();
+  const where = e?.stack
+    ?.split('\n')
+    .find((l) => l.trimStart().startsWith('at '))
+    ?.trim();
   io.err(`error: internal error in cargo-units: ${e?.message ?? String(err)}${where ? ` (${where})` : ''}; please report this bug, with the command you ran`);
   return EXIT_INTERNAL;
 }

@@ -6,6 +6,8 @@ import { registerCommands } from './commands.js';
 import { Ctx } from './ctx.js';
 import { UnitDecorations } from './decorations.js';
 import { UnitsView } from './units-view.js';
+import { SavePreview } from './save-preview.js';
+import { registerWhyUi } from './why.js';
 
 /** What the extension exports (used by its tests inside the extension host). */
 export interface CargoUnitsApi {
@@ -33,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CargoU
   const savedSinceBuild = new Set<string>();
   c.subscriptions.push(decorations, units, builds, vscode.window.registerFileDecorationProvider(decorations));
   c.subscriptions.push(...registerCommands({ ctx: c, decorations, units, builds, savedSinceBuild }));
+  c.subscriptions.push(...registerWhyUi(c), new SavePreview(c));
   c.subscriptions.push(
     vscode.workspace.onDidSaveTextDocument((d) => d.uri.scheme === 'file' && d.languageId === 'rust' && savedSinceBuild.add(d.uri.toString())),
     builds.onDidProgress((p) => {

@@ -18,6 +18,16 @@ test('a read file: the count and the unit names', () => {
   );
 });
 
+test('one line per unit with its shortest chain, when the server sent one', () => {
+  const chained = { ...lib, chain: 'lib.rs:5 pub mod quantity › quantity.rs:4 mod length' };
+  assert.equal(
+    decorationData({ uri: 'file:///length.rs', status: 'read', units: [chained, libTest] }, '/length.rs')?.tooltip,
+    'Read by cargo (lib), cargo (lib) [test]\ncargo (lib): lib.rs:5 pub mod quantity › quantity.rs:4 mod length',
+  );
+  const u = decorationData({ uri: 'file:///s.rs', status: 'uncertain', units: [{ ...chained, uncertain: true, chain: 'lib.rs:13 pub mod stats (?)' }] }, '/s.rs');
+  assert.match(u?.tooltip ?? '', /\ncargo \(lib\): lib\.rs:13 pub mod stats \(\?\)$/);
+});
+
 test('possibly read, unread Rust files, and other files', () => {
   const u = decorationData({ uri: 'file:///s.rs', status: 'uncertain', units: [{ ...lib, uncertain: true }] }, '/s.rs');
   assert.equal(u?.badge, '?①');

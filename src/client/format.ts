@@ -31,12 +31,12 @@ export function decorationData(f: FileUnits, path: string): DecorationData | und
     case 'read': {
       const names = f.units.map((u) => (u.uncertain ? `${u.label} (maybe)` : u.label));
       if (f.folder) return undefined;
-      return { badge: countBadge(f.units.length), tooltip: `Read by ${names.join(', ')}`, look: 'read' };
+      return { badge: countBadge(f.units.length), tooltip: `Read by ${names.join(', ')}${chainLines(f)}`, look: 'read' };
     }
     case 'uncertain':
       return {
         badge: f.units.length <= 20 ? `?${countBadge(f.units.length)}` : '?',
-        tooltip: `Possibly read by ${f.units.map((u) => u.label).join(', ')} (depends on cfgs that cannot be known before building)`,
+        tooltip: `Possibly read by ${f.units.map((u) => u.label).join(', ')} (depends on cfgs that cannot be known before building)${chainLines(f)}`,
         look: 'uncertain',
       };
     case 'unread':
@@ -46,4 +46,9 @@ export function decorationData(f: FileUnits, path: string): DecorationData | und
     case 'outside':
       return undefined;
   }
+}
+
+/** One line per unit with the shortest chain of declarations that reads the file (when the server sent it). */
+function chainLines(f: FileUnits): string {
+  return f.units.map((u) => (u.chain ? `\n${u.label}: ${u.chain}` : '')).join('');
 }

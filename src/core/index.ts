@@ -17,12 +17,13 @@ import { hostTargetCfg, targetCfg, type TargetCfg } from './cfg/target.js';
 import { findRustc } from './toolchain.js';
 import type { Diagnostic } from './diagnostics.js';
 import { loadRuntime, runtimeLoaded, rustParserSync } from './scan/parser.js';
-import { resolveCrate, type CrateFiles } from './scan/resolve.js';
+import { resolveCrate, type CrateFiles, type CrateInput } from './scan/resolve.js';
 import { FactsCache } from './scan/cache.js';
 import { SourceStore } from './scan/sources.js';
 import { prefetchWhile } from './scan/prefetch.js';
 import { recordUnit, restoreUnit } from './scan/unit-cache.js';
 import { ProcMacroCrates } from './scan/proc-macro-deps.js';
+import type { WalkTracer } from './scan/trace.js';
 
 export interface IndexOptions {
   features: FeatureOptions;
@@ -42,12 +43,19 @@ export interface IndexOptions {
    * directory; off when undefined or false.
    */
   cache?: boolean | string;
+  /** The cargo profile Nix builds use (`dev` when undefined): `[profile.*]` of the root Cargo.toml. */
+  profile?: string;
   /**
    * The proc-macro rules (scan/proc-macros.ts): on unless false. A test and debug switch, also
    * set by the environment variable CARGO_UNITS_NO_PROC_MACRO_RULES=1: with it off, files read
    * through proc-macros are missed (verify --cargo shows them).
    */
   procMacroRules?: boolean;
+  /**
+   * While the index opens: units given a tracer are walked with it (never restored from the
+   * cache), so that `why` (core/why.ts) need not walk them again.
+   */
+  tracer?: (unit: Unit) => WalkTracer | undefined;
 }
 
 export const DEFAULT_OPTIONS: IndexOptions = {
@@ -231,18 +239,30 @@ export class UnitIndex {
    * Resolves a unit. While the index opens, a resolution kept in the on-disk cache is used when
    * everything it depends on is unchanged (scan/unit-cache.ts); updates always resolve anew.
    */
+  /** What a crate walk of `u` starts from (also for `why`'s traced walks). */
+  crateInput(u: Unit): CrateInput {
+    const procMacros = this.procMacroCrates?.forUnit(u);
+    return { root: u.target.path, packageDir: u.package.dir, cfg: CfgSet.forUnit(this.cfgOptions(u)), ...(procMacros ? { procMacros } : {}) };
+  }
+
   private resolveFiles(u: Unit): CrateFiles {
     const cfg = this.cfgOptions(u);
-    const procMacros = this.procMacroCrates?.forUnit(u);
-    const input = { root: u.target.path, packageDir: u.package.dir, cfg: CfgSet.forUnit(cfg), ...(procMacros ? { procMacros } : {}) };
+    const input = this.crateInput(u);
+    const tracer = this.opening ? this.options.tracer?.(u) : undefined;
+    if (tracer) return resolveCrate(input, this.store, tracer);
     const cache = this.opening ? this.store.cache : undefined;
     if (!cache) return resolveCrate(input, this.store);
+    const procMacros = input.procMacros;
     const procKey = procMacros && { ...procMacros, providers: procMacros.providers === 'unknown' ? 'unknown' : [...procMacros.providers].sort() };
     const key = JSON.stringify([input.root, input.packageDir, cfg, procKey ?? null]);
     const cached = cache.unit(key);
     const restored = cached && restoreUnit(this.store, cached);
     if (restored) {
       cache.setUnit(key, cached, false);
+      for (const f of restored.files) {
+        const hash = this.store.hasRead(f) ? this.store.read(f)?.hash : undefined;
+        if (hash) cache.keep(hash);
+      }
       return restored;
     }
     const r = resolveCrate(input, this.store);

@@ -41,6 +41,8 @@ export interface UnitRef {
   label: string;
   /** The unit only possibly reads the file (a path the scanner could not decide). */
   uncertain: boolean;
+  /** The shortest chain of declarations by which the unit reads the file, as one line (`lib.rs:5 mod a › a.rs:3 mod b`). */
+  chain?: string;
 }
 
 export type FileStatus = 'read' | 'uncertain' | 'unread' | 'outside';
@@ -145,6 +147,37 @@ export interface ServerStatus {
   errors: string[];
 }
 
+/** One declaration on the way from a crate root to a file (`cargo-units why`); `line` is 1-based. */
+export interface WhyStep {
+  uri: string;
+  line: number;
+  via: string;
+  cfg: string | null;
+  value: true | 'unknown';
+  reason?: string;
+}
+
+export interface WhyResult {
+  uri: string;
+  /** `outside`: in no Cargo workspace. */
+  status: FileStatus;
+  units: { unit: string; label: string; status: 'read' | 'uncertain'; chain: WhyStep[] }[];
+  /** Units that do not read the file: the declaration a false cfg switched off. */
+  notRead: { unit: string; label: string; uri: string; line: number; via: string; cfg: string; value: false }[];
+  /** Nothing declares the file: where `mod` declarations would go. */
+  declareIn?: { uri: string; declaration: string; exists: boolean }[];
+}
+
+/** What saving a file with its unsaved text would rebuild (the units `build on save` would build). */
+export interface SaveRebuilds {
+  uri: string;
+  /** False when the editor's text equals the file on disk (a save changes nothing). */
+  changed: boolean;
+  units: { id: string; label: string }[];
+}
+
+export const whyFile = new RequestType<{ uri: string; unit?: string }, WhyResult, void>('cargoUnits/why');
+export const saveRebuilds = new RequestType<{ uri: string }, SaveRebuilds, void>('cargoUnits/saveRebuilds');
 export const unitsOfFile = new RequestType<{ uris: string[] }, FileUnits[], void>('cargoUnits/unitsOfFile');
 export const allUnits = new RequestType0<WorkspaceUnits[], void>('cargoUnits/allUnits');
 export const filesOfUnit = new RequestType<{ workspace: string; unit: string }, UnitFiles, void>('cargoUnits/filesOfUnit');

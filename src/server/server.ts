@@ -13,6 +13,7 @@ import type { IndexOptions } from '../core/index.js';
 import * as ext from '../protocol/lsp_ext.js';
 import { Builds } from './builds.js';
 import { DirWatcher } from './watch.js';
+import { registerWhy, withChains } from './why.js';
 import { unitSummary, WorkspaceSet } from './workspaces.js';
 
 function isDirectory(p: string): boolean {
@@ -92,6 +93,7 @@ export class CargoUnitsServer {
     connection.onRequest(ext.build, (params) => this.serialize('build', () => this.build(params)));
     connection.onRequest(ext.cancelBuild, ({ workspace }) => this.builds?.cancel(workspace ? toPath(workspace) : undefined) ?? 0);
     connection.onRequest(ext.reindex, () => this.serialize('reindex', () => this.reload()));
+    registerWhy(connection, { serialize: (f) => this.serialize('why', f), workspaces: () => this.set, documents, toPath, toUri });
     connection.onShutdown(() => {
       this.builds?.dispose();
       this.watcher.dispose();
@@ -216,7 +218,8 @@ export class CargoUnitsServer {
     if (!p) return { uri, status: 'outside', units: [] };
     const folder = isDirectory(p);
     const info = folder ? this.set.folderInfo(p) : this.set.fileInfo(p);
-    return { uri, status: info.status, units: info.units, ...(folder ? { folder } : {}), ...(info.workspace ? { workspace: toUri(info.workspace) } : {}) };
+    const units = folder ? info.units : withChains(this.set.workspaceOf(p)?.index, p, info.units);
+    return { uri, status: info.status, units, ...(folder ? { folder } : {}), ...(info.workspace ? { workspace: toUri(info.workspace) } : {}) };
   }
 
   private allUnits(): ext.WorkspaceUnits[] {

@@ -15,6 +15,7 @@ import { REPO } from '../helpers.js';
 import { isolatedNixVars } from '../nix/nix-env.js';
 import { startSession, type Session } from './code-server.js';
 import { badgeOf, expand, openFile, row, runCommand, statusText, viewRows } from './page.js';
+import { saveRebuildsUi } from './ui-why.js';
 
 const hasBuild = (COMMANDS as readonly string[]).includes('build');
 export const SCREENSHOT = join(REPO, 'dist', 'ui-test', 'screenshot.png');
@@ -122,6 +123,8 @@ export async function uiTest(t: TestContext): Promise<void> {
       assert.equal(await spinning(), 0, 'no unit shown as building once idle');
       await p.screenshot({ path: SCREENSHOT });
     });
+
+    await t.test('an unsaved edit shows "save rebuilds N units" in the status bar; a save removes it', { timeout: 60_000 }, () => saveRebuildsUi(p, s, openFile));
   } catch (err) {
     mkdirSync(join(REPO, 'dist', 'ui-test'), { recursive: true });
     await p.screenshot({ path: join(REPO, 'dist', 'ui-test', 'failure.png') }).catch(() => undefined);

@@ -97,7 +97,10 @@ export async function buildCommand(args: CliArgs, io: Io, locationHint: (operand
   sysroot.catch(() => undefined); // awaited below; not unhandled while the index opens
   const ctx = await openContext(args, io, locationHint);
   const { index } = ctx;
-  printDiagnostics(ctx, index.diagnostics().filter((d) => d.severity === 'error'));
+  printDiagnostics(
+    ctx,
+    index.diagnostics().filter((d) => d.severity === 'error'),
+  );
   const toolchain = await sysroot;
   const nixDir = nixOutDir(ctx);
   const units = selectUnits(ctx);
@@ -116,7 +119,17 @@ export async function buildCommand(args: CliArgs, io: Io, locationHint: (operand
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const r = await buildWorkspace(index, { nixDir, rustc: toolchain, contentAddressed: args.contentAddressed, units, registry: registryOptions(ctx), dryRun: args.dryRun, nixArgs: args.nixArgs, signal: abort.signal, onEvent });
+    const r = await buildWorkspace(index, {
+      nixDir,
+      rustc: toolchain,
+      contentAddressed: args.contentAddressed,
+      units,
+      registry: registryOptions(ctx),
+      dryRun: args.dryRun,
+      nixArgs: args.nixArgs,
+      signal: abort.signal,
+      onEvent,
+    });
     if (r.error) return NIX_EXIT[r.error];
     if (r.cancelled) return signal === 'SIGTERM' ? 143 : 130;
     return r.ok ? 0 : 1;

@@ -173,3 +173,16 @@ export function not(g: Gate): Gate {
   if (g.value === 'unknown') return g;
   return { value: !g.value };
 }
+
+/** The text of the `cfg` predicates among `attrs` (their conjunction); undefined when there is none. */
+export function cfgTextOf(attrs: Attr[]): string | undefined {
+  if (attrs.length === 0) return undefined;
+  const texts = prepare(attrs).entries.flatMap((p) => (p.kind === 'cfg' ? [p.expr ? cfgToString(p.expr) : `malformed cfg on line ${p.e.line}`] : []));
+  return texts.length === 0 ? undefined : texts.length === 1 ? texts[0] : `all(${texts.join(', ')})`;
+}
+
+/** For each `path` attribute (in evaluateAttrs' order): the text of the `cfg_attr` predicates it sits under (undefined: none). */
+export function pathCondTextsOf(attrs: Attr[]): (string | undefined)[] {
+  if (attrs.length === 0) return [];
+  return prepare(attrs).entries.flatMap((p) => (p.kind === 'path' ? [p.e.conds.length === 0 ? undefined : cfgToString(allOf(p.e.conds))] : []));
+}

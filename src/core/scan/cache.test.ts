@@ -140,3 +140,19 @@ test('the CLI uses the cache directory from CARGO_UNITS_CACHE_DIR; --no-cache re
     else process.env[CACHE_DIR_ENV] = saved;
   }
 });
+
+test('facts of units restored without walking survive a save, so the next edit parses nothing', async () => {
+  const { ws, cacheDir } = freshDirs();
+  await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  // A warm open restores every unit (no facts looked at); a new file makes it save the cache.
+  writeFileSync(join(ws, 'crates/units-parse/src/new_orphan.rs'), 'fn f() {}\n');
+  const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.equal(warm.store.cache!.unitHits, warm.entries.length);
+  warm.store.cache!.save(warm.store.readFiles().concat(join(ws, 'crates/units-parse/src/new_orphan.rs')));
+  // An edit re-walks the units of lib.rs: their facts come from the cache.
+  const next = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  appendFileSync(join(ws, 'crates/units-core/src/lib.rs'), '\n// edited\n');
+  next.updateFile(join(ws, 'crates/units-core/src/lib.rs'));
+  assert.equal(next.store.parsedCount, 1, 'only the edited file is parsed');
+  rmSync(cacheDir, { recursive: true, force: true });
+});

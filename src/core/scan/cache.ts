@@ -24,7 +24,7 @@ export interface CachedToolchain {
 /** The version in package.json. */
 export const TOOL_VERSION = VERSION;
 /** Bump whenever FileFacts (or what the extractor puts into it) changes. */
-export const FACTS_FORMAT = 4;
+export const FACTS_FORMAT = 5;
 /** The version string a cache file must carry to be used. */
 export const CACHE_VERSION = `cargo-units ${TOOL_VERSION} facts ${FACTS_FORMAT}`;
 
@@ -159,6 +159,17 @@ export class FactsCache {
       this.used.set(hash, facts);
     } else this.misses++;
     return facts;
+  }
+
+  /**
+   * Counts the facts of `hash` as used in this session without looking at them: a unit restored
+   * from the cache depends on the facts of its files (the next edit walks it again), so a save
+   * must not drop them as unused.
+   */
+  keep(hash: string): void {
+    if (this.used.has(hash)) return;
+    const facts = this.loaded.get(hash);
+    if (facts) this.used.set(hash, facts);
   }
 
   set(hash: string, facts: FileFacts): void {

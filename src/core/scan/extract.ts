@@ -406,7 +406,7 @@ function readMacroDefinition(parser: Parser, node: Node, s: Snippet, attrs: Attr
       body.push(...macroBody(parser, right.text, s.lineBase + right.startPosition.row, s, name));
     }
   }
-  if (body.length === 0 && !wrapper) return [];
+  // Kept even when empty: a call of a macro the crate defines is no proc-macro call (resolve.ts).
   return [{ kind: 'macro', name, line, attrs, definition: true, body, ...(wrapper ? { wrapper } : {}) }];
 }
 

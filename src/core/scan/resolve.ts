@@ -7,13 +7,14 @@ import type { CfgSet } from '../cfg/set.js';
 import { parseCfgTokens } from '../cfg/expr.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { childPath, isInside, resolveFrom } from '../paths.js';
-import type { TokenTree } from '../syntax/tokens.js';
-import { and, evaluateAttrs, gateOf, not, type AttrPath, type Gate } from './attrs.js';
+import { renderTokens, type TokenTree } from '../syntax/tokens.js';
+import { and, cfgTextOf, evaluateAttrs, pathCondTextsOf, gateOf, not, type AttrPath, type EvaluatedAttrs, type Gate } from './attrs.js';
 import type { Attr, Item, ProcItem } from './facts.js';
 import { definedMacroNames, ItemWrappers, NO_LOCAL_MACROS, type LocalMacros, type MacroCall } from './local-macros.js';
 import { includeTarget } from './macro-args.js';
 import { procEffects, type ProcMacroDeps } from './proc-macros.js';
 import type { SourceStore } from './sources.js';
+import { guardCfg, pushGuard, type Guard, type WalkTracer } from './trace.js';
 
 /**
  * A bound on module nesting, so that a chain through a directory symlink loop (`src/sub -> .`),
@@ -64,14 +65,31 @@ interface Walk {
   depth: number;
   /** Inside a macro cargo-units does not expand: false cfgs are not trusted. */
   macro: string | undefined;
+  /** Only when tracing: the cfgs guarding this position inside its file. */
+  guard?: Guard;
+  /** Only when tracing: below a false cfg (its text); nothing here is read. */
+  dead?: string;
+  /** Only when tracing: the proc-macro call whose expansion declares what is here (`automod::dir!("tests")`). */
+  proc?: string;
+}
+
+/** The declaration that leads to a file, for the tracer. */
+interface From {
+  file: string;
+  line: number;
+  /** The declaring position, and its text (`mod x`, `include!("…")`). */
+  walk?: Walk;
+  via?: string;
+  /** Why this declaration may not apply, beyond the guards of `walk` (an unknown `cfg_attr` path). */
+  why?: string;
 }
 
 /**
  * Resolves a crate. Local `macro_rules!` that only wrap items (`cfg_fs! { pub mod fs; }`) are
  * expanded exactly: a first walk finds their definitions, and a second one uses them if needed.
  */
-export function resolveCrate(input: CrateInput, store: SourceStore): CrateFiles {
-  const first = new CrateWalker(input, store, NO_LOCAL_MACROS).walk();
+export function resolveCrate(input: CrateInput, store: SourceStore, tracer?: WalkTracer): CrateFiles {
+  const first = new CrateWalker(input, store, NO_LOCAL_MACROS, undefined, tracer).walk();
   if (first.usedMacros.size === 0) return first.out;
   const wrappers = new ItemWrappers();
   const defined = new Set<string>();
@@ -85,7 +103,8 @@ export function resolveCrate(input: CrateInput, store: SourceStore): CrateFiles 
   // A macro the crate defines itself is no proc-macro: the second walk leaves its calls alone.
   const local = [...first.procCalls].filter((m) => defined.has(m));
   if (!wrappers.expandsAny(first.usedMacros) && local.length === 0) return first.out;
-  return new CrateWalker(input, store, wrappers, new Set(local)).walk().out;
+  tracer?.reset();
+  return new CrateWalker(input, store, wrappers, new Set(local), tracer).walk().out;
 }
 
 /** Where `mod name;` (without `#[path]`) finds its file: the result of `CrateWalker.lookupModule`. */
@@ -101,7 +120,7 @@ export type ModuleLookup =
 
 /** Walks one crate under one cfg set; `walk()` once per instance. */
 export class CrateWalker {
-  private readonly out: CrateFiles = {
+  private out: CrateFiles = {
     files: new Set(),
     external: new Set(),
     uncertain: new Map(),
@@ -126,6 +145,8 @@ export class CrateWalker {
     private readonly macros: LocalMacros,
     /** Names of `macro_rules!` the crate defines: calls of them are not proc-macro calls. */
     private readonly localMacroNames: Set<string> = new Set(),
+    /** Told why each file is reached (and what false cfgs switch off); the index never passes one. */
+    private readonly tracer?: WalkTracer,
   ) {}
 
   walk(): { out: CrateFiles; usedMacros: Set<string>; procCalls: Set<string> } {
@@ -166,17 +187,44 @@ export class CrateWalker {
     return true;
   }
 
+  /**
+   * Only when tracing: walks what a false cfg switched off. Nothing found there counts (files,
+   * diagnostics, external paths go to a scratch result); only the paths looked at are kept, since
+   * the trace depends on them.
+   */
+  private inDead(f: () => void): void {
+    const live = this.out;
+    this.out = { files: new Set(), external: new Set(), uncertain: new Map(), diagnostics: [], probed: live.probed };
+    try {
+      f();
+    } finally {
+      this.out = live;
+    }
+  }
+
+  /** Tells the tracer that `abs` is reached (or, below a false cfg, would be) from `from`. */
+  private trace(abs: string, from: From, depth: number, why: string | undefined): void {
+    const w = from.walk;
+    const localWhy = w?.guard?.why ?? from.why;
+    const via = w?.proc !== undefined && w.proc !== from.via ? `${w.proc} → ${from.via ?? ''}` : (from.via ?? '');
+    const step = { from: from.file, line: from.line, via, cfg: guardCfg(w?.guard) };
+    if (w?.dead !== undefined) this.tracer!.wouldRead(abs, { ...step, cfg: w.dead, value: false });
+    else this.tracer!.reached(abs, localWhy === undefined ? { ...step, value: true } : { ...step, value: 'unknown', reason: localWhy }, depth, why === undefined);
+  }
+
   // --- files ---------------------------------------------------------------------------------
 
-  private visitFile(abs: string, dir: ModDir, why: string | undefined, depth: number, from?: { file: string; line: number }, included = false): void {
+  private visitFile(abs: string, dir: ModDir, why: string | undefined, depth: number, from?: From, included = false): void {
     this.out.probed.add(abs);
+    const dead = from?.walk?.dead;
+    if (this.tracer && from) this.trace(abs, from, depth, why);
     const { stack } = this;
     if (stack.includes(abs)) {
       const cycle = [...stack.slice(stack.indexOf(abs)), abs].map((f) => basename(f)).join(' → ');
       this.diag(from?.file ?? abs, from?.line ?? 0, 'error', `circular modules: ${cycle}`);
       return;
     }
-    const key = `${abs}\0${dir.dirPath}\0${dir.inline}`;
+    const key = dead === undefined ? `${abs}\0${dir.dirPath}\0${dir.inline}` : `${abs}\0${dir.dirPath}\0${dir.inline}\0dead`;
     const prev = this.visited.get(key);
     if (prev === true || (prev === false && why !== undefined)) return;
     this.visited.set(key, why === undefined);
@@ -186,6 +234,17 @@ export class CrateWalker {
     }
     const facts = this.store.facts(abs);
     if (!facts) return;
+    if (dead !== undefined) {
+      stack.push(abs);
+      try {
+        const w: Walk = { file: abs, dir, why, depth, macro: undefined, dead };
+        for (const inc of evaluateAttrs(facts.innerAttrs, this.input.cfg).includes) this.visitInclude(inc.item, w);
+        this.walkItems(facts.items, w);
+      } finally {
+        stack.pop();
+      }
+      return;
+    }
     this.addFile(abs, why);
     if (facts.invalidUtf8) this.diag(abs, 0, 'error', 'file is not valid UTF-8 (rustc will reject it)');
     // An include!d file may hold an expression, which does not parse as items: no warning for it.
@@ -195,10 +254,16 @@ export class CrateWalker {
       this.diag(abs, u.line, 'warning', `syntax error: the \`${u.delimiter}\` on this line is never closed; modules or includes declared after it may be missed`);
     }
     const w: Walk = { file: abs, dir, why, depth, macro: undefined };
+    if (this.tracer) w.guard = pushGuard(undefined, undefined, undefined);
     stack.push(abs);
     try {
       const inner = this.innerGate(facts.innerAttrs, w);
-      if (inner.value === false) return; // rustc read the file, then dropped its contents
+      if (inner.value === false) {
+        // rustc read the file, then dropped its contents
+        if (this.tracer) this.inDead(() => this.walkItems(facts.items, { ...w, dead: cfgTextOf(facts.innerAttrs) ?? 'false' }));
+        return;
+      }
+      if (this.tracer) w.guard = pushGuard(w.guard, cfgTextOf(facts.innerAttrs), inner.reason);
       this.walkItems(facts.items, { ...w, why: why ?? inner.reason });
     } finally {
       stack.pop();
@@ -228,12 +293,28 @@ export class CrateWalker {
     const ev = evaluateAttrs(item.attrs, this.input.cfg);
     for (const p of ev.problems) this.diag(w.file, p.line, 'warning', p.message);
     let gate = ev.cfg;
+    let dead = w.dead;
     if (gate.value === false) {
-      if (w.macro === undefined) return;
-      gate = { value: 'unknown', reason: `its cfg is false, but it is inside \`${w.macro}!\`, which cargo-units does not expand` };
+      if (w.macro === undefined) {
+        if (!this.tracer) return;
+        dead ??= cfgTextOf(item.attrs) ?? 'false';
+      } else {
+        gate = { value: 'unknown', reason: `its cfg is false, but it is inside \`${w.macro}!\`, which cargo-units does not expand` };
+      }
     }
     const why = w.why ?? gate.reason;
     const here: Walk = { ...w, why };
+    if (this.tracer) {
+      here.guard = pushGuard(w.guard, cfgTextOf(item.attrs), gate.reason);
+      if (dead !== undefined) here.dead = dead;
+      if (dead !== undefined && w.dead === undefined) return this.inDead(() => this.walkGated(item, ev, here));
+    }
+    this.walkGated(item, ev, here);
+  }
+
+  /** An item whose own cfg is not false (or, when tracing, is walked as switched off). */
+  private walkGated(item: Item, ev: EvaluatedAttrs, here: Walk): void {
+    const why = here.why;
     for (const inc of ev.includes) {
       if (inc.gate.value !== false) this.visitInclude(inc.item, { ...here, why: why ?? inc.gate.reason });
     }
@@ -267,7 +348,7 @@ export class CrateWalker {
   /** Files a proc-macro reads (proc-macros.ts): module items walked here, files and directories listed. */
   private walkProcItem(item: ProcItem, w: Walk): void {
     const deps = this.input.procMacros;
-    if (!deps || w.macro !== undefined) return;
+    if (!deps || w.macro !== undefined || w.dead !== undefined) return;
     if (item.kind === 'proc-call' && !item.macro.includes('::')) {
       if (this.localMacroNames.has(item.macro)) return;
       this.procCalls.add(item.macro);
@@ -292,20 +373,28 @@ export class CrateWalker {
       },
       readText: (abs) => store.read(abs)?.text,
     });
+    // When tracing: the macro call as the declaration that reads what it names.
+    const procVia = this.tracer ? (item.kind === 'proc-call' ? `${item.macro}!(${renderTokens(item.args)})` : item.inputs.map((a) => `#[${a.name}${a.args.length > 0 && a.args[0]!.kind !== 'group' ? ' ' : ''}${renderTokens(a.args)}]`).join(' ')) : undefined;
     for (const e of effects) {
       if (e.kind === 'items') {
-        this.walkItems(e.items, w);
+        this.walkItems(e.items, procVia === undefined ? w : { ...w, proc: procVia });
         continue;
       }
       const why = w.why ?? e.why;
+      // An attribute-driven read is shown at the attributes (they come before the item's own line).
+      const line = item.kind === 'proc-attrs' ? Math.min(item.line, ...item.inputs.map((i) => i.line)) : item.line;
+      const from: From | undefined = procVia === undefined ? undefined : { file: w.file, line, walk: w, via: procVia, why: e.why };
       this.out.probed.add(e.path);
       if (this.external(e.path, w, item.line, e.what)) continue;
       if (!e.dir) {
-        if (store.isFile(e.path)) this.addFile(e.path, why);
+        if (store.isFile(e.path)) {
+          if (from) this.trace(e.path, from, w.depth + 1, why);
+          this.addFile(e.path, why);
+        }
         else this.diag(w.file, item.line, 'warning', `${e.what}: ${e.path} does not exist`);
         continue;
       }
-      if (!this.addTree(e.path, '', e.filter, why, 0)) this.diag(w.file, item.line, 'warning', `${e.what}: directory ${e.path} does not exist`);
+      if (!this.addTree(e.path, '', e.filter, why, 0, from)) this.diag(w.file, item.line, 'warning', `${e.what}: directory ${e.path} does not exist`);
     }
   }
 
@@ -314,15 +403,18 @@ export class CrateWalker {
   }
 
   /** Every file under `dir` (links followed, within the workspace) whose relative path passes `filter`. */
-  private addTree(dir: string, rel: string, filter: ((rel: string) => boolean) | undefined, why: string | undefined, depth: number): boolean {
+  private addTree(dir: string, rel: string, filter: ((rel: string) => boolean) | undefined, why: string | undefined, depth: number, from?: From): boolean {
     this.listed(dir);
     const listing = this.store.listDir(dir);
     if (!listing || depth > MAX_MODULE_DEPTH) return false;
     for (const f of listing.files) {
       const r = rel + f;
-      if (!filter || filter(r)) this.addFile(childPath(dir, f), why);
+      if (!filter || filter(r)) {
+        if (from) this.trace(childPath(dir, f), from, (from.walk?.depth ?? 0) + 1, why);
+        this.addFile(childPath(dir, f), why);
+      }
     }
-    for (const d of listing.dirs) this.addTree(childPath(dir, d), `${rel}${d}/`, filter, why, depth + 1);
+    for (const d of listing.dirs) this.addTree(childPath(dir, d), `${rel}${d}/`, filter, why, depth + 1, from);
     return true;
   }
 
@@ -332,7 +424,11 @@ export class CrateWalker {
     for (const d of childDirs(paths, name, w.dir.dirPath, base, w.why)) {
       const inner: Walk = { ...w, why: d.why, dir: { dirPath: d.dir, fileDir: w.dir.fileDir, inline: true } };
       const g = this.innerGate(item.innerAttrs, inner);
-      if (g.value === false) continue;
+      if (g.value === false) {
+        if (this.tracer) this.inDead(() => this.walkItems(item.body, { ...inner, dead: inner.dead ?? cfgTextOf(item.innerAttrs) ?? 'false' }));
+        continue;
+      }
+      if (this.tracer) inner.guard = pushGuard(inner.guard, cfgTextOf(item.innerAttrs), g.reason ?? (d.why === w.why ? undefined : d.why));
       this.walkItems(item.body, { ...inner, why: inner.why ?? g.reason });
     }
   }
@@ -340,7 +436,9 @@ export class CrateWalker {
   /** The items a `macro_rules!` body declares are read only where the macro is used. */
   private walkMacroDefinition(item: Item & { kind: 'macro' }, w: Walk): void {
     const reason = `declared in the body of \`macro_rules! ${item.name}\`, read only where that macro is used`;
-    this.walkItems(item.body, { ...w, why: w.why ?? reason, macro: item.name });
+    const inner: Walk = { ...w, why: w.why ?? reason, macro: item.name };
+    if (this.tracer) inner.guard = pushGuard(w.guard, undefined, reason);
+    this.walkItems(item.body, inner);
   }
 
   /**
@@ -360,22 +458,32 @@ export class CrateWalker {
       return;
     }
     const reason = `declared inside \`${call.name}!\`, which cargo-units does not expand`;
-    this.walkItems(call.body, { ...w, why: w.why ?? reason, macro: call.name });
+    const inner: Walk = { ...w, why: w.why ?? reason, macro: call.name };
+    if (this.tracer) inner.guard = pushGuard(w.guard, undefined, reason);
+    this.walkItems(call.body, inner);
   }
 
   private walkCfgIf(item: Item & { kind: 'cfg-if' }, w: Walk): void {
     // Branch i is compiled when its condition holds and no earlier one did.
     let noneBefore: Gate = { value: true };
+    const earlier: string[] = [];
     for (const branch of item.branches) {
       let cond: Gate = { value: true };
       if (branch.cond) cond = this.condGate(branch.cond, w, item.line);
       const active = and(noneBefore, cond);
+      // The branch's predicate as text: its own cfg, after none of the earlier ones.
+      const text = this.tracer ? cfgIfText(earlier, branch.cond) : undefined;
+      if (branch.cond && this.tracer) earlier.push(renderTokens(branch.cond));
       if (active.value !== false || w.macro !== undefined) {
         const why = w.why ?? (active.value === false ? `inside \`${w.macro}!\`` : active.reason);
-        this.walkItems(branch.body, { ...w, why });
+        const inner: Walk = { ...w, why };
+        if (this.tracer) inner.guard = pushGuard(w.guard, text, active.value === false ? `inside \`${w.macro}!\`` : active.reason);
+        this.walkItems(branch.body, inner);
+      } else if (this.tracer) {
+        this.inDead(() => this.walkItems(branch.body, { ...w, dead: w.dead ?? text ?? 'false' }));
       }
       noneBefore = and(noneBefore, not(cond));
-      if (noneBefore.value === false && w.macro === undefined) break;
+      if (noneBefore.value === false && w.macro === undefined && !this.tracer) break;
     }
   }
 
@@ -393,13 +501,14 @@ export class CrateWalker {
   private visitModFile(item: Item & { kind: 'mod' }, paths: AttrPath[], w: Walk): void {
     const name = rawName(item.name);
     const base = w.dir.inline ? w.dir.dirPath : w.dir.fileDir;
-    const from = { file: w.file, line: item.line };
+    const from: From = { file: w.file, line: item.line, walk: w, via: `mod ${name}` };
     const chosen = paths.find((p) => p.gate.value === true); // rustc uses the first `path`
     const maybe = paths.filter((p) => p.gate.value === 'unknown');
-    const candidates: { file: string; why: string | undefined; explicit: boolean }[] = [];
-    if (chosen) candidates.push({ file: resolveFrom(base, normalizePathAttr(chosen.path)), why: w.why, explicit: true });
-    for (const p of maybe) candidates.push({ file: resolveFrom(base, normalizePathAttr(p.path)), why: w.why ?? p.gate.reason, explicit: true });
+    const candidates: { file: string; why: string | undefined; explicit: boolean; path?: AttrPath }[] = [];
+    if (chosen) candidates.push({ file: resolveFrom(base, normalizePathAttr(chosen.path)), why: w.why, explicit: true, path: chosen });
+    for (const p of maybe) candidates.push({ file: resolveFrom(base, normalizePathAttr(p.path)), why: w.why ?? p.gate.reason, explicit: true, path: p });
     const childDir = childPath(w.dir.dirPath, name);
+    if (this.tracer && w.dead === undefined) this.traceOtherPaths(item, paths, chosen, from);
     if (!chosen) {
       const why = w.why ?? maybe[0]?.gate.reason;
       const found = this.lookupModule(name, w.dir.dirPath);
@@ -419,7 +528,7 @@ export class CrateWalker {
         case 'ambiguous':
           this.diag(w.file, item.line, 'error', `file for module \`${name}\` found at both ${found.file} and ${found.other}`);
           // rustc reports E0761 here; list both so no build misses either.
-          this.visitFile(found.other, { dirPath: childDir, fileDir: dirname(found.other), inline: false }, w.why ?? 'ambiguous module file (E0761)', w.depth + 1);
+          this.visitFile(found.other, { dirPath: childDir, fileDir: dirname(found.other), inline: false }, w.why ?? 'ambiguous module file (E0761)', w.depth + 1, { ...from, why: 'ambiguous module file (E0761)' });
           candidates.push({ file: found.file, why, explicit: false });
           break;
         case 'found':
@@ -429,7 +538,7 @@ export class CrateWalker {
     }
     for (const c of candidates) {
       if (!c.explicit) {
-        this.visitFile(c.file, { dirPath: childDir, fileDir: dirname(c.file), inline: false }, c.why, w.depth + 1, from);
+        this.visitFile(c.file, { dirPath: childDir, fileDir: dirname(c.file), inline: false }, c.why, w.depth + 1, { ...from, why: maybe[0]?.gate.reason });
         continue;
       }
       // A `#[path]` file owns its directory.
@@ -440,7 +549,31 @@ export class CrateWalker {
         continue;
       }
       const d = dirname(c.file);
-      this.visitFile(c.file, { dirPath: d, fileDir: d, inline: false }, c.why, w.depth + 1, from);
+      const via = this.tracer ? `#[path = ${JSON.stringify(c.path?.path ?? '')}] mod ${name}` : undefined;
+      this.visitFile(c.file, { dirPath: d, fileDir: d, inline: false }, c.why, w.depth + 1, { ...from, via, why: c.path?.gate.reason });
+    }
+  }
+
+  /**
+   * Only when tracing: the files `mod name;` would read under other cfgs, which `cfg_attr(p, path = …)`
+   * chooses between. A path whose `p` is false would be read if `p` held; the default file
+   * would be read if the chosen path's `p` did not.
+   */
+  private traceOtherPaths(item: Item & { kind: 'mod' }, paths: AttrPath[], chosen: AttrPath | undefined, from: From): void {
+    const w = from.walk!;
+    const conds = pathCondTextsOf(item.attrs);
+    const base = w.dir.inline ? w.dir.dirPath : w.dir.fileDir;
+    const name = rawName(item.name);
+    paths.forEach((p, i) => {
+      if (p.gate.value !== false || conds[i] === undefined) return;
+      const via = `#[path = ${JSON.stringify(p.path)}] mod ${name}`;
+      this.tracer!.wouldRead(resolveFrom(base, normalizePathAttr(p.path)), { from: w.file, line: item.line, via, cfg: conds[i]!, value: false });
+    });
+    const cond = chosen ? conds[paths.indexOf(chosen)] : undefined;
+    if (cond === undefined) return;
+    const found = this.lookupModule(name, w.dir.dirPath);
+    if (found.kind === 'found' || found.kind === 'ambiguous') {
+      this.tracer!.wouldRead(found.file, { from: w.file, line: item.line, via: `mod ${name}`, cfg: `not(${cond})`, value: false });
     }
   }
 
@@ -487,12 +620,14 @@ export class CrateWalker {
       this.diag(w.file, item.line, 'error', `${what} of a file that does not exist: ${abs}`);
       return;
     }
+    const from: From = { file: w.file, line: item.line, walk: w, via: this.tracer ? `${what}(${renderTokens(item.args)})` : undefined, why: why === w.why ? undefined : why };
     if (item.macro === 'include') {
       // The included text is parsed as items (or an expression) that own their directory.
       const d = dirname(abs);
-      this.visitFile(abs, { dirPath: d, fileDir: d, inline: false }, why, w.depth + 1, { file: w.file, line: item.line }, true);
+      this.visitFile(abs, { dirPath: d, fileDir: d, inline: false }, why, w.depth + 1, from, true);
     } else {
-      this.addFile(abs, why);
+      if (this.tracer) this.trace(abs, from, w.depth + 1, why);
+      if (w.dead === undefined) this.addFile(abs, why);
     }
   }
 }
@@ -529,4 +664,10 @@ function childDirs(
   else out.push({ dir: childPath(dirPath, name), why: why ?? maybe[0]?.gate.reason });
   for (const p of maybe) out.push({ dir: resolveFrom(base, normalizePathAttr(p.path)), why: why ?? p.gate.reason });
   return out;
+}
+
+/** A `cfg_if!` branch's predicate: its own, after none of the earlier ones held. */
+function cfgIfText(earlier: string[], cond: TokenTree[] | undefined): string | undefined {
+  const parts = [...(earlier.length === 0 ? [] : [earlier.length === 1 ? `not(${earlier[0]})` : `not(any(${earlier.join(', ')}))`]), ...(cond ? [renderTokens(cond)] : [])];
+  return parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : `all(${parts.join(', ')})`;
 }

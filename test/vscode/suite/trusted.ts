@@ -6,6 +6,10 @@ import * as vscode from 'vscode';
 import type { BuildProgress } from '../../../src/protocol/lsp_ext.js';
 import { runCases } from './runner.js';
 import { api, config, eq, file, folder, ok, readMarker, recordProgress, until } from './util.js';
+import { whyCases } from './why.js';
+
+/** The tooltip's first line (the next ones give each unit's chain: see why.ts). */
+const firstLine = (t: string | undefined) => t?.split('\n')[0];
 
 const LIB = 'crates/units-core/src/lib.rs';
 const PARSE_LIB = 'crates/units-parse/src/lib.rs';
@@ -37,13 +41,13 @@ export async function run(): Promise<void> {
       fn: async () => {
         const a = await api();
         const lib = await a.decoration(file(LIB));
-        eq([lib?.badge, lib?.tooltip], ['②', 'Read by units-core (lib), units-core (lib) [test]'], 'units-core/src/lib.rs');
+        eq([lib?.badge, firstLine(lib?.tooltip)], ['②', 'Read by units-core (lib), units-core (lib) [test]'], 'units-core/src/lib.rs');
         const args = await a.decoration(file('crates/units-cli/src/bin/convert/args.rs'));
-        eq([args?.badge, args?.tooltip], ['②', 'Read by units-cli (bin convert), units-cli (bin convert) [test]'], 'convert/args.rs');
+        eq([args?.badge, firstLine(args?.tooltip)], ['②', 'Read by units-cli (bin convert), units-cli (bin convert) [test]'], 'convert/args.rs');
         const tests = await a.decoration(file('crates/units-parse/src/tests.rs'));
-        eq([tests?.badge, tests?.tooltip], ['①', 'Read by units-parse (lib) [test]'], 'units-parse tests.rs (cfg(test) only)');
+        eq([tests?.badge, firstLine(tests?.tooltip)], ['①', 'Read by units-parse (lib) [test]'], 'units-parse tests.rs (cfg(test) only)');
         const build = await a.decoration(file('crates/units-core/build/prefixes.rs'));
-        eq(build?.tooltip, 'Read by units-core (build script)', 'the build script module');
+        eq(firstLine(build?.tooltip), 'Read by units-core (build script)', 'the build script module');
         const stats = await a.decoration(file('crates/units-core/src/stats.rs'));
         eq(stats?.badge, '?②', 'stats.rs is only possibly read');
         eq((stats?.color as vscode.ThemeColor | undefined)?.id, 'cargoUnits.uncertainForeground', 'uncertain colour');
@@ -82,7 +86,7 @@ export async function run(): Promise<void> {
         await updated;
         ok(doc.isDirty, 'not saved');
         const d = await a.decoration(file(LEXER_V1));
-        eq([d?.badge, d?.tooltip], ['②', 'Read by units-parse (lib), units-parse (lib) [test]'], 'lexer_v1.rs after the unsaved edit');
+        eq([d?.badge, firstLine(d?.tooltip)], ['②', 'Read by units-parse (lib), units-parse (lib) [test]'], 'lexer_v1.rs after the unsaved edit');
         ok(!readFileSync(file(PARSE_LIB).fsPath, 'utf8').includes('mod lexer_v1;'), 'the file on disk is unchanged');
         await vscode.commands.executeCommand('workbench.action.files.revert');
         await until('lexer_v1.rs unread again', async () => (await badge(LEXER_V1)) === '∅');
@@ -99,6 +103,7 @@ export async function run(): Promise<void> {
         eq(revealed, ['units-core/lib/units_core', 'units-core/lib/units_core[test]'], 'revealed in the Units view');
       },
     },
+    ...whyCases,
     {
       name: 'Build Affected Units runs the build command with the affected units, and the Build view follows it',
       timeoutMs: 60_000,
