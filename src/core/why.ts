@@ -99,6 +99,13 @@ export class WhyIndex {
     }
   }
 
+  /** Whether the trace of `unitId` is kept and still true (so a chain costs no walk). */
+  hasTrace(unitId: string): boolean {
+    const e = this.index.unit(unitId);
+    const kept = e && this.traces.get(e);
+    return !!kept && this.stillTrue(kept);
+  }
+
   /** The trace of a unit's walk, walked now if not kept or no longer true. */
   traceOf(e: IndexedUnit): CrateTrace {
     const kept = this.traces.get(e);

@@ -218,7 +218,9 @@ export class CargoUnitsServer {
     if (!p) return { uri, status: 'outside', units: [] };
     const folder = isDirectory(p);
     const info = folder ? this.set.folderInfo(p) : this.set.fileInfo(p);
-    const units = folder ? info.units : withChains(this.set.workspaceOf(p)?.index, p, info.units);
+    const units = folder
+      ? info.units
+      : withChains(this.set.workspaceOf(p)?.index, p, info.units, () => void this.connection.sendNotification(ext.indexChanged, { uris: [uri], all: false }));
     return { uri, status: info.status, units, ...(folder ? { folder } : {}), ...(info.workspace ? { workspace: toUri(info.workspace) } : {}) };
   }
 

@@ -28,10 +28,21 @@ export function chainText(chain: WhyStep[]): string {
   return chain.map((s) => `${basename(s.file)}:${s.line} ${s.via}${s.value === 'unknown' ? ' (?)' : ''}`).join(' › ');
 }
 
-/** `units` of `abs`, each with its shortest chain. */
-export function withChains(index: UnitIndex | undefined, abs: string, units: ext.UnitRef[]): ext.UnitRef[] {
+/**
+ * `units` of `abs`, each with its shortest chain when the traces of those units are at hand. Else
+ * the units go back without chains at once (decorations must not wait for a walk), the traces are
+ * made right after, and `refresh` is called so that the client asks again.
+ */
+export function withChains(index: UnitIndex | undefined, abs: string, units: ext.UnitRef[], refresh?: () => void): ext.UnitRef[] {
   if (!index || units.length === 0) return units;
   const why = whyOf(index);
+  if (refresh && !units.every((u) => why.hasTrace(u.id))) {
+    setImmediate(() => {
+      for (const u of units) why.chainOf(abs, u.id);
+      refresh();
+    });
+    return units;
+  }
   return units.map((u) => {
     const chain = why.chainOf(abs, u.id);
     return chain ? { ...u, chain: chainText(chain) } : u;

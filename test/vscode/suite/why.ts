@@ -83,7 +83,11 @@ export const whyCases: Case[] = [
     name: 'the decoration tooltip has one line per unit with its shortest chain',
     fn: async () => {
       const a = await api();
-      const d = await a.decoration(file(LENGTH));
+      // The chains come with a second answer once the units' traces are made (the first never waits for them).
+      const d = await until('the tooltip has chain lines', async () => {
+        const x = await a.decoration(file(LENGTH));
+        return (x?.tooltip ?? '').includes('\n') ? x : undefined;
+      });
       const lines = (d?.tooltip ?? '').split('\n');
       eq(lines[0], 'Read by units-core (lib), units-core (lib) [test]', 'the first line names the units');
       const chain = cliWhy(LENGTH).units[0]!.chain.map((s) => `${s.file.split('/').pop()}:${s.line} ${s.via}`).join(' › ');
