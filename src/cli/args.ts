@@ -36,6 +36,13 @@ export interface CliArgs {
   contentAddressed: boolean;
   /** `build … -- ARGS`: passed to Nix. */
   nixArgs: string[];
+  /** `build --out-link PATH`: nix-build's result links (PATH, PATH-2, … per requested unit). */
+  outLink?: string;
+  /** `build --no-gc-roots`: no GC roots under the Nix directory's gcroots/. */
+  noGcRoots: boolean;
+  /** `build --substituters URLS` / `--builders SPEC`: Nix's settings of those names. */
+  substituters?: string;
+  builders?: string;
   /** `verify --jobs N`. */
   jobs?: number;
   help: boolean;
@@ -46,7 +53,7 @@ export class UsageError extends Error {}
 
 export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'build', 'help'] as const;
 
-const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url']);
+const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url', '--out-link', '--substituters', '--builders']);
 
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
@@ -66,6 +73,7 @@ export function parseArgs(argv: string[]): CliArgs {
     units: [],
     contentAddressed: false,
     nixArgs: [],
+    noGcRoots: false,
     help: false,
     version: false,
   };
@@ -156,6 +164,18 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--content-addressed':
         args.contentAddressed = true;
         break;
+      case '--out-link':
+        args.outLink = value;
+        break;
+      case '--no-gc-roots':
+        args.noGcRoots = true;
+        break;
+      case '--substituters':
+        args.substituters = value;
+        break;
+      case '--builders':
+        args.builders = value;
+        break;
       case '--feature-set':
         args.featureSets.push(value!);
         break;
@@ -200,6 +220,12 @@ Commands:
     --unit ID            build this unit (repeatable)
     --dry-run            print what Nix would build now, checked against the store
     --content-addressed  content-addressed derivations: unchanged outputs stop rebuilds
+    --out-link PATH      a GC-root link to each requested unit's output, as nix-build's: PATH for
+                         the first unit (in unit-id order), PATH-2, PATH-3… for the others
+    --no-gc-roots        do not keep OUT/gcroots/<unit> (by default every unit of the last build
+                         of each requested unit is a GC root, so garbage collection keeps it)
+    --substituters URLS  binary caches to fetch units from (space-separated; Nix's setting)
+    --builders SPEC      remote builders (Nix's setting, e.g. 'ssh://host x86_64-linux')
     -- ARGS              pass ARGS to nix-store (e.g. -- -j 2 --builders '')
   nix and build, registry dependencies (from Cargo.lock):
     --vendor DIR         crate sources from DIR (cargo vendor layout, or /usr/share/cargo/registry)

@@ -6,7 +6,9 @@
  * 3. build the build-script runs they need first, and learn the paths those runs printed as
  *    `rerun-if-changed` (rerun.ts); when that list changed, regenerate and re-evaluate, so the
  *    runs' sources are exactly those paths before anything that uses them is compiled;
- * 4. build the requested units; one `finished` event for the whole.
+ * 4. build the requested units; one `finished` event for the whole, with every requested unit's
+ *    output path (built, already in the store, or substituted);
+ * 5. point the GC roots under <nixDir>/gcroots at the outputs (gc-roots.ts), and write --out-link.
  */
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
@@ -16,7 +18,8 @@ import { runId, type BuildEvent } from './events.js';
 import { nixToolchain, writeNixDir } from './generate.js';
 import { learnRerun, readLearned } from './rerun.js';
 import { evalKey, readEvalCache, writeEvalCache } from './eval-cache.js';
-import { evaluateUnits, nixBuild, NixError, type Derivation, type NixBuildOptions, type NixBuildResult } from './runner.js';
+import { evaluateUnits, nixBuild, NixError, outputOf, type Derivation, type NixBuildOptions, type NixBuildResult } from './runner.js';
+import { unitClosure, updateGcRoots, writeOutLinks } from './gc-roots.js';
 import type { RegistryOptions } from './registry.js';
 import type { NixUnitsJson } from './units-json.js';
 
@@ -25,6 +28,10 @@ export interface WorkspaceBuildOptions extends Omit<NixBuildOptions, 'derivation
   rustc: string;
   /** Registry dependencies: vendor directory, fetching. */
   registry?: RegistryOptions;
+  /** Keep GC roots for the units built (default true): <nixDir>/gcroots. */
+  gcRoots?: boolean;
+  /** nix-build's --out-link: a root at this path (PATH-2, PATH-3… for more units) per requested unit. */
+  outLink?: string;
 }
 
 /**
@@ -77,14 +84,23 @@ export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptio
     const failed = [...new Set(opts.units)].sort();
     const seconds = Math.round((performance.now() - t0) / 10) / 100;
     opts.onEvent({ type: 'failed', unit: null, message: err.message, reason: err.reason });
-    opts.onEvent({ type: 'finished', built: [], cached: [], failed, seconds });
-    return { ok: false, plan: { build: [], cached: [] }, built: [], cached: [], failed, seconds, cancelled: false, outs: new Map(), error: err.reason };
+    opts.onEvent({ type: 'finished', built: [], cached: [], substituted: [], failed, skipped: [], seconds, outs: {} });
+    return { ok: false, plan: { build: [], substitute: [], cached: [] }, built: [], cached: [], substituted: [], failed, skipped: [], seconds, cancelled: false, outs: new Map(), error: err.reason };
   }
 }
 
 async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: number): Promise<NixBuildResult> {
+  // Wall-clock seconds per phase, reported in `finished`.
+  const phases: Record<string, number> = {};
+  let tPhase = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(((phases[name] ?? 0) + (now - tPhase) / 1000) * 1000) / 1000;
+    tPhase = now;
+  };
   const toolchain = nixToolchain(join(opts.rustc, 'bin', 'rustc'), opts.nixDir);
   let gen = writeNixDir(index, opts.nixDir, toolchain, opts.registry);
+  phase('generate');
   const root = index.workspace.root;
   const evaluate = async (json: NixUnitsJson, useCache = true): Promise<{ drvs: Map<string, Derivation>; cached: boolean }> => {
     const key = (opts.sources ?? 'unit') === 'unit'
@@ -99,8 +115,8 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
   const cancelled = (): NixBuildResult => {
     opts.onEvent({ type: 'failed', unit: null, message: 'cancelled', reason: 'cancelled' });
     const seconds = Math.round((performance.now() - t0) / 10) / 100;
-    opts.onEvent({ type: 'finished', built: [], cached: [], failed: [], seconds });
-    return { ok: false, plan: { build: [], cached: [] }, built: [], cached: [], failed: [], seconds, cancelled: true, outs: new Map() };
+    opts.onEvent({ type: 'finished', built: [], cached: [], substituted: [], failed: [], skipped: [], seconds, outs: {} });
+    return { ok: false, plan: { build: [], substitute: [], cached: [] }, built: [], cached: [], substituted: [], failed: [], skipped: [], seconds, cancelled: true, outs: new Map() };
   };
   const guard = async <T>(f: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -116,6 +132,7 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
   if (!first0) return cancelled();
   let evaluated = first0;
   let drvs = evaluated.drvs;
+  phase('evaluate');
   let planned: NixBuildResult | undefined;
   try {
     planned = await guard(() => nixBuild({ ...opts, dryRun: true, derivations: drvs }));
@@ -127,6 +144,7 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
     planned = await guard(() => nixBuild({ ...opts, dryRun: true, derivations: drvs }));
   }
   if (!planned) return cancelled();
+  phase('plan');
   if (opts.dryRun) return planned;
 
   const forward = (e: BuildEvent) => {
@@ -137,18 +155,46 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
   let first: NixBuildResult | undefined;
   if (runs.some((r) => planned.plan.build.includes(r))) {
     first = await nixBuild({ ...opts, units: runs, derivations: drvs, onEvent: forward, emitPlan: false, emitFinished: false });
+    phase('runs');
   }
-  const finish = (r: NixBuildResult): NixBuildResult => {
-    const built = [...new Set([...(first?.built ?? []), ...r.built])].sort();
-    const failed = [...new Set([...(first?.failed ?? []), ...r.failed])].sort();
-    const cached = opts.units.filter((id) => !built.includes(id) && !failed.includes(id)).sort();
+  const finish = async (r: NixBuildResult): Promise<NixBuildResult> => {
+    const union = (k: 'built' | 'failed' | 'substituted' | 'skipped') => [...new Set([...(first?.[k] ?? []), ...r[k]])];
+    const built = union('built').sort();
+    const failed = union('failed').sort();
+    const substituted = union('substituted').filter((id) => !built.includes(id) && !failed.includes(id)).sort();
+    const skipped = union('skipped').filter((id) => !built.includes(id) && !failed.includes(id) && !substituted.includes(id)).sort();
+    const done = new Set([...built, ...failed, ...substituted, ...skipped]);
+    const requested = [...new Set(opts.units)].sort();
+    const cached = requested.filter((id) => !done.has(id));
+    const outs = new Map([...(first?.outs ?? []), ...r.outs]);
+    // Every requested unit in the store now: its output path (a content-addressed one is asked of the store).
+    const bad = new Set([...failed, ...skipped]);
+    await Promise.all(requested.filter((id) => !bad.has(id) && !outs.has(id) && drvs.has(id)).map(async (id) => {
+      const d = drvs.get(id)!;
+      const out = d.out.startsWith(storeDir + '/') ? d.out : await outputOf(d.drv, opts);
+      if (out) outs.set(id, out);
+    }));
+    const ok = failed.length === 0 && skipped.length === 0 && r.ok && (first?.ok ?? true) && !r.cancelled;
+    if (opts.gcRoots ?? true) {
+      // The closure's outputs (input-addressed: known from the evaluation), only those in the store.
+      const rooted = new Map<string, string>();
+      for (const id of unitClosure(gen.json, requested)) {
+        const out = outs.get(id) ?? drvs.get(id)?.out;
+        if (out?.startsWith(storeDir + '/') && !bad.has(id)) rooted.set(id, out);
+      }
+      for (const id of requested) if (outs.has(id)) rooted.set(id, outs.get(id)!);
+      await updateGcRoots(opts.nixDir, rooted, opts.env ?? process.env);
+    }
+    if (opts.outLink && ok) await writeOutLinks(opts.outLink, requested.filter((id) => outs.has(id)).map((id) => [id, outs.get(id)!]), opts.env ?? process.env);
+    phase('roots');
     const seconds = Math.round((performance.now() - t0) / 10) / 100;
-    opts.onEvent({ type: 'finished', built, cached, failed, seconds });
-    return { ...r, ok: failed.length === 0 && r.ok && (first?.ok ?? true), plan: planned.plan, built, failed, cached, seconds };
+    const requestedOuts = Object.fromEntries(requested.filter((id) => outs.has(id)).map((id) => [id, outs.get(id)!]));
+    opts.onEvent({ type: 'finished', built, cached, substituted, failed, skipped, seconds, outs: requestedOuts, phases });
+    return { ...r, ok, plan: planned.plan, built, failed, cached, substituted, skipped, seconds, outs, phases };
   };
-  if (first && !first.ok) return finish({ ...first, built: [], failed: [] });
-
   const storeDir = drvs.size > 0 ? [...drvs.values()][0]!.drv.replace(/\/[^/]*$/, '') : '';
+  if (first && !first.ok) return finish({ ...first, built: [], failed: [], substituted: [], skipped: [], outs: new Map() });
+
   const outOf = (script: string): string | undefined => {
     const out = first?.outs.get(runId(script)) ?? drvs.get(runId(script))?.out;
     return out?.startsWith(storeDir + '/') ? out : undefined;
@@ -171,8 +217,11 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
     const again = await guard(() => evaluate(gen.json));
     if (!again) return cancelled();
     drvs = again.drvs;
-  } else if (planned.plan.build.length === 0) {
-    return finish({ ...planned, built: [], failed: [], ok: true });
+    phase('learn');
+  } else if (planned.plan.build.length === 0 && planned.plan.substitute.length === 0) {
+    return finish({ ...planned, built: [], failed: [], substituted: [], skipped: [], outs: new Map(), ok: true });
   }
-  return finish(await nixBuild({ ...opts, derivations: drvs, onEvent: forward, emitPlan: false, emitFinished: false }));
+  const r = await nixBuild({ ...opts, derivations: drvs, onEvent: forward, emitPlan: false, emitFinished: false });
+  phase('build');
+  return finish(r);
 }

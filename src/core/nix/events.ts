@@ -12,8 +12,11 @@ export interface DiagnosticRange {
 }
 
 export type BuildEvent =
-  /** What Nix will build (checked against the store) and which requested units are already built. */
-  | { type: 'plan'; build: string[]; cached: string[] }
+  /**
+   * What Nix will build (checked against the store), which units' outputs it will fetch from a
+   * substituter (binary cache) instead, and which requested units are already in the store.
+   */
+  | { type: 'plan'; build: string[]; substitute: string[]; cached: string[] }
   | { type: 'start'; unit: string }
   | { type: 'phase'; unit: string; phase: string }
   | { type: 'log'; unit: string | null; line: string }
@@ -29,12 +32,33 @@ export type BuildEvent =
     rendered: string;
   }
   | { type: 'done'; unit: string; seconds: number; out: string }
+  /** A unit's output was fetched from a substituter (binary cache) rather than built. */
+  | { type: 'substituted'; unit: string; out: string }
+  /** A planned unit that was never started: a dependency failed, or the build was cancelled. */
+  | { type: 'skipped'; unit: string; message: string }
   /**
    * A unit failed (`unit`), or the whole build did (`unit: null`). `reason` says why a whole build
    * stopped: Nix is not installed, its configuration is invalid, another Nix error, or cancelled.
    */
   | { type: 'failed'; unit: string | null; message: string; reason?: 'nix-missing' | 'nix-config' | 'nix' | 'cancelled' }
-  | { type: 'finished'; built: string[]; cached: string[]; failed: string[]; seconds: number };
+  | {
+    type: 'finished';
+    /**
+     * Every unit the plan named ends in exactly one of these lists, so their lengths add up to
+     * the plan's (built + substituted + failed + skipped = plan.build + plan.substitute, cached =
+     * plan.cached). `cached` holds the requested units already in the store.
+     */
+    built: string[];
+    cached: string[];
+    substituted: string[];
+    failed: string[];
+    skipped: string[];
+    seconds: number;
+    /** The output path of every requested unit that is in the store now (built, cached or substituted). */
+    outs: Record<string, string>;
+    /** Wall-clock seconds of each phase of the build (evaluate, plan, runs, build, roots, …). */
+    phases?: Record<string, number>;
+  };
 
 /** The id Nix activities of a build-script run are reported under. */
 export function runId(buildScriptUnit: string): string {
@@ -128,20 +152,24 @@ export function rustcDiagnostic(unit: string, line: string): { event?: BuildEven
   };
 }
 
-/** The drv paths listed by `--dry-run` under "will be built" (Nix 2.8 prints them on stderr). */
-export function parseDryRun(stderr: string): string[] {
+/**
+ * What `--dry-run` lists (Nix 2.8 prints it on stderr): the drv paths under "will be built", or
+ * with `section = 'fetched'` the store paths under "will be fetched" (from a substituter).
+ */
+export function parseDryRun(stderr: string, section: 'built' | 'fetched' = 'built'): string[] {
   const out: string[] = [];
-  let inBuild = false;
+  let inSection = false;
   for (const raw of stripAnsi(stderr).split('\n')) {
-    if (/^th(?:is|ese)\b.*will be built:?$/.test(raw.trim())) {
-      inBuild = true;
+    const head = /^th(?:is|ese)\b.*will be (built|fetched)\b/.exec(raw.trim());
+    if (head) {
+      inSection = head[1] === section;
       continue;
     }
     if (/^\s+\//.test(raw)) {
-      if (inBuild && raw.trim().endsWith('.drv')) out.push(raw.trim());
+      if (inSection && (section === 'fetched' || raw.trim().endsWith('.drv'))) out.push(raw.trim());
       continue;
     }
-    inBuild = false;
+    inSection = false;
   }
   return out;
 }
