@@ -43,6 +43,8 @@ export interface CliArgs {
   /** `build --substituters URLS` / `--builders SPEC`: Nix's settings of those names. */
   substituters?: string;
   builders?: string;
+  /** `build --incremental`: rustc's incremental state for workspace units under OUT/incremental (impure, opt-in). */
+  incremental: boolean;
   /** `verify --jobs N`. */
   jobs?: number;
   help: boolean;
@@ -74,6 +76,7 @@ export function parseArgs(argv: string[]): CliArgs {
     contentAddressed: false,
     nixArgs: [],
     noGcRoots: false,
+    incremental: false,
     help: false,
     version: false,
   };
@@ -170,6 +173,9 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--no-gc-roots':
         args.noGcRoots = true;
         break;
+      case '--incremental':
+        args.incremental = true;
+        break;
       case '--substituters':
         args.substituters = value;
         break;
@@ -224,6 +230,9 @@ Commands:
                          the first unit (in unit-id order), PATH-2, PATH-3… for the others
     --no-gc-roots        do not keep OUT/gcroots/<unit> (by default every unit of the last build
                          of each requested unit is a GC root, so garbage collection keeps it)
+    --incremental        impure, opt-in: workspace units keep rustc's incremental state in
+                         OUT/incremental (needs sandbox = false; such outputs are named
+                         *-incremental and must never be pushed to a binary cache)
     --substituters URLS  binary caches to fetch units from (space-separated; Nix's setting)
     --builders SPEC      remote builders (Nix's setting, e.g. 'ssh://host x86_64-linux')
     -- ARGS              pass ARGS to nix-store (e.g. -- -j 2 --builders '')

@@ -3,8 +3,8 @@
  * directory, works out the units to build (affected by FILEs, or --unit, or all) and builds them
  * with Nix (core/nix/runner.ts), printing events as JSON lines or as progress and a summary.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { BuildEvent } from '../../core/nix/events.js';
 import { buildWorkspace, rustcSysroot } from '../../core/nix/build.js';
 import { findRustc } from '../../core/toolchain.js';
@@ -129,9 +129,11 @@ export async function buildCommand(args: CliArgs, io: Io, locationHint: (operand
       ...args.nixArgs,
     ];
     const outLink = args.outLink !== undefined ? resolve(io.cwd, args.outLink) : undefined;
+    const incremental = args.incremental ? join(nixDir, 'incremental') : undefined;
+    if (incremental) mkdirSync(incremental, { recursive: true });
     const r = await buildWorkspace(index, {
       nixDir, rustc: toolchain, contentAddressed: args.contentAddressed, units, registry: registryOptions(ctx), dryRun: args.dryRun, nixArgs,
-      gcRoots: !args.noGcRoots, outLink, signal: abort.signal, onEvent,
+      gcRoots: !args.noGcRoots, outLink, incremental, signal: abort.signal, onEvent,
     });
     if (r.error) return NIX_EXIT[r.error];
     if (r.cancelled) return signal === 'SIGTERM' ? 143 : 130;

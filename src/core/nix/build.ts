@@ -5,13 +5,17 @@
  * 2. `plan`: what the store lacks for the requested units (a dry run);
  * 3. build the build-script runs they need first, and learn the paths those runs printed as
  *    `rerun-if-changed` (rerun.ts); when that list changed, regenerate and re-evaluate, so the
- *    runs' sources are exactly those paths before anything that uses them is compiled;
+ *    runs' sources are exactly those paths before anything that uses them is compiled. A run whose
+ *    compiled build script was read before (runs-read.json: script id → its drv) is built
+ *    together with the units instead, in one nix-store call: the script is the same, so what it
+ *    prints is expected to be the same; should the learned list change all the same, the units
+ *    are regenerated and built again, as in the two-step order;
  * 4. build the requested units; one `finished` event for the whole, with every requested unit's
  *    output path (built, already in the store, or substituted);
  * 5. point the GC roots under <nixDir>/gcroots at the outputs (gc-roots.ts), and write --out-link.
  */
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UnitIndex } from '../index.js';
 import { runId, type BuildEvent } from './events.js';
@@ -22,6 +26,24 @@ import { evaluateUnits, nixBuild, NixError, outputOf, type Derivation, type NixB
 import { unitClosure, updateGcRoots, writeOutLinks } from './gc-roots.js';
 import type { RegistryOptions } from './registry.js';
 import type { NixUnitsJson } from './units-json.js';
+import { writeFileAtomic } from './atomic.js';
+
+/**
+ * Build-script unit id → the drvs of the compiled script whose runs' rerun-if-changed were read
+ * (the last few: a script has one drv per profile or mode).
+ */
+const RUNS_READ = 'runs-read.json';
+const RUNS_READ_KEEP = 8;
+
+function readRunsRead(nixDir: string): Record<string, string[]> {
+  try {
+    const v = JSON.parse(readFileSync(join(nixDir, RUNS_READ), 'utf8')) as unknown;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+    return Object.fromEntries(Object.entries(v).filter(([, l]) => Array.isArray(l) && l.every((x) => typeof x === 'string'))) as Record<string, string[]>;
+  } catch {
+    return {};
+  }
+}
 
 export interface WorkspaceBuildOptions extends Omit<NixBuildOptions, 'derivations' | 'emitPlan' | 'emitFinished'> {
   /** The toolchain directory (rustc's sysroot): its bin/rustc is what the derivations run. */
@@ -104,7 +126,7 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
   const root = index.workspace.root;
   const evaluate = async (json: NixUnitsJson, useCache = true): Promise<{ drvs: Map<string, Derivation>; cached: boolean }> => {
     const key = (opts.sources ?? 'unit') === 'unit'
-      ? evalKey(opts.nixDir, root, json, [opts.rustc, String(!!opts.contentAddressed), (opts.env ?? process.env).NIX_STORE_DIR ?? ''])
+      ? evalKey(opts.nixDir, root, json, [opts.rustc, String(!!opts.contentAddressed), (opts.env ?? process.env).NIX_STORE_DIR ?? '', opts.incremental ?? ''])
       : undefined;
     const hit = key && useCache ? readEvalCache<[string, Derivation][]>(opts.nixDir, key) : undefined;
     if (hit) return { drvs: new Map(hit), cached: true };
@@ -152,13 +174,18 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
   };
   const scripts = runsFor(gen.json, opts.units);
   const runs = scripts.map(runId);
+  const readBefore = readRunsRead(opts.nixDir);
+  // Runs to build on their own first: those of workspace build scripts not read in this form yet.
+  const unread = scripts.filter((id) => planned.plan.build.includes(runId(id)) && gen.json.units[id]?.crate === null && !(readBefore[id] ?? []).includes(drvs.get(id)?.drv ?? ''));
+  const stages: NixBuildResult[] = [];
   let first: NixBuildResult | undefined;
-  if (runs.some((r) => planned.plan.build.includes(r))) {
+  if (unread.length > 0) {
     first = await nixBuild({ ...opts, units: runs, derivations: drvs, onEvent: forward, emitPlan: false, emitFinished: false });
+    stages.push(first);
     phase('runs');
   }
   const finish = async (r: NixBuildResult): Promise<NixBuildResult> => {
-    const union = (k: 'built' | 'failed' | 'substituted' | 'skipped') => [...new Set([...(first?.[k] ?? []), ...r[k]])];
+    const union = (k: 'built' | 'failed' | 'substituted' | 'skipped') => [...new Set([...stages.flatMap((x) => x[k]), ...r[k]])];
     const built = union('built').sort();
     const failed = union('failed').sort();
     const substituted = union('substituted').filter((id) => !built.includes(id) && !failed.includes(id)).sort();
@@ -166,7 +193,7 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
     const done = new Set([...built, ...failed, ...substituted, ...skipped]);
     const requested = [...new Set(opts.units)].sort();
     const cached = requested.filter((id) => !done.has(id));
-    const outs = new Map([...(first?.outs ?? []), ...r.outs]);
+    const outs = new Map([...stages.flatMap((x) => [...x.outs]), ...r.outs]);
     // Every requested unit in the store now: its output path (a content-addressed one is asked of the store).
     const bad = new Set([...failed, ...skipped]);
     await Promise.all(requested.filter((id) => !bad.has(id) && !outs.has(id) && drvs.has(id)).map(async (id) => {
@@ -174,7 +201,7 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
       const out = d.out.startsWith(storeDir + '/') ? d.out : await outputOf(d.drv, opts);
       if (out) outs.set(id, out);
     }));
-    const ok = failed.length === 0 && skipped.length === 0 && r.ok && (first?.ok ?? true) && !r.cancelled;
+    const ok = failed.length === 0 && skipped.length === 0 && r.ok && stages.every((x) => x.ok) && !r.cancelled;
     if (opts.gcRoots ?? true) {
       // The closure's outputs (input-addressed: known from the evaluation), only those in the store.
       const rooted = new Map<string, string>();
@@ -195,24 +222,33 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
   const storeDir = drvs.size > 0 ? [...drvs.values()][0]!.drv.replace(/\/[^/]*$/, '') : '';
   if (first && !first.ok) return finish({ ...first, built: [], failed: [], substituted: [], skipped: [], outs: new Map() });
 
-  const outOf = (script: string): string | undefined => {
-    const out = first?.outs.get(runId(script)) ?? drvs.get(runId(script))?.out;
-    return out?.startsWith(storeDir + '/') ? out : undefined;
+  /** Learns the rerun-if-changed lists of the runs in the store; true when units.json must change. */
+  const learn = (): boolean => {
+    const outOf = (script: string): string | undefined => {
+      const out = stages.findLast((x) => x.outs.has(runId(script)))?.outs.get(runId(script)) ?? drvs.get(runId(script))?.out;
+      return out?.startsWith(storeDir + '/') ? out : undefined;
+    };
+    const read: Record<string, string[]> = { ...readRunsRead(opts.nixDir) };
+    const learned = learnRerun(
+      opts.nixDir,
+      index.workspace.root,
+      scripts.flatMap((id) => {
+        const out = outOf(id);
+        // Registry build scripts run on their whole crate: nothing to learn.
+        if (!out || gen.json.units[id]!.crate !== null || !existsSync(out)) return [];
+        const drv = drvs.get(id)!.drv;
+        read[id] = [drv, ...(read[id] ?? []).filter((d) => d !== drv)].slice(0, RUNS_READ_KEEP);
+        return [{ id, packageDir: gen.json.units[id]!.packageDir, out }];
+      }),
+    );
+    if (JSON.stringify(read) !== JSON.stringify(readRunsRead(opts.nixDir))) writeFileAtomic(join(opts.nixDir, RUNS_READ), JSON.stringify(read, null, 1));
+    // A concurrent build may have recorded the same paths first (then the file did not change here):
+    // what matters is whether this build's units.json used them. Registry build scripts learn nothing.
+    const known = readLearned(opts.nixDir);
+    const stale = scripts.some((id) => gen.json.units[id]?.crate === null && JSON.stringify(gen.json.units[id]?.run?.files ?? null) !== JSON.stringify(known[id] ?? null));
+    return learned || stale;
   };
-  const learned = learnRerun(
-    opts.nixDir,
-    index.workspace.root,
-    scripts.flatMap((id) => {
-      const out = outOf(id);
-      // Registry build scripts run on their whole crate: nothing to learn.
-      return out && gen.json.units[id]!.crate === null ? [{ id, packageDir: gen.json.units[id]!.packageDir, out }] : [];
-    }),
-  );
-  // A concurrent build may have recorded the same paths first (then the file did not change here):
-  // what matters is whether this build's units.json used them. Registry build scripts learn nothing.
-  const known = readLearned(opts.nixDir);
-  const stale = scripts.some((id) => gen.json.units[id]?.crate === null && JSON.stringify(gen.json.units[id]?.run?.files ?? null) !== JSON.stringify(known[id] ?? null));
-  if (learned || stale) {
+  if (learn()) {
     gen = writeNixDir(index, opts.nixDir, toolchain, opts.registry);
     const again = await guard(() => evaluate(gen.json));
     if (!again) return cancelled();
@@ -223,5 +259,15 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
   }
   const r = await nixBuild({ ...opts, derivations: drvs, onEvent: forward, emitPlan: false, emitFinished: false });
   phase('build');
-  return finish(r);
+  if (first || !r.ok || !learn()) return finish(r);
+  // Built in one step, but a run printed other rerun-if-changed paths than before: its source, and
+  // so the units using it, change; build them again from the regenerated directory.
+  stages.push(r);
+  gen = writeNixDir(index, opts.nixDir, toolchain, opts.registry);
+  const again = await guard(() => evaluate(gen.json));
+  if (!again) return cancelled();
+  drvs = again.drvs;
+  const r2 = await nixBuild({ ...opts, derivations: drvs, onEvent: forward, emitPlan: false, emitFinished: false });
+  phase('relearn');
+  return finish(r2);
 }

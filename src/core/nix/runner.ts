@@ -22,6 +22,11 @@ export interface NixBuildOptions {
   /** Toolchain directory (sysroot) or rustc binary, the `rustc` argument of the Nix directory. */
   rustc: string;
   contentAddressed?: boolean;
+  /**
+   * Opt-in, impure: rustc's incremental state for workspace units in this directory (absolute,
+   * outside the store, writable by the builders). Those derivations are named *-incremental.
+   */
+  incremental?: string;
   /** Each unit's source: exactly its files (default), or for comparison its package or the whole tree. */
   sources?: 'unit' | 'package' | 'tree';
   /** Unit ids to build (their dependencies are built as needed). */
@@ -70,8 +75,8 @@ export interface Derivation {
   out: string;
 }
 
-const EVAL_EXPR = `{ dir, rustc, contentAddressed, sources }:
-let s = import (/. + dir) { inherit rustc sources; contentAddressed = contentAddressed == "1"; };
+const EVAL_EXPR = `{ dir, rustc, contentAddressed, sources, incremental }:
+let s = import (/. + dir) { inherit rustc sources; contentAddressed = contentAddressed == "1"; incremental = if incremental == "" then null else incremental; };
     f = v: { drv = v.drvPath; out = v.outPath; };
 in { units = builtins.mapAttrs (k: f) s.units; runs = builtins.mapAttrs (k: f) s.runs; }`;
 
@@ -101,10 +106,11 @@ function caFlags(opts: NixBuildOptions): string[] {
 }
 
 /** Every unit's (and build-script run's, as `<id>#run`) derivation. */
-export async function evaluateUnits(opts: Pick<NixBuildOptions, 'nixDir' | 'rustc' | 'contentAddressed' | 'sources' | 'env' | 'signal'>): Promise<Map<string, Derivation>> {
+export async function evaluateUnits(opts: Pick<NixBuildOptions, 'nixDir' | 'rustc' | 'contentAddressed' | 'sources' | 'incremental' | 'env' | 'signal'>): Promise<Map<string, Derivation>> {
   const r = await execa('nix-instantiate', [
     '--eval', '--read-write-mode', '--strict', '--json', ...caFlags(opts as NixBuildOptions), '-E', EVAL_EXPR,
     '--argstr', 'dir', opts.nixDir, '--argstr', 'rustc', opts.rustc, '--argstr', 'contentAddressed', opts.contentAddressed ? '1' : '0', '--argstr', 'sources', opts.sources ?? 'unit',
+    '--argstr', 'incremental', opts.incremental ?? '',
   ], { env: opts.env ?? process.env, reject: false, cancelSignal: opts.signal, extendEnv: false });
   if (r.exitCode !== 0) throw nixCommandError('nix-instantiate', r);
   const v = JSON.parse(String(r.stdout)) as { units: Record<string, Derivation>; runs: Record<string, Derivation> };
