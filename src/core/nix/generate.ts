@@ -101,6 +101,7 @@ export function writeNixDir(index: UnitIndex, out: string, toolchain: NixToolcha
     `import ./lib { unitsJson = ./units.json; root = ${rootExpr(out, index.workspace.root)}; inherit rustc pkgs contentAddressed sources crateSource crateOverrides incremental; }\n`;
   changed = writeIfChanged(join(out, 'default.nix'), entry) || changed;
   // Machine-local caches stay out of version control; rerun-if-changed.json is portable.
-  writeIfChanged(join(out, '.gitignore'), '.eval-cache.json\n.toolchain-cache.json\n');
+  // So are GC roots, --incremental state and the script drvs whose runs were read (build.ts).
+  writeIfChanged(join(out, '.gitignore'), '.eval-cache.json\n.toolchain-cache.json\ngcroots/\nincremental/\nruns-read.json\n');
   return { dir: out, json, changed };
 }
