@@ -10,7 +10,7 @@
  * - edit → built on ripgrep-13 against cargo (scripts/bench-nix-ripgrep.ts), written between
  *   `<!-- bench-nix-ripgrep:start -->` and `<!-- bench-nix-ripgrep:end -->`.
  *
- * `node --import tsx scripts/bench-nix.ts --ripgrep` runs only the ripgrep part.
+ * `node --import tsx scripts/bench-nix.ts --ripgrep [--write]` runs only the ripgrep part.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -63,8 +63,12 @@ function writeBlock(name: string, heading: string, body: string): void {
   const start = text.indexOf(open);
   const end = text.indexOf(close);
   const out = start >= 0 && end > start ? text.slice(0, start) + block + text.slice(end + close.length) : `${text.trimEnd()}\n\n${heading}\n\n${block}\n`;
-  writeFileSync(file, out);
   process.stdout.write(body + '\n');
+  if (!process.argv.includes('--write')) {
+    log(`BENCHMARKS.md left as it is for ${name} (npm run bench -- --write records these figures)`);
+    return;
+  }
+  writeFileSync(file, out);
   log('BENCHMARKS.md updated');
 }
 
@@ -75,7 +79,7 @@ function ripgrepPart(): void {
   if (body === undefined) return;
   const env = isolatedNixEnv();
   writeBlock('bench-nix-ripgrep', '## Nix edit → built on ripgrep-13 against cargo (issue 12)', [
-    `Command: \`npm run bench\` (\`scripts/bench-nix-ripgrep.ts\`, alone: \`node --import tsx scripts/bench-nix.ts --ripgrep\`), ${t0.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `Command: \`npm run bench\` (\`scripts/bench-nix-ripgrep.ts\`, alone: \`node --import tsx scripts/bench-nix.ts --ripgrep --write\`), ${t0.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     `Machine: ${machineLine(env)}; an isolated Nix store, \`max-jobs = auto\`, no sandbox; cargo's dev profile against the dev profile cargo-units generates (its debuginfo setting is in the notes below the block); ` +
       `load average ${load} at the start, ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared: compare the ratios, measured in the same rounds).`,
     '',

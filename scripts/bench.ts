@@ -316,8 +316,10 @@ async function main(): Promise<void> {
     ].join('\n');
 
     console.log(body);
-    writeBenchmarks(body);
-    log('BENCHMARKS.md updated');
+    if (process.argv.includes('--write')) {
+      writeBenchmarks(body);
+      log('BENCHMARKS.md updated');
+    } else log('BENCHMARKS.md left as it is (npm run bench -- --write records these figures)');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // Bundles the CLI, and the VS Code extension's client and language server, with esbuild, and puts
 // the tree-sitter wasm files next to them.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const dist = join(root, 'dist');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 mkdirSync(dist, { recursive: true });
 
 const common = {
@@ -19,7 +20,8 @@ const common = {
   sourcemap: true,
   // The ESM build of web-tree-sitter needs import.meta, which a CJS bundle lacks.
   alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
-  define: { 'process.env.CARGO_UNITS_BUNDLED': '"1"' },
+  // The version is fixed at build time: the bundle reads no package.json.
+  define: { 'process.env.CARGO_UNITS_BUNDLED': '"1"', CARGO_UNITS_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
 };
 

@@ -1,4 +1,5 @@
 /** Command-line parsing for `cargo-units` (no dependencies; strict about unknown flags). */
+import { didYouMean } from '../core/suggest.js';
 
 export interface CliArgs {
   command: string;
@@ -18,6 +19,10 @@ export interface CliArgs {
   files: boolean;
   /** `verify --summary`: recall and precision over feature sets. */
   summary: boolean;
+  /** `verify --cargo`: the truth from `cargo check`'s own dep-info (proc-macros expanded). */
+  cargo: boolean;
+  /** `verify --cargo --target-dir DIR`: cargo's target directory, kept (default: a temporary one). */
+  targetDir?: string;
   /** `verify --summary --feature-set SPEC` (repeatable): `default`, `all`, `none`, or `a,b`. */
   featureSets: string[];
   /** `nix --out DIR`: where to write the Nix directory. */
@@ -55,7 +60,42 @@ export class UsageError extends Error {}
 
 export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'build', 'help'] as const;
 
-const VALUE_FLAGS = new Set(['--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url', '--out-link', '--substituters', '--builders']);
+const VALUE_FLAGS = new Set(['--target-dir', '--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url', '--out-link', '--substituters', '--builders']);
+
+const COMMON_FLAGS = ['--manifest-path', '--features', '-F', '--all-features', '--no-default-features', '--target', '--cfg', '--build-output', '--no-cache', '--help', '-h', '--version', '-V'];
+
+/** The commands each command-specific flag belongs to. */
+const FLAG_COMMANDS: Record<string, string[]> = {
+  '--json': ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'build'],
+  '--files': ['units'],
+  '--summary': ['verify'],
+  '--cargo': ['verify'],
+  '--target-dir': ['verify'],
+  '--feature-set': ['verify'],
+  '--jobs': ['verify'],
+  '-j': ['verify'],
+  '--out': ['nix', 'build'],
+  '--vendor': ['nix', 'build'],
+  '--fetch-crates': ['nix', 'build'],
+  '--crate-url': ['nix', 'build'],
+  '--dry-run': ['build'],
+  '--unit': ['build'],
+  '--content-addressed': ['build'],
+  '--out-link': ['build'],
+  '--no-gc-roots': ['build'],
+  '--incremental': ['build'],
+  '--substituters': ['build'],
+  '--builders': ['build'],
+};
+
+const ALL_FLAGS = [...COMMON_FLAGS, ...Object.keys(FLAG_COMMANDS)];
+
+/** Rejects a flag of another command, so that a misplaced option is not silently ignored. */
+function checkFlag(command: string, flag: string): void {
+  const owners = FLAG_COMMANDS[flag];
+  if (!owners || !command || owners.includes(command) || !(COMMANDS as readonly string[]).includes(command)) return;
+  throw new UsageError(`\`${flag}\` is not an option of \`${command}\` (it is one of ${owners.map((c) => `\`${c}\``).join(', ')}; see \`cargo-units ${command} --help\`)`);
+}
 
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
@@ -69,6 +109,7 @@ export function parseArgs(argv: string[]): CliArgs {
     noCache: false,
     files: false,
     summary: false,
+    cargo: false,
     featureSets: [],
     dryRun: false,
     fetchCrates: false,
@@ -111,6 +152,7 @@ export function parseArgs(argv: string[]): CliArgs {
       value = rest[++i];
       if (value === undefined) throw new UsageError(`${flag} needs a value`);
     }
+    checkFlag(args.command, flag);
     switch (flag) {
       case '--manifest-path':
         args.manifestPath = value;
@@ -145,6 +187,12 @@ export function parseArgs(argv: string[]): CliArgs {
         break;
       case '--summary':
         args.summary = true;
+        break;
+      case '--cargo':
+        args.cargo = true;
+        break;
+      case '--target-dir':
+        args.targetDir = value;
         break;
       case '--out':
         args.out = value;
@@ -201,60 +249,8 @@ export function parseArgs(argv: string[]): CliArgs {
         args.version = true;
         break;
       default:
-        throw new UsageError(`unknown option ${a}`);
+        throw new UsageError(`unknown option \`${a}\`${didYouMean(flag, ALL_FLAGS)} (see \`cargo-units${args.command ? ` ${args.command}` : ''} --help\`)`);
     }
   }
   return args;
 }
-
-export const USAGE = `cargo-units: which files every cargo unit reads
-
-Usage: cargo-units <command> [options] [--manifest-path PATH | DIR] [args…]
-       cargo units <command> …
-
-Commands:
-  units [DIR]          every unit, with its file count (--files: and its files)
-  files UNIT           the files a unit reads
-  owners FILE…         the units that read each file
-  affected FILE…       the units to rebuild when these files change
-  orphans [DIR]        .rs files that no unit reads
-  verify [UNIT…]       compare the file lists with rustc --emit=dep-info (exit 1 on a missed file)
-    --summary            recall and precision over feature sets (default: default and all features)
-    --feature-set SPEC   a feature set for --summary: default, all, none, or a,b (repeatable)
-  nix [DIR] [--out OUT]  write a Nix directory, one derivation per unit (default OUT: <workspace>/.cargo-units)
-  build [FILE…]          build with Nix the units affected by FILEs (none: every unit), refreshing OUT
-    --unit ID            build this unit (repeatable)
-    --dry-run            print what Nix would build now, checked against the store
-    --content-addressed  content-addressed derivations: unchanged outputs stop rebuilds
-    --out-link PATH      a GC-root link to each requested unit's output, as nix-build's: PATH for
-                         the first unit (in unit-id order), PATH-2, PATH-3… for the others
-    --no-gc-roots        do not keep OUT/gcroots/<unit> (by default every unit of the last build
-                         of each requested unit is a GC root, so garbage collection keeps it)
-    --incremental        impure, opt-in: workspace units keep rustc's incremental state in
-                         OUT/incremental (needs sandbox = false; such outputs are named
-                         *-incremental and must never be pushed to a binary cache)
-    --substituters URLS  binary caches to fetch units from (space-separated; Nix's setting)
-    --builders SPEC      remote builders (Nix's setting, e.g. 'ssh://host x86_64-linux')
-    -- ARGS              pass ARGS to nix-store (e.g. -- -j 2 --builders '')
-  nix and build, registry dependencies (from Cargo.lock):
-    --vendor DIR         crate sources from DIR (cargo vendor layout, or /usr/share/cargo/registry)
-    --fetch-crates       fetch crates with Nix's builtin fetchurl even with --vendor (DIR then only plans)
-    --crate-url TEMPLATE download URL, {name} {version} {sha256} (default: crates.io)
-
-Options:
-  --manifest-path PATH   Cargo.toml of the workspace (default: found from DIR or the current directory)
-  -F, --features A,B     features to enable (FEAT or PACKAGE/FEAT)
-  --all-features         enable every feature of every member
-  --no-default-features  do not enable the default features
-  --target TRIPLE        evaluate cfg for this target (default: the host)
-  --cfg NAME[="VALUE"]   an extra cfg, as with RUSTFLAGS --cfg (repeatable)
-  --build-output DIR     a cargo target directory: the cfgs its build-script outputs print are
-                         used while each build script's sources are older than its output
-  --json                 machine-readable output
-  --no-cache             do not read or write the facts cache ($CARGO_UNITS_CACHE_DIR, else
-                         $XDG_CACHE_HOME/cargo-units or ~/.cache/cargo-units; delete it to clear)
-  -j, --jobs N           parallel rustc processes for verify
-  -h, --help             this help
-  -V, --version          the version
-
-Exit codes: 0 success, 1 verify found missed files, 2 bad input.`;

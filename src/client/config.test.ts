@@ -18,7 +18,11 @@ test('valid settings are taken', () => {
       [KEYS.target]: 'wasm32-wasip1',
       [KEYS.cfgs]: ['has_atomics', 'foo="bar"'],
       [KEYS.buildOnSave]: false,
+      [KEYS.buildOnAutoSave]: true,
       [KEYS.debounceMs]: 0,
+      [KEYS.vendorDir]: 'vendor',
+      [KEYS.profile]: 'release',
+      [KEYS.linkedProjects]: ['rust/engine'],
     }),
   );
   assert.deepEqual(problems, []);
@@ -26,7 +30,9 @@ test('valid settings are taken', () => {
   assert.equal(config.debounceMs, 0);
   const init = initializationOptions(config, true);
   assert.deepEqual(init.features, ['std', 'serde', 'dep/feat']);
-  assert.deepEqual(init.build, { command: [], nixCommand: '/run/current-system/sw/bin/nix', nixArgs: ['--builders', 'ssh://b x86_64-linux'], onSave: false, debounceMs: 0 });
+  assert.deepEqual(init.build, { command: [], nixCommand: '/run/current-system/sw/bin/nix', nixArgs: ['--builders', 'ssh://b x86_64-linux'], vendorDir: 'vendor', profile: 'release', onSave: false, debounceMs: 0 });
+  assert.deepEqual(init.linkedProjects, ['rust/engine']);
+  assert.equal(config.buildOnAutoSave, true);
   assert.equal(init.trusted, true);
 });
 
@@ -40,6 +46,7 @@ test('invalid values are reported by setting name and fall back or are dropped',
       [KEYS.cfgs]: ['foo=bar', 'good'],
       [KEYS.buildOnSave]: 'yes',
       [KEYS.debounceMs]: -5,
+      [KEYS.profile]: 'my profile',
     }),
   );
   assert.equal(config.nixCommand, 'nix');
@@ -49,7 +56,9 @@ test('invalid values are reported by setting name and fall back or are dropped',
   assert.deepEqual(config.cfgs, ['good']);
   assert.equal(config.buildOnSave, true);
   assert.equal(config.debounceMs, 300);
-  assert.equal(problems.length, 7, problems.join('\n'));
+  assert.equal(config.profile, '');
+  assert.equal(problems.length, 8, problems.join('\n'));
+  assert.match(problems.join('\n'), /cargoUnits\.profile: `my profile` is not a profile name/);
   assert.match(problems.join('\n'), /cargoUnits\.cfgs: `foo=bar`/);
   assert.match(problems.join('\n'), /cargoUnits\.buildOnSaveDebounceMs: must be a whole number/);
 });

@@ -17,7 +17,12 @@ export interface Config {
   target: string;
   cfgs: string[];
   buildOnSave: boolean;
+  /** Build on auto-saves too (after a delay, on focus change), not only on saves the user makes. */
+  buildOnAutoSave: boolean;
   debounceMs: number;
+  linkedProjects: string[];
+  vendorDir: string;
+  profile: string;
 }
 
 export const DEFAULTS: Config = {
@@ -30,7 +35,11 @@ export const DEFAULTS: Config = {
   target: '',
   cfgs: [],
   buildOnSave: true,
+  buildOnAutoSave: false,
   debounceMs: 300,
+  linkedProjects: [],
+  vendorDir: '',
+  profile: '',
 };
 
 /** Setting keys under `cargoUnits.`, by field. */
@@ -45,9 +54,14 @@ export const KEYS: Record<keyof Config, string> = {
   cfgs: 'cfgs',
   buildOnSave: 'buildOnSave',
   debounceMs: 'buildOnSaveDebounceMs',
+  buildOnAutoSave: 'buildOnAutoSave',
+  linkedProjects: 'linkedProjects',
+  vendorDir: 'vendorDir',
+  profile: 'profile',
 };
 
 const FEATURE = /^[A-Za-z0-9_][A-Za-z0-9_\-+.]*(\/[A-Za-z0-9_][A-Za-z0-9_\-+.]*)?$/;
+const PROFILE = /^[A-Za-z0-9_-]+$/;
 const TRIPLE = /^[A-Za-z0-9_][A-Za-z0-9_.\-]*$/;
 
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
@@ -56,9 +70,9 @@ const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every(
 export function readConfig(get: (key: string) => unknown): { config: Config; problems: string[] } {
   const problems: string[] = [];
   const bad = (field: keyof Config, why: string) => problems.push(`${SECTION}.${KEYS[field]}: ${why}`);
-  const c: Config = { ...DEFAULTS, nixArgs: [], buildCommand: [], features: [], cfgs: [] };
+  const c: Config = { ...DEFAULTS, nixArgs: [], buildCommand: [], features: [], cfgs: [], linkedProjects: [] };
 
-  const str = (field: 'nixCommand' | 'target', ok: (s: string) => string | undefined) => {
+  const str = (field: 'nixCommand' | 'target' | 'vendorDir' | 'profile', ok: (s: string) => string | undefined) => {
     const v = get(KEYS[field]);
     if (v === undefined || v === null) return;
     if (typeof v !== 'string') return bad(field, 'must be a string');
@@ -68,8 +82,10 @@ export function readConfig(get: (key: string) => unknown): { config: Config; pro
   };
   str('nixCommand', (s) => (s === '' ? 'must not be empty' : undefined));
   str('target', (s) => (s === '' || TRIPLE.test(s) ? undefined : `\`${s}\` is not a target triple`));
+  str('vendorDir', () => undefined);
+  str('profile', (s) => (s === '' || PROFILE.test(s) ? undefined : `\`${s}\` is not a profile name (letters, digits, \`-\` and \`_\`)`));
 
-  const bool = (field: 'allFeatures' | 'noDefaultFeatures' | 'buildOnSave') => {
+  const bool = (field: 'allFeatures' | 'noDefaultFeatures' | 'buildOnSave' | 'buildOnAutoSave') => {
     const v = get(KEYS[field]);
     if (v === undefined || v === null) return;
     if (typeof v !== 'boolean') bad(field, 'must be true or false');
@@ -78,8 +94,9 @@ export function readConfig(get: (key: string) => unknown): { config: Config; pro
   bool('allFeatures');
   bool('noDefaultFeatures');
   bool('buildOnSave');
+  bool('buildOnAutoSave');
 
-  const list = (field: 'nixArgs' | 'buildCommand' | 'features' | 'cfgs', item: (s: string) => string | undefined) => {
+  const list = (field: 'nixArgs' | 'buildCommand' | 'features' | 'cfgs' | 'linkedProjects', item: (s: string) => string | undefined) => {
     const v = get(KEYS[field]);
     if (v === undefined || v === null) return;
     if (!isStringList(v)) return bad(field, 'must be a list of strings');
@@ -95,6 +112,7 @@ export function readConfig(get: (key: string) => unknown): { config: Config; pro
     for (const f of s.split(/[ ,]+/).filter((x) => x !== '')) if (!FEATURE.test(f)) return `\`${f}\` is not a feature name`;
     return s.trim() === '' ? 'empty feature name' : undefined;
   });
+  list('linkedProjects', (s) => (s.trim() === '' ? 'an empty path' : undefined));
   list('cfgs', (s) => {
     try {
       parseCfgOption(s);
@@ -120,6 +138,7 @@ export function initializationOptions(c: Config, trusted: boolean): Initializati
     noDefaultFeatures: c.noDefaultFeatures,
     target: c.target,
     cfgs: c.cfgs,
-    build: { command: c.buildCommand, nixCommand: c.nixCommand, nixArgs: c.nixArgs, onSave: c.buildOnSave, debounceMs: c.debounceMs },
+    linkedProjects: c.linkedProjects,
+    build: { command: c.buildCommand, nixCommand: c.nixCommand, nixArgs: c.nixArgs, vendorDir: c.vendorDir, profile: c.profile, onSave: c.buildOnSave, debounceMs: c.debounceMs },
   };
 }

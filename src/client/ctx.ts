@@ -7,6 +7,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import * as ext from '../protocol/lsp_ext.js';
 import { initializationOptions, readConfig, SECTION, type Config } from './config.js';
 import { DidChangeWatchedFilesNotification, FileEvents } from './file-events.js';
+import { SaveFilter } from './save-filter.js';
 
 export class Ctx implements vscode.Disposable {
   readonly subscriptions: vscode.Disposable[] = [];
@@ -24,10 +25,13 @@ export class Ctx implements vscode.Disposable {
   private readonly serverStatusEmitter = new vscode.EventEmitter<ext.ServerStatus>();
   readonly onServerStatus = this.serverStatusEmitter.event;
 
+  /** Saves the server hears of (it builds on them): the user's, and auto-saves only when asked. */
+  readonly saves = new SaveFilter(() => this._config.buildOnAutoSave);
+
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('cargo-units');
     this.buildLog = vscode.window.createOutputChannel('cargo-units build');
-    this.subscriptions.push(this.output, this.buildLog, this.indexChangedEmitter, this.buildProgressEmitter, this.serverStatusEmitter);
+    this.subscriptions.push(this.output, this.buildLog, this.indexChangedEmitter, this.buildProgressEmitter, this.serverStatusEmitter, this.saves);
     this._config = this.loadConfig();
     const files = new FileEvents((changes) => {
       if (this._client?.isRunning()) void this._client.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
@@ -64,9 +68,13 @@ export class Ctx implements vscode.Disposable {
   private loadConfig(): Config {
     const section = vscode.workspace.getConfiguration(SECTION);
     const { config, problems } = readConfig((k) => section.get(k));
-    if (problems.length > 0) {
-      for (const p of problems) this.output.appendLine(`setting ignored: ${p}`);
-      void vscode.window.showWarningMessage(`cargo-units: ${problems.length === 1 ? problems[0] : `${problems.length} settings are invalid (see the cargo-units output)`}`);
+    for (const p of problems) {
+      this.output.appendLine(`invalid setting: ${p}`);
+      // Reported against the setting, with the way to it.
+      const key = /^(cargoUnits\.[\w.]+):/.exec(p)?.[1];
+      void vscode.window.showErrorMessage(`Invalid setting ${p}`, ...(key ? ['Open Setting'] : [])).then((pick) => {
+        if (pick && key) void vscode.commands.executeCommand('workbench.action.openSettings', key);
+      });
     }
     return config;
   }
@@ -86,6 +94,10 @@ export class Ctx implements vscode.Disposable {
       documentSelector: [{ scheme: 'file', language: 'rust' }],
       initializationOptions: initializationOptions(this._config, this.trusted) satisfies ext.InitializationOptions,
       outputChannel: this.output,
+      middleware: {
+        // The server builds on save: it hears only of the saves that should build.
+        didSave: (document, next) => (this.saves.userSaved(document.uri) ? next(document) : Promise.resolve()),
+      },
     };
     const client = new LanguageClient('cargoUnits', 'cargo-units', serverOptions, clientOptions);
     this._client = client;

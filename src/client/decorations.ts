@@ -1,7 +1,7 @@
 /**
  * Explorer decorations: the number of units reading each file, their names in the tooltip, and a
- * distinct colour for files only possibly read and for Rust files no unit reads. Folders show the
- * colours of what they hold (propagate), so changes are fired with the file URIs.
+ * distinct colour for files only possibly read and for Rust files no unit reads. A folder is
+ * greyed only when no unit reads any file in it; colours do not propagate.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -12,6 +12,7 @@ const COLOR: Record<DecorationLook, vscode.ThemeColor | undefined> = {
   read: undefined,
   uncertain: new vscode.ThemeColor('cargoUnits.uncertainForeground'),
   unread: new vscode.ThemeColor('cargoUnits.unreadForeground'),
+  'unread-folder': new vscode.ThemeColor('cargoUnits.unreadForeground'),
 };
 
 export class UnitDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
@@ -46,7 +47,11 @@ export class UnitDecorations implements vscode.FileDecorationProvider, vscode.Di
 
   private async onIndexChanged(p: ext.IndexChanged): Promise<void> {
     if (p.all) return this.reset();
-    const uris = p.uris.map((u) => vscode.Uri.parse(u));
+    const files = p.uris.map((u) => vscode.Uri.parse(u));
+    // A file's change can change its folders' answers.
+    const folders = new Set<string>();
+    for (const f of files) for (let d = f.with({ path: f.path.replace(/\/[^/]*$/, '') }); d.path.length > 1 && !folders.has(d.toString()); d = d.with({ path: d.path.replace(/\/[^/]*$/, '') })) folders.add(d.toString());
+    const uris = [...files, ...[...folders].map((f) => vscode.Uri.parse(f))];
     // Fetch first, then fire: VS Code asks again right away and gets the new answer from the cache.
     const known = uris.filter((u) => this.cache.has(u.toString()));
     await this.fetch(known.map((u) => u.toString()), true);
@@ -99,7 +104,9 @@ export class UnitDecorations implements vscode.FileDecorationProvider, vscode.Di
 export function toDecoration(f: ext.FileUnits, path: string): vscode.FileDecoration | undefined {
   const d = decorationData(f, path);
   if (!d) return undefined;
-  const deco = new vscode.FileDecoration(d.badge, d.tooltip, COLOR[d.look]);
-  deco.propagate = d.look !== 'read';
+  const deco = new vscode.FileDecoration(d.badge || undefined, d.tooltip, COLOR[d.look]);
+  // As git's ignored files: a colour stays on its own row. A folder is greyed by its own answer
+  // (no unit reads anything in it), so one unread or uncertain file never colours its parents.
+  deco.propagate = false;
   return deco;
 }

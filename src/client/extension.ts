@@ -14,6 +14,10 @@ export interface CargoUnitsApi {
   decoration(uri: vscode.Uri): Promise<vscode.FileDecoration | undefined>;
   onDidUpdateDecorations: vscode.Event<vscode.Uri[] | undefined>;
   onDidProgress: BuildUi['onDidProgress'];
+  /** The status bar text, with the build-state generation it shows. */
+  onDidChangeStatus: BuildUi['onDidChangeStatus'];
+  /** The Build view's and the status bar's state generations (the view is never behind). */
+  generations(): { view: number; status: number; state: number };
   trusted(): boolean;
 }
 
@@ -35,6 +39,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<CargoU
       if (p.kind === 'begin') for (const f of p.files) savedSinceBuild.delete(vscode.Uri.file(f).toString());
     }),
   );
+  // The status bar names the units of the file in the active editor.
+  const showCurrent = async () => {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    builds.setCurrentFile(uri?.scheme === 'file' ? await decorations.fileUnits(uri) : undefined);
+  };
+  c.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(() => void showCurrent()),
+    decorations.onDidUpdate(() => void showCurrent()),
+  );
   c.onClient((client) => {
     decorations.attach(client);
     units.attach(client);
@@ -50,6 +63,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<CargoU
     decoration: (uri) => decorations.provideFileDecoration(uri),
     onDidUpdateDecorations: decorations.onDidUpdate,
     onDidProgress: builds.onDidProgress,
+    onDidChangeStatus: builds.onDidChangeStatus,
+    generations: () => ({ view: builds.view.shown, status: builds.statusGeneration, state: builds.state.generation }),
     trusted: () => c.trusted,
   };
 }

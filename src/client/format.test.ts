@@ -8,7 +8,7 @@ const bin = { id: 'cargo/bin/cargo', label: 'cargo (bin cargo)', uncertain: fals
 
 test('a read file: the count and the unit names', () => {
   assert.deepEqual(decorationData({ uri: 'file:///a.rs', status: 'read', units: [lib, bin, libTest] }, '/a.rs'), {
-    badge: '3',
+    badge: '③',
     tooltip: 'Read by cargo (lib), cargo (bin cargo), cargo (lib) [test]',
     look: 'read',
   });
@@ -20,16 +20,24 @@ test('a read file: the count and the unit names', () => {
 
 test('possibly read, unread Rust files, and other files', () => {
   const u = decorationData({ uri: 'file:///s.rs', status: 'uncertain', units: [{ ...lib, uncertain: true }] }, '/s.rs');
-  assert.equal(u?.badge, '?1');
+  assert.equal(u?.badge, '?①');
   assert.equal(u?.look, 'uncertain');
   assert.match(u?.tooltip ?? '', /^Possibly read by cargo \(lib\)/);
-  assert.deepEqual(decorationData({ uri: 'file:///o.rs', status: 'unread', units: [] }, '/o.rs'), { badge: '0', tooltip: 'Read by no unit', look: 'unread' });
+  assert.deepEqual(decorationData({ uri: 'file:///o.rs', status: 'unread', units: [] }, '/o.rs'), { badge: '∅', tooltip: 'Read by no unit', look: 'unread' });
   assert.equal(decorationData({ uri: 'file:///README.md', status: 'unread', units: [] }, '/README.md'), undefined);
   assert.equal(decorationData({ uri: 'file:///x.rs', status: 'outside', units: [] }, '/x.rs'), undefined);
 });
 
-test('badges never exceed two characters', () => {
-  assert.equal(countBadge(7), '7');
-  assert.equal(countBadge(42), '42');
-  assert.equal(countBadge(1234), '99');
+test('folders: greyed only when no unit reads a file in them', () => {
+  assert.deepEqual(decorationData({ uri: 'file:///d', folder: true, status: 'unread', units: [] }, '/d'), { badge: '', tooltip: 'No unit reads a file in this folder', look: 'unread-folder' });
+  assert.equal(decorationData({ uri: 'file:///d', folder: true, status: 'read', units: [] }, '/d'), undefined);
+});
+
+test('badges are circled numbers, never a plain number like the problem count, and at most two characters', () => {
+  assert.equal(countBadge(0), '∅');
+  assert.equal(countBadge(1), '①');
+  assert.equal(countBadge(7), '⑦');
+  assert.equal(countBadge(20), '⑳');
+  assert.equal(countBadge(1234), '⑳+');
+  for (let n = 0; n < 30; n++) assert.ok([...countBadge(n)].length <= 2 && !/\d/.test(countBadge(n)), String(n));
 });

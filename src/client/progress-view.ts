@@ -1,11 +1,18 @@
-/** The Build view: the units of the current or last build, with state and duration, live. */
+/**
+ * The Build view: the units of the current or last build, live. The failed unit and its first
+ * error come first, then what it stopped ("skipped: X failed"), then the rest; a build-level
+ * problem is one row on top. It tells when it has fetched a state, so the status bar never
+ * shows a newer one than the view.
+ */
 import * as vscode from 'vscode';
-import { formatSeconds, type BuildRun, type BuildState, type UnitRow, type UnitState } from './build-state.js';
+import { formatSeconds, orderedRows, type BuildRun, type BuildState, type UnitError, type UnitRow, type UnitState } from './build-state.js';
 
 export type ProgressNode =
   | { kind: 'run'; run: BuildRun }
+  | { kind: 'problem'; run: BuildRun }
   | { kind: 'unit'; run: BuildRun; row: UnitRow }
-  | { kind: 'message'; text: string };
+  | { kind: 'error'; run: BuildRun; row: UnitRow; error: UnitError; index: number }
+  | { kind: 'text'; run: BuildRun; row: UnitRow; text: string; index: number };
 
 const ICON: Record<UnitState, [string, string?]> = {
   queued: ['circle-outline'],
@@ -22,12 +29,21 @@ export class ProgressView implements vscode.TreeDataProvider<ProgressNode>, vsco
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<ProgressNode>;
   private timer: NodeJS.Timeout | undefined;
+  /** The state generation the view last fetched. */
+  shown = -1;
+  /** Taken with each fetch, in step with it (the status bar's build part). */
+  snapshot: () => unknown = () => undefined;
+  private readonly fetched = new vscode.EventEmitter<{ generation: number; snapshot: unknown }>();
+  /** Fired after the view fetched a state (its rows are on their way to the screen), with the snapshot taken then. */
+  readonly onDidFetch = this.fetched.event;
+  emptyMessage = 'No build yet. Save a Rust file, or run "cargo-units: Build Affected Units".';
 
   constructor(
     private readonly state: BuildState,
     private readonly labelOf: (workspace: string, unit: string) => string,
   ) {
     this.view = vscode.window.createTreeView('cargoUnits.progress', { treeDataProvider: this });
+    this.view.message = this.emptyMessage;
   }
 
   /** Redraws now, and every second while a build runs (durations tick). */
@@ -39,44 +55,94 @@ export class ProgressView implements vscode.TreeDataProvider<ProgressNode>, vsco
       clearInterval(this.timer);
       this.timer = undefined;
     }
-    const runs = [...this.state.runs.values()];
-    this.view.message = runs.length === 0 ? 'No build yet. Save a Rust file or run "cargo-units: Build Affected Units".' : undefined;
+    this.view.message = this.state.runs.size === 0 ? this.emptyMessage : undefined;
   }
 
   getChildren(n?: ProgressNode): ProgressNode[] {
-    const runs = [...this.state.runs.values()];
     if (!n) {
-      if (runs.length === 1) return this.unitsOf(runs[0]!);
-      return runs.map((run) => ({ kind: 'run', run }));
+      const generation = this.state.generation;
+      const snapshot = this.snapshot();
+      const runs = [...this.state.runs.values()];
+      const nodes = runs.length === 1 ? this.unitsOf(runs[0]!) : runs.map((run): ProgressNode => ({ kind: 'run', run }));
+      // After the items of this call went out (getTreeItem runs right after getChildren).
+      setTimeout(() => {
+        if (generation < this.shown) return;
+        this.shown = generation;
+        this.fetched.fire({ generation, snapshot });
+      }, 0);
+      return nodes;
     }
     if (n.kind === 'run') return this.unitsOf(n.run);
-    if (n.kind === 'unit') return n.row.messages.flatMap((m) => m.split('\n')).map((text) => ({ kind: 'message', text }));
+    if (n.kind === 'unit') {
+      const { run, row } = n;
+      if (row.errors.length > 0) return row.errors.map((error, index) => ({ kind: 'error', run, row, error, index }));
+      if (row.failure) return row.failure.split('\n').map((text, index) => ({ kind: 'text', run, row, text, index }));
+    }
     return [];
   }
 
   private unitsOf(run: BuildRun): ProgressNode[] {
-    return [...run.units.values()].map((row) => ({ kind: 'unit', run, row }) as ProgressNode).concat(run.messages.map((text) => ({ kind: 'message', text })));
+    const rows = orderedRows(run).map((row): ProgressNode => ({ kind: 'unit', run, row }));
+    return run.problem ? [{ kind: 'problem', run }, ...rows] : rows;
   }
 
   getTreeItem(n: ProgressNode): vscode.TreeItem {
-    if (n.kind === 'message') {
-      const item = new vscode.TreeItem(n.text);
-      item.tooltip = n.text;
-      return item;
+    const key = `${n.run.workspace}#${n.run.build}`;
+    switch (n.kind) {
+      case 'run': {
+        const item = new vscode.TreeItem(vscode.workspace.asRelativePath(vscode.Uri.parse(n.run.workspace)) || n.run.workspace, vscode.TreeItemCollapsibleState.Expanded);
+        item.description = n.run.status + (n.run.seconds !== undefined ? ` · ${formatSeconds(n.run.seconds)}` : '');
+        item.id = key;
+        return item;
+      }
+      case 'problem': {
+        const p = n.run.problem!;
+        const item = new vscode.TreeItem(p.message.split('\n')[0]!);
+        item.tooltip = p.message;
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+        item.command = { command: 'cargoUnits.showBuildProblem', title: 'Show', arguments: [n.run.workspace] };
+        item.id = `${key}#problem`;
+        return item;
+      }
+      case 'error': {
+        const e = n.error;
+        const item = new vscode.TreeItem(e.title);
+        item.description = e.file ? `${vscode.workspace.asRelativePath(vscode.Uri.file(e.file))}:${e.line}` : undefined;
+        item.tooltip = new vscode.MarkdownString().appendCodeblock(e.rendered, 'text');
+        if (e.file) {
+          const pos = new vscode.Position((e.line ?? 1) - 1, (e.column ?? 1) - 1);
+          item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(e.file), { selection: new vscode.Range(pos, pos) }] };
+        }
+        item.id = `${key}#${n.row.id}#error${n.index}`;
+        return item;
+      }
+      case 'text': {
+        const item = new vscode.TreeItem(n.text);
+        item.tooltip = n.row.failure;
+        item.id = `${key}#${n.row.id}#text${n.index}`;
+        return item;
+      }
+      case 'unit':
+        return this.unitItem(n.run, n.row, key);
     }
-    if (n.kind === 'run') {
-      const item = new vscode.TreeItem(vscode.workspace.asRelativePath(vscode.Uri.parse(n.run.workspace)) || n.run.workspace, vscode.TreeItemCollapsibleState.Expanded);
-      item.description = n.run.status + (n.run.seconds !== undefined ? ` · ${formatSeconds(n.run.seconds)}` : '');
-      return item;
-    }
-    const { row } = n;
-    const item = new vscode.TreeItem(this.labelOf(n.run.workspace, row.id), row.messages.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  }
+
+  private unitItem(run: BuildRun, row: UnitRow, key: string): vscode.TreeItem {
+    const expandable = row.errors.length > 0 || row.failure !== undefined;
+    const item = new vscode.TreeItem(
+      this.labelOf(run.workspace, row.id),
+      expandable ? (row.failedOrder === 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None,
+    );
     const seconds = row.seconds ?? (row.state === 'building' && row.startedAt !== undefined ? (Date.now() - row.startedAt) / 1000 : undefined);
-    item.description = [row.phase ?? row.state, seconds !== undefined ? formatSeconds(seconds) : undefined].filter(Boolean).join(' · ');
+    let what: string = row.state;
+    if (row.state === 'building' && row.phase) what = row.phase;
+    if (row.state === 'failed' && row.errors.length > 0) what = `failed: ${row.errors[0]!.title}${row.errors.length > 1 ? ` (+${row.errors.length - 1})` : ''}`;
+    if (row.state === 'skipped') what = row.causes.length > 0 ? `skipped: ${row.causes.map((c) => this.labelOf(run.workspace, c)).join(', ')} failed` : 'skipped';
+    item.description = [what, seconds !== undefined && row.state !== 'skipped' ? formatSeconds(seconds) : undefined].filter(Boolean).join(' · ');
     const [icon, color] = ICON[row.state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.tooltip = `${row.id}: ${row.state}`;
-    item.id = `${n.run.workspace}#${n.run.build}#${row.id}`;
+    item.tooltip = `${row.id}: ${what}`;
+    item.id = `${key}#${row.id}`;
     return item;
   }
 
@@ -84,5 +150,6 @@ export class ProgressView implements vscode.TreeDataProvider<ProgressNode>, vsco
     if (this.timer) clearInterval(this.timer);
     this.view.dispose();
     this.changed.dispose();
+    this.fetched.dispose();
   }
 }

@@ -45,7 +45,10 @@ export class UnitsView implements vscode.TreeDataProvider<UnitNode>, vscode.Disp
 
   private all(): Promise<ext.WorkspaceUnits[]> {
     if (!this.client) return Promise.resolve([]);
-    this.workspaces ??= Promise.resolve(this.client.sendRequest(ext.allUnits));
+    this.workspaces ??= Promise.resolve(this.client.sendRequest(ext.allUnits)).then((all) => {
+      this.view.message = all.length === 0 ? 'No Cargo workspace at the open folders. Open the folder of a Cargo.toml, or list projects in the cargoUnits.linkedProjects setting.' : undefined;
+      return all;
+    });
     return this.workspaces;
   }
 
@@ -85,7 +88,11 @@ export class UnitsView implements vscode.TreeDataProvider<UnitNode>, vscode.Disp
     switch (n.kind) {
       case 'workspace': {
         const item = new vscode.TreeItem(n.ws.name, C.Expanded);
-        item.description = n.ws.error ?? vscode.workspace.asRelativePath(vscode.Uri.parse(n.ws.root));
+        const uri = vscode.Uri.parse(n.ws.root);
+        // The root of an open folder needs no description.
+        const where = vscode.workspace.workspaceFolders?.some((f) => f.uri.toString() === uri.toString()) ? '' : vscode.workspace.asRelativePath(uri);
+        item.description = n.ws.error ?? (n.ws.detached ? `${where} · detached` : where);
+        item.tooltip = n.ws.detached ? `${uri.fsPath}: indexed because a file in it was opened; it belongs to no workspace of the open folders` : uri.fsPath;
         item.iconPath = new vscode.ThemeIcon(n.ws.error ? 'error' : 'root-folder');
         item.resourceUri = vscode.Uri.parse(n.ws.root);
         return item;

@@ -4,7 +4,7 @@
  * read (or looked for) it.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { resolveFeatures } from './cargo/features.js';
 import type { FeatureOptions, Workspace } from './cargo/model.js';
@@ -22,6 +22,7 @@ import { FactsCache } from './scan/cache.js';
 import { SourceStore } from './scan/sources.js';
 import { prefetchWhile } from './scan/prefetch.js';
 import { recordUnit, restoreUnit } from './scan/unit-cache.js';
+import { ProcMacroCrates } from './scan/proc-macro-deps.js';
 
 export interface IndexOptions {
   features: FeatureOptions;
@@ -41,6 +42,12 @@ export interface IndexOptions {
    * directory; off when undefined or false.
    */
   cache?: boolean | string;
+  /**
+   * The proc-macro rules (scan/proc-macros.ts): on unless false. A test and debug switch, also
+   * set by the environment variable CARGO_UNITS_NO_PROC_MACRO_RULES=1: with it off, files read
+   * through proc-macros are missed (verify --cargo shows them).
+   */
+  procMacroRules?: boolean;
 }
 
 export const DEFAULT_OPTIONS: IndexOptions = {
@@ -56,6 +63,8 @@ export interface IndexedUnit {
   uncertain: { file: string; reason: string }[];
   diagnostics: Diagnostic[];
   probed: Set<string>;
+  /** Directories whose listing the files depend on (proc-macros that read a directory). */
+  listedDirs: Set<string>;
 }
 
 export class UnitIndex {
@@ -70,6 +79,8 @@ export class UnitIndex {
   private readonly overlaid = new Set<string>();
   /** True while the constructor resolves every unit (cached resolutions may be used). */
   private opening = true;
+  /** Which dependencies give proc-macros (undefined: the proc-macro rules are off). */
+  private readonly procMacroCrates: ProcMacroCrates | undefined;
 
   private constructor(
     readonly workspace: Workspace,
@@ -80,6 +91,8 @@ export class UnitIndex {
     readonly units: Unit[],
     readonly manifestDiagnostics: Diagnostic[],
   ) {
+    const procRules = options.procMacroRules ?? process.env.CARGO_UNITS_NO_PROC_MACRO_RULES !== '1';
+    this.procMacroCrates = procRules ? new ProcMacroCrates(workspace) : undefined;
     for (const u of units) {
       for (const d of u.deps) {
         let set = this.dependents.get(d.unitId);
@@ -139,6 +152,8 @@ export class UnitIndex {
     const cfgs = toolchainCfgs(options).finally(() => {
       rustcDone = true;
     });
+    // Awaited below; an unknown --target must not reject unhandled while the sources are read.
+    cfgs.catch(() => undefined);
     // The tree-sitter runtime initialises meanwhile; the grammar loads only when a file must be parsed.
     const runtime = parser ? undefined : loadRuntime();
     let loaded: ReturnType<typeof loadWorkspace>;
@@ -218,10 +233,12 @@ export class UnitIndex {
    */
   private resolveFiles(u: Unit): CrateFiles {
     const cfg = this.cfgOptions(u);
-    const input = { root: u.target.path, packageDir: u.package.dir, cfg: CfgSet.forUnit(cfg) };
+    const procMacros = this.procMacroCrates?.forUnit(u);
+    const input = { root: u.target.path, packageDir: u.package.dir, cfg: CfgSet.forUnit(cfg), ...(procMacros ? { procMacros } : {}) };
     const cache = this.opening ? this.store.cache : undefined;
     if (!cache) return resolveCrate(input, this.store);
-    const key = JSON.stringify([input.root, input.packageDir, cfg]);
+    const procKey = procMacros && { ...procMacros, providers: procMacros.providers === 'unknown' ? 'unknown' : [...procMacros.providers].sort() };
+    const key = JSON.stringify([input.root, input.packageDir, cfg, procKey ?? null]);
     const cached = cache.unit(key);
     const restored = cached && restoreUnit(this.store, cached);
     if (restored) {
@@ -245,6 +262,7 @@ export class UnitIndex {
       uncertain: [...r.uncertain].map(([file, reason]) => ({ file, reason })).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
       diagnostics: r.diagnostics,
       probed: r.probed,
+      listedDirs: r.listedDirs ?? new Set(),
     };
     this.byId.set(u.id, entry);
     for (const f of entry.files) {
@@ -338,7 +356,7 @@ export class UnitIndex {
   updateFile(abs: string, text?: string | undefined, overlay = false): string[] {
     // A resolution sees a file only through the store: inside the workspace or not, a file or
     // not, and its facts. When none of that changes (an edit inside a function body), no unit can.
-    const readers = this.entries.filter((e) => e.probed.has(abs));
+    const readers = this.entries.filter((e) => e.probed.has(abs) || e.listedDirs.has(dirname(abs)));
     const seenBefore = readers.length > 0 ? this.seenAs(abs) : undefined;
     if (overlay || text !== undefined) {
       this.store.setOverlay(abs, text);
@@ -357,7 +375,8 @@ export class UnitIndex {
     const unchanged = seenBefore !== undefined && seenBefore === this.seenAs(abs);
     const entries = [...this.entries].sort((a, b) => Number(b.unit.kind === 'custom-build') - Number(a.unit.kind === 'custom-build'));
     for (const e of entries) {
-      if ((unchanged || !e.probed.has(abs)) && !stalePackages.has(e.unit.package.name)) continue;
+      const listed = e.listedDirs.has(dirname(abs)) || e.listedDirs.has(abs);
+      if ((unchanged || !e.probed.has(abs)) && !listed && !stalePackages.has(e.unit.package.name)) continue;
       const before = e.files.join('\n') + '\0' + e.external.join('\n') + '\0' + e.uncertain.map((u) => u.file).join('\n');
       this.resolve(e.unit);
       const after = this.byId.get(e.unit.id)!;

@@ -14,6 +14,19 @@ export function isInside(root: string, abs: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+/** True when the `/`-separated relative path `rel` is `dir` itself or lies inside it (`dir` '' is the root). */
+export function isInsideRelative(dir: string, rel: string): boolean {
+  return dir === '' || rel === dir || rel.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+}
+
+/**
+ * How to show `abs` to a user whose current directory is `cwd`: relative when it lies below
+ * `cwd`, else absolute. Never `.` or `..`, which would not say which file or directory is meant.
+ */
+export function displayPath(cwd: string, abs: string): string {
+  return abs !== cwd && isInside(cwd, abs) ? toRelative(cwd, abs) : abs;
+}
+
 /** `abs` relative to `root`, with `/` separators (`.` for the root itself). */
 export function toRelative(root: string, abs: string): string {
   const rel = relative(root, abs);

@@ -17,6 +17,8 @@ export interface InitializationOptions {
   target: string;
   /** Extra cfgs, `name` or `name="value"`. */
   cfgs: string[];
+  /** Cargo.toml files (or their directories) to index besides the workspaces at the open folders; relative to the first folder. */
+  linkedProjects: string[];
   build: BuildSettings;
 }
 
@@ -25,6 +27,10 @@ export interface BuildSettings {
   command: string[];
   nixCommand: string;
   nixArgs: string[];
+  /** Registry crate sources (`--vendor`): absolute, or relative to the workspace root; empty for none. */
+  vendorDir: string;
+  /** Cargo profile (`--profile`); empty for the default (dev). */
+  profile: string;
   onSave: boolean;
   debounceMs: number;
 }
@@ -41,6 +47,8 @@ export type FileStatus = 'read' | 'uncertain' | 'unread' | 'outside';
 
 export interface FileUnits {
   uri: string;
+  /** A folder: `read` when a unit reads some file under it, else `unread` (no units listed). */
+  folder?: boolean;
   /** Root directory URI of the Cargo workspace the file is in, if any. */
   workspace?: string;
   /** `outside`: in no Cargo workspace; `unread`: no unit reads it; `uncertain`: only possibly read. */
@@ -65,6 +73,8 @@ export interface WorkspaceUnits {
   units: UnitSummary[];
   /** Why the workspace could not be indexed (a malformed Cargo.toml); `units` is then empty. */
   error?: string;
+  /** Indexed because a file in it was opened (it belongs to no open folder's workspace). */
+  detached?: boolean;
 }
 
 export interface UnitFiles {
@@ -94,10 +104,33 @@ export interface BuildResult {
 }
 
 export type BuildProgress =
-  | { workspace: string; build: number; kind: 'begin'; units: string[]; files: string[] }
+  | {
+    workspace: string;
+    build: number;
+    kind: 'begin';
+    units: string[];
+    files: string[];
+    /** Unit id → ids of the units it depends on (the workspace's), so a skipped unit can name the failure that stopped it. */
+    deps?: Record<string, string[]>;
+  }
   | { workspace: string; build: number; kind: 'event'; event: BuildEvent }
   | { workspace: string; build: number; kind: 'output'; line: string }
-  | { workspace: string; build: number; kind: 'end'; outcome: 'succeeded' | 'failed' | 'cancelled'; message?: string };
+  | {
+    workspace: string;
+    build: number;
+    kind: 'end';
+    outcome: 'succeeded' | 'failed' | 'cancelled';
+    /**
+     * Why the build failed as a whole when no event said so: it could not start, broke the event
+     * contract, stopped before planning (its error output), a setting is wrong, or the server failed.
+     */
+    message?: string;
+    reason?: 'spawn' | 'protocol' | 'command' | 'setting' | 'internal';
+    /** For `reason: 'setting'`: the setting at fault, without the `cargoUnits.` prefix. */
+    setting?: string;
+    /** The build command's exit code (for the log; the events say what failed). */
+    exitCode?: number;
+  };
 
 export interface IndexChanged {
   /** Files whose units changed; all files when `all` (a workspace was re-indexed). */

@@ -1,6 +1,6 @@
 /** The command line of one build, from the settings and the job; and where rustc's span files are. */
-import { existsSync } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { BuildSettings } from '../protocol/lsp_ext.js';
 import type { BuildJob } from './scheduler.js';
 
@@ -39,12 +39,49 @@ export function buildCommandLine(s: BuildSettings, t: BuildTarget, job: BuildJob
     ...(t.noDefaultFeatures ? ['--no-default-features'] : []),
     ...(t.target ? ['--target', t.target] : []),
     ...t.cfgs.flatMap((c) => ['--cfg', c]),
+    ...(s.vendorDir ? ['--vendor', resolve(t.root, s.vendorDir)] : []),
+    ...(s.profile ? ['--profile', s.profile] : []),
     ...job.units.flatMap((u) => ['--unit', u]),
     ...job.files,
     ...(s.nixArgs.length > 0 ? ['--', ...s.nixArgs] : []),
   ];
   const env: Record<string, string> = s.nixCommand.includes('/') ? { PATH: [dirname(s.nixCommand), path].filter((x) => x !== '').join(delimiter) } : {};
   return { command: command!, args, env };
+}
+
+function isExecutableFile(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What is wrong with the build settings for the workspace at `root`, as `{ setting, message }`
+ * (setting without the `cargoUnits.` prefix); undefined when nothing is. A nix command that does
+ * not exist is an error, never silently replaced by the nix on PATH.
+ */
+export function settingsProblem(s: BuildSettings, root: string, path = process.env.PATH ?? ''): { setting: string; message: string } | undefined {
+  if (s.command.length === 0) {
+    if (s.nixCommand.includes('/')) {
+      if (!isExecutableFile(s.nixCommand)) return { setting: 'nix.command', message: `cargoUnits.nix.command: \`${s.nixCommand}\` is not an executable file` };
+    } else if (!path.split(delimiter).some((d) => d !== '' && isExecutableFile(join(d, s.nixCommand)))) {
+      return { setting: 'nix.command', message: `cargoUnits.nix.command: \`${s.nixCommand}\` is not on PATH (install Nix, or give the path of the nix program)` };
+    }
+  }
+  if (s.vendorDir) {
+    const dir = resolve(root, s.vendorDir);
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      // missing
+    }
+    if (!isDir) return { setting: 'vendorDir', message: `cargoUnits.vendorDir: \`${dir}\` is not a directory (run \`cargo vendor\` there, or give a directory of crate sources)` };
+  }
+  return undefined;
 }
 
 /** The absolute file of a rustc span: absolute as is, else relative to the package, else to the workspace root. */

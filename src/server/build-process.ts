@@ -1,11 +1,11 @@
 /**
- * Runs one build command and turns its JSON-line output into build events. The process gets its
+ * Runs one build command and turns its JSON-line output (stdout: events only) into build events. The process gets its
  * own process group, so cancelling kills nix and everything it started. Small on purpose: the
  * adapter to switch when the build runs in-process.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { parseBuildEvent, type BuildEvent } from '../protocol/build-events.js';
+import { BuildEventError, parseBuildEvent, type BuildEvent } from '../protocol/build-events.js';
 
 export interface BuildProcessOptions {
   command: string;
@@ -14,7 +14,9 @@ export interface BuildProcessOptions {
   env?: NodeJS.ProcessEnv;
   signal: AbortSignal;
   onEvent: (e: BuildEvent) => void;
-  /** Every line that is not an event (stdout), and all of stderr. */
+  /** A non-blank stdout line that is not a well-formed event (the contract was broken). */
+  onBadLine: (err: BuildEventError) => void;
+  /** Every line of stderr. */
   onOutput: (line: string) => void;
   /** Grace period between SIGTERM and SIGKILL when cancelled. */
   killAfterMs?: number;
@@ -48,9 +50,15 @@ export function runBuildProcess(o: BuildProcessOptions): Promise<BuildProcessRes
     };
     o.signal.addEventListener('abort', onAbort, { once: true });
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const e = parseBuildEvent(line);
-      if (e) o.onEvent(e);
-      else if (line.trim() !== '') o.onOutput(line);
+      if (line.trim() === '') return;
+      let e: BuildEvent;
+      try {
+        e = parseBuildEvent(line);
+      } catch (err) {
+        if (err instanceof BuildEventError) return o.onBadLine(err);
+        throw err;
+      }
+      o.onEvent(e);
     });
     createInterface({ input: child.stderr }).on('line', (line) => o.onOutput(line));
     child.on('error', (err) => {

@@ -43,6 +43,7 @@ function harness(stepMs: number, debounceMs: number) {
       env: { ...process.env, LOG: log, STEP_MS: String(stepMs) },
       signal,
       onEvent: (e) => events.push(e),
+      onBadLine: (err) => assert.fail(err.message),
       onOutput: () => undefined,
       killAfterMs: 500,
     });
@@ -53,24 +54,27 @@ function harness(stepMs: number, debounceMs: number) {
   return { scheduler, builds, log, logLines, maxConcurrent: () => maxConcurrent };
 }
 
-test('the process adapter parses events, passes other output through, and reports the exit code', async () => {
+test('the process adapter parses events, reports a stdout line that is no event, passes stderr through, and reports the exit code', async () => {
   const events: BuildEvent[] = [];
   const output: string[] = [];
+  const bad: string[] = [];
   const r = await runBuildProcess({
     command: process.execPath,
     args: [CHILD, 'a', 'fail:b', 'cached:c'],
     cwd: tmpdir(),
-    env: { ...process.env, STEP_MS: '5' },
+    env: { ...process.env, STEP_MS: '5', BAD_LINE: '{"type":"plan","toBuild":["a"]}' },
     signal: new AbortController().signal,
     onEvent: (e) => events.push(e),
+    onBadLine: (err) => bad.push(err.message),
     onOutput: (l) => output.push(l),
   });
   assert.equal(r.code, 1);
   assert.equal(r.cancelled, false);
   assert.deepEqual(events.map((e) => e.type), ['plan', 'start', 'done', 'start', 'diagnostic', 'failed', 'finished']);
-  assert.deepEqual(events[0], { type: 'plan', toBuild: ['a', 'fail:b'], cached: ['cached:c'] });
-  assert.deepEqual(output.sort(), ['raw nix output line', 'stderr line']);
-  const missing = await runBuildProcess({ command: '/nonexistent/build', args: [], cwd: tmpdir(), signal: new AbortController().signal, onEvent: () => undefined, onOutput: () => undefined });
+  assert.deepEqual(events[0], { type: 'plan', build: ['a', 'fail:b'], substitute: [], cached: ['cached:c'] });
+  assert.deepEqual(bad, ['malformed build event: plan: `build` must be a list of strings, got nothing']);
+  assert.deepEqual(output, ['stderr line']);
+  const missing = await runBuildProcess({ command: '/nonexistent/build', args: [], cwd: tmpdir(), signal: new AbortController().signal, onEvent: () => undefined, onBadLine: () => undefined, onOutput: () => undefined });
   assert.match(missing.spawnError ?? '', /ENOENT/);
 });
 

@@ -30,6 +30,10 @@ export class BuildScheduler {
   constructor(
     private readonly run: RunBuild,
     private debounceMs: number,
+    /** A build function that threw (a bug): reported, and the scheduler goes on. */
+    private readonly onError: (err: unknown) => void = (err) => {
+      throw err;
+    },
   ) {}
 
   get busy(): boolean {
@@ -101,7 +105,14 @@ export class BuildScheduler {
     const r: Running = { job, abort, superseded: false, done: Promise.resolve() };
     this.running = r;
     r.done = this.run(job, abort.signal)
-      .catch(() => undefined)
+      .catch((err: unknown) => {
+        try {
+          this.onError(err);
+        } catch (e) {
+          // No handler: surface it as an unhandled rejection rather than lose it.
+          void Promise.reject(e);
+        }
+      })
       .then(() => {
         this.running = undefined;
         // What the cancelled build had not built still needs building.

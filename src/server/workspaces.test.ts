@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { copyFixture, EXAMPLE, options } from '../../test/helpers.js';
-import { findManifests, WorkspaceSet } from './workspaces.js';
+import { candidateManifests, WorkspaceSet } from './workspaces.js';
 
 const rel = (ws: string, f: string) => f.slice(ws.length + 1);
 
@@ -63,23 +63,101 @@ test('a created module file and a Cargo.toml change re-index; unsaved text survi
   assert.equal(set.fileInfo(extra).units.length, 2, 'the unsaved mod is applied again after re-indexing');
 });
 
-test('a malformed workspace is reported, not fatal; nested and separate workspaces are found', async () => {
+function write(dir: string, files: Record<string, string>): void {
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(join(dir, f, '..'), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
+}
+
+const pkg = (name: string, extra = '') => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${extra}`;
+
+test('a malformed workspace is reported, not fatal; workspaces at the folder and one level down are found', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cargo-units-ws-'));
   try {
-    mkdirSync(join(dir, 'good/src'), { recursive: true });
-    writeFileSync(join(dir, 'good/Cargo.toml'), '[package]\nname = "good"\nversion = "0.1.0"\nedition = "2021"\n');
-    writeFileSync(join(dir, 'good/src/lib.rs'), '');
-    mkdirSync(join(dir, 'bad'));
-    writeFileSync(join(dir, 'bad/Cargo.toml'), '[package\n');
-    mkdirSync(join(dir, 'good/target/x'), { recursive: true });
-    writeFileSync(join(dir, 'good/target/x/Cargo.toml'), '');
-    assert.deepEqual(findManifests(dir).map((m) => rel(dir, m)), ['bad/Cargo.toml', 'good/Cargo.toml']);
+    write(dir, { 'good/Cargo.toml': pkg('good'), 'good/src/lib.rs': '', 'bad/Cargo.toml': '[package\n', 'good/target/x/Cargo.toml': '' });
+    assert.deepEqual(candidateManifests(dir).map((m) => rel(dir, m)), ['bad/Cargo.toml', 'good/Cargo.toml']);
     const set = new WorkspaceSet([dir], { ...options(), rustc: false });
     await set.load();
     const byRoot = new Map(set.all.map((w) => [rel(dir, w.root), w]));
     assert.match(byRoot.get('bad')?.error ?? '', /Cargo\.toml/);
     assert.equal(byRoot.get('good')?.error, undefined);
     assert.equal(set.fileInfo(join(dir, 'good/src/lib.rs')).units[0]?.label, 'good (lib)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('discovery as rust-analyzer: only the folder workspace; fixture packages and excluded paths are outside until a file in one is opened', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cargo-units-ws-'));
+  try {
+    write(dir, {
+      'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\nexclude = ["vendored"]\nresolver = "2"\n',
+      'crates/app/Cargo.toml': pkg('app'),
+      'crates/app/src/lib.rs': 'pub fn f() {}\n',
+      // A fixture that is its own workspace, one that believes it is in the outer one, a broken one.
+      'tests/fixtures/own/Cargo.toml': pkg('own', '[workspace]\n'),
+      'tests/fixtures/own/src/lib.rs': 'mod m;\n',
+      'tests/fixtures/own/src/m.rs': '',
+      'tests/fixtures/stray/Cargo.toml': pkg('stray'),
+      'tests/fixtures/stray/src/lib.rs': '',
+      'tests/fixtures/broken/Cargo.toml': '[package\n',
+      'tests/fixtures/broken/src/lib.rs': '',
+      // An excluded package (cargo makes it its own root) and a plain source file under tests/.
+      'vendored/dep/Cargo.toml': pkg('dep'),
+      'vendored/dep/src/lib.rs': '',
+      'tests/it.rs': '',
+    });
+    const set = new WorkspaceSet([dir], { ...options(), rustc: false });
+    await set.load();
+    assert.deepEqual(set.all.map((w) => [w.root, w.error]), [[dir, undefined]], 'only the workspace; no fixture, no error');
+    for (const f of ['tests/fixtures/own/src/m.rs', 'tests/fixtures/stray/src/lib.rs', 'tests/fixtures/broken/src/lib.rs', 'vendored/dep/src/lib.rs']) {
+      assert.equal(set.fileInfo(join(dir, f)).status, 'outside', f);
+    }
+    assert.equal(set.fileInfo(join(dir, 'tests/it.rs')).status, 'unread', 'a file of the workspace root package area no unit reads');
+    assert.equal(set.fileInfo(join(dir, 'crates/app/src/lib.rs')).status, 'read');
+    // Folders: read when a unit reads a file under them; greyed (unread) only when none does.
+    assert.equal(set.folderInfo(join(dir, 'crates')).status, 'read');
+    assert.equal(set.folderInfo(join(dir, 'crates/app/src')).status, 'read');
+    assert.equal(set.folderInfo(join(dir, 'tests')).status, 'unread');
+    assert.equal(set.folderInfo(join(dir, 'vendored/dep')).status, 'outside');
+
+    // A fixture manifest changing re-indexes nothing; a member's does.
+    assert.deepEqual(await set.update(join(dir, 'tests/fixtures/stray/Cargo.toml'), undefined, false), { files: [], all: false });
+    assert.equal((await set.update(join(dir, 'crates/app/Cargo.toml'), undefined, false)).all, true);
+
+    // Opening a file of a fixture indexes its package, detached.
+    assert.equal(await set.openDetached(join(dir, 'tests/fixtures/own/src/m.rs')), true);
+    const own = set.all.find((w) => w.root === join(dir, 'tests/fixtures/own'));
+    assert.ok(own?.detached && own.index && !own.error);
+    assert.deepEqual(set.fileInfo(join(dir, 'tests/fixtures/own/src/m.rs')).units.map((u) => u.label), ['own (lib)', 'own (lib) [test]']);
+    assert.equal(await set.openDetached(join(dir, 'tests/fixtures/own/src/lib.rs')), false, 'once');
+    assert.equal(await set.openDetached(join(dir, 'crates/app/src/lib.rs')), false, 'a workspace file');
+    // A broken fixture shows its error only now that it was opened; it stays over re-indexing.
+    assert.equal(await set.openDetached(join(dir, 'tests/fixtures/stray/src/lib.rs')), true);
+    assert.match(set.all.find((w) => w.root === join(dir, 'tests/fixtures/stray'))?.error ?? '', /believes it's in a workspace/);
+    await set.load();
+    assert.deepEqual(set.all.filter((w) => w.detached).map((w) => rel(dir, w.root)).sort(), ['tests/fixtures/own', 'tests/fixtures/stray']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('linkedProjects: a workspace deeper than discovery looks, by manifest or directory', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cargo-units-ws-'));
+  try {
+    write(dir, { 'rust/engine/Cargo.toml': pkg('engine'), 'rust/engine/src/lib.rs': '' });
+    const none = new WorkspaceSet([dir], { ...options(), rustc: false });
+    await none.load();
+    assert.deepEqual(none.all, []);
+    for (const linked of ['rust/engine', 'rust/engine/Cargo.toml', join(dir, 'rust/engine')]) {
+      const set = new WorkspaceSet([dir], { ...options(), rustc: false }, undefined, [linked]);
+      await set.load();
+      assert.deepEqual(set.all.map((w) => w.root), [join(dir, 'rust/engine')], linked);
+    }
+    const missing = new WorkspaceSet([dir], { ...options(), rustc: false }, undefined, ['nope']);
+    await missing.load();
+    assert.match(missing.all[0]?.error ?? '', /nope/, 'a linked project that does not exist is an error');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -101,7 +101,8 @@ test('language server: 100 rapid saves and unsaved edits while real builds run',
       noDefaultFeatures: false,
       target: '',
       cfgs: [],
-      build: { command: [script], nixCommand: 'nix', nixArgs: [], onSave: true, debounceMs: 40 },
+      linkedProjects: [],
+      build: { command: [script], nixCommand: 'nix', nixArgs: [], vendorDir: '', profile: '', onSave: true, debounceMs: 40 },
     };
     await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(ws).href, capabilities: { workspace: { workspaceFolders: true } }, workspaceFolders: [{ uri: pathToFileURL(ws).href, name: 'ws' }], initializationOptions: init });
     await conn.sendNotification('initialized', {});

@@ -12,6 +12,8 @@ import { test } from 'node:test';
 import { cliBuild, isolatedNixEnv, NIX_SKIP } from '../nix/nix-env.js';
 import { missingTools } from './code-server.js';
 import { runSuite } from './extension-tests.js';
+import { largeWorkspaceTest } from './large.js';
+import { ripgrepMissing, ripgrepTest } from './ripgrep.js';
 import { uiTest } from './ui.js';
 
 const missing = missingTools();
@@ -45,4 +47,16 @@ for (const name of ['trusted', 'restricted'] as const) {
 test('UI: Explorer badges, a save shows the affected units in the Cargo Build view', { skip, timeout: 300_000 }, async (t) => {
   assert.equal(missing, undefined, missing);
   await uiTest(t);
+});
+
+test('UI: a large workspace with 300 fixture packages: only the workspace, no error notification, badges; typing with auto-save builds nothing', { skip, timeout: 300_000 }, async () => {
+  assert.equal(missing, undefined, missing);
+  const r = await largeWorkspaceTest();
+  process.stdout.write(`# badges ${r.badgeMs} ms after activation\n`);
+});
+
+const noRipgrep = skip || ripgrepMissing() || NIX_SKIP;
+test('UI on ripgrep 13 with real Nix builds: a type error in Problems with related information and a Quick Fix that applies, the root cause first, missing crate sources as one actionable message, the Build view never behind the status bar', { skip: noRipgrep, timeout: 900_000 }, async () => {
+  const r = await ripgrepTest();
+  process.stdout.write(`# ripgrep UI test: ${r.seconds.toFixed(0)} s, ${r.snapshots} page changes checked\n`);
 });

@@ -10,20 +10,21 @@ import { buildWorkspace, rustcSysroot } from '../../core/nix/build.js';
 import { findRustc } from '../../core/toolchain.js';
 import { UsageError, type CliArgs } from '../args.js';
 import { openContext, printDiagnostics, type CommandContext, type Io } from '../context.js';
+import { noSuchUnit } from './find-unit.js';
 import { nixOutDir, registryOptions } from './nix.js';
+import { fileOperands } from './owners.js';
 
-/** Exit codes when Nix cannot build at all (1 is a failed unit, 2 a usage or manifest error, 3 internal). */
+/** Exit codes when Nix cannot build at all (1 is a failed unit, 2 a usage or manifest error, 70 internal). */
 export const NIX_EXIT = { 'nix-missing': 4, 'nix-config': 5, nix: 6 } as const;
 
 function selectUnits(ctx: CommandContext): string[] {
   const { index, args, io } = ctx;
   const ids = new Set<string>();
   for (const id of args.units) {
-    if (!index.unit(id)) throw new UsageError(`no unit ${id} (see \`cargo-units units\`)`);
+    if (!index.unit(id)) throw noSuchUnit(index, id);
     ids.add(id);
   }
-  const files = ctx.operands.map((f) => resolve(io.cwd, f));
-  for (const f of files) if (!existsSync(f)) throw new UsageError(`no such file: ${f}`);
+  const files = fileOperands(ctx, 'build', false);
   for (const f of files) if (index.unitsOf(f).length === 0) io.err(`note: no unit reads ${ctx.rel(f)}`);
   for (const id of index.affected(files)) ids.add(id);
   if (args.units.length === 0 && files.length === 0) for (const e of index.entries) ids.add(e.unit.id);
@@ -36,8 +37,15 @@ function human(ctx: CommandContext, dryRun: boolean): (e: BuildEvent) => void {
   const planned = new Set<string>();
   const finished = new Set<string>();
   const withDiagnostics = new Set<string>();
+  const running = new Set<string>();
   const progress = () => `[${finished.size}/${planned.size}]`;
+  // The live status line (terminals only): how far, and what Nix is building now.
+  const status = () => io.progress?.update(`${progress()} building ${[...running].join(', ') || '…'}`);
   return (e) => {
+    if (e.type === 'start') running.add(e.unit);
+    if (e.type === 'done' || e.type === 'failed') running.delete(e.unit ?? '');
+    if (e.type === 'finished') io.progress?.clear();
+    else if (e.type === 'start' || e.type === 'done' || e.type === 'failed') status();
     switch (e.type) {
       case 'plan':
         for (const id of e.build) planned.add(id);

@@ -1,15 +1,35 @@
 /** `cargo-units owners FILE…` and `affected FILE…`. */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isInside } from '../../core/paths.js';
 import { UsageError } from '../args.js';
 import type { CommandContext } from '../context.js';
 
-function filesOf(ctx: CommandContext, what: string): string[] {
-  if (ctx.operands.length === 0) throw new UsageError(`${what} needs at least one FILE`);
-  return ctx.operands.map((f) => resolve(ctx.io.cwd, f));
+/** Without a DIR or --manifest-path, owners/affected/build find the workspace from their first FILE. */
+export function workspaceOfFiles(cwd: string): (operands: string[]) => string | undefined {
+  return (operands) => {
+    const first = operands[0];
+    if (first === undefined) return undefined;
+    const abs = resolve(cwd, first);
+    if (!existsSync(abs)) throw new UsageError(`no such file: \`${first}\``);
+    return dirname(abs);
+  };
+}
+
+/** The FILE operands, absolute; each must exist and lie inside the workspace. */
+export function fileOperands(ctx: CommandContext, what: string, required = true): string[] {
+  if (required && ctx.operands.length === 0) throw new UsageError(`${what} needs at least one FILE (see \`cargo-units ${what} --help\`)`);
+  const root = ctx.index.workspace.root;
+  return ctx.operands.map((f) => {
+    const abs = resolve(ctx.io.cwd, f);
+    if (!existsSync(abs)) throw new UsageError(`no such file: \`${f}\``);
+    if (!isInside(root, abs)) throw new UsageError(`\`${f}\` is outside the workspace at ${root}`);
+    return abs;
+  });
 }
 
 export function ownersCommand(ctx: CommandContext): number {
-  const files = filesOf(ctx, 'owners');
+  const files = fileOperands(ctx, 'owners');
   const rows = files.map((abs) => {
     const units = ctx.index.unitsOf(abs);
     return {
@@ -30,7 +50,7 @@ export function ownersCommand(ctx: CommandContext): number {
 }
 
 export function affectedCommand(ctx: CommandContext): number {
-  const files = filesOf(ctx, 'affected');
+  const files = fileOperands(ctx, 'affected');
   const units = ctx.index.affected(files);
   if (ctx.args.json) {
     ctx.io.out(JSON.stringify({ workspaceRoot: ctx.index.workspace.root, files: files.map(ctx.rel), units }, null, 2));

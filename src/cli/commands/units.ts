@@ -16,8 +16,9 @@ export function unitsCommand(ctx: CommandContext): number {
     const notes: string[] = [];
     if (e.uncertain.length > 0) notes.push(`${e.uncertain.length} uncertain`);
     if (e.external.length > 0) notes.push(`${e.external.length} external`);
-    const feat = e.unit.features.length > 0 ? `  [${e.unit.features.join(', ')}]` : '';
-    io.out(`${e.unit.id.padEnd(width)}  ${String(e.files.length).padStart(4)} files${notes.length ? ` (${notes.join(', ')})` : ''}${feat}`);
+    const feat = e.unit.features.length > 0 ? `  features: ${e.unit.features.join(', ')}` : '';
+    const count = `${String(e.files.length).padStart(4)} ${e.files.length === 1 ? 'file ' : 'files'}`;
+    io.out(`${e.unit.id.padEnd(width)}  ${count}${notes.length ? ` (${notes.join(', ')})` : ''}${feat}`);
     if (ctx.args.files) {
       const uncertain = new Map(e.uncertain.map((u) => [u.file, u.reason]));
       for (const f of e.files) io.out(`    ${ctx.rel(f)}${uncertain.has(f) ? `  ? ${uncertain.get(f)}` : ''}`);

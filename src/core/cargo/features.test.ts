@@ -110,13 +110,13 @@ describe('resolveFeatures (resolver 2)', () => {
     });
   });
 
-  test('unknown features on the command line are warnings, not errors', () => {
+  test('unknown features on the command line are errors, and resolution goes on without them', () => {
     const diagnostics: Diagnostic[] = [];
     const r = resolveFeatures(ws, options({ features: ['nope', 'opt-b/fast', 'dep:opt-a'] }), linux, diagnostics);
     assert.equal(features(r)['opt-b'], 'base default fast');
     assert.deepEqual(diagnostics.map((d) => [d.severity, d.file, d.message]), [
-      ['warning', ws.manifestPath, 'feature `dep:opt-a` is not allowed on the command line (`dep:` prefix), ignored'],
-      ['warning', ws.manifestPath, 'none of the selected packages contains this feature: nope'],
+      ['error', ws.manifestPath, 'feature `dep:opt-a` is not allowed to use explicit `dep:` syntax'],
+      ['error', ws.manifestPath, 'none of the selected packages contains this feature: nope'],
     ]);
   });
 
@@ -151,10 +151,13 @@ describe('resolveFeatures (resolver 1, root package)', () => {
     });
   });
 
-  test('an unknown feature for the root package is a warning', () => {
+  test('an unknown feature for the root package is an error, with the nearest feature as a hint', () => {
     const diagnostics: Diagnostic[] = [];
-    resolveFeatures(ws, options({ features: ['zzz'] }), linux, diagnostics);
-    assert.deepEqual(diagnostics.map((d) => d.message), ['package `r1` does not have the feature `zzz` (requested on the command line), ignored']);
+    resolveFeatures(ws, options({ features: ['zzz', 'dd'] }), linux, diagnostics);
+    assert.deepEqual(diagnostics.map((d) => [d.severity, d.message]), [
+      ['error', 'the package `r1` does not contain this feature: zzz'],
+      ['error', 'the package `r1` does not contain this feature: dd; did you mean `d`?'],
+    ]);
   });
 });
 

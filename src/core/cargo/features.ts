@@ -6,6 +6,7 @@
  */
 import { InputError, type Diagnostic } from '../diagnostics.js';
 import type { Dependency, FeatureOptions, Package, Tri, Workspace } from './model.js';
+import { didYouMean } from '../suggest.js';
 
 export interface ResolvedPackage {
   /** Enabled features, sorted. */
@@ -95,7 +96,7 @@ export function requestedFeatures(ws: Workspace, opts: FeatureOptions, diagnosti
   for (const s of splitFeatures(opts.features)) {
     const fv = parseFeatureValue(s);
     if (fv.kind === 'dep') {
-      warn(diagnostics, ws.manifestPath, 0, `feature \`${s}\` is not allowed on the command line (\`dep:\` prefix), ignored`);
+      report(diagnostics, ws.manifestPath, 0, `feature \`${s}\` is not allowed to use explicit \`dep:\` syntax`, 'error');
     } else {
       cli.push(fv);
     }
@@ -111,7 +112,7 @@ export function requestedFeatures(ws: Workspace, opts: FeatureOptions, diagnosti
     if (all) for (const k of map.keys()) fvs.push({ kind: 'feature', feature: k });
     for (const fv of fvs) {
       if (fv.kind === 'feature' && !map.has(fv.feature)) {
-        warn(diagnostics, pkg.manifestPath, 0, `package \`${pkg.name}\` does not have the feature \`${fv.feature}\` (requested on the command line), ignored`);
+        report(diagnostics, pkg.manifestPath, 0, `the package \`${pkg.name}\` does not contain this feature: ${fv.feature}${didYouMean(fv.feature, map.keys())}`, 'error');
       }
     }
     return [pkg, fvs.filter((fv) => fv.kind !== 'feature' || map.has(fv.feature))];
@@ -148,7 +149,9 @@ function newCliBehavior(ws: Workspace, cli: FeatureValue[], opts: FeatureOptions
   const missing = cli.filter((_, i) => !found.has(i)).map(showFeatureValue);
   if (missing.length > 0) {
     const what = missing.length === 1 ? 'this feature' : 'these features';
-    warn(diagnostics, ws.manifestPath, 0, `none of the selected packages contains ${what}: ${missing.sort().join(', ')}`);
+    const known = ws.members.flatMap((m) => [...featureMap(m).keys(), ...m.dependencies.filter((d) => d.optional).map((d) => d.name)]);
+    const hint = missing.length === 1 ? didYouMean(missing[0]!, new Set(known)) : '';
+    report(diagnostics, ws.manifestPath, 0, `none of the selected packages contains ${what}: ${missing.sort().join(', ')}${hint}`, 'error');
   }
   return out;
 }
@@ -181,8 +184,13 @@ function showFeatureValue(fv: FeatureValue): string {
 }
 
 function warn(diagnostics: Diagnostic[], file: string, line: number, message: string): void {
+  report(diagnostics, file, line, message, 'warning');
+}
+
+/** Features cargo rejects on the command line are errors (the index still resolves without them). */
+function report(diagnostics: Diagnostic[], file: string, line: number, message: string, severity: Diagnostic['severity']): void {
   if (diagnostics.some((d) => d.file === file && d.line === line && d.message === message)) return;
-  diagnostics.push({ file, line, severity: 'warning', message });
+  diagnostics.push({ file, line, severity, message });
 }
 
 /** A dependency declaration of `pkg`, which asked for features of the package it names. */

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type Diagnostic, InputError } from '../diagnostics.js';
+import { isInside } from '../paths.js';
 import { cargoHome } from '../toolchain.js';
 import { type Inheritable, type Manifest, type ManifestDependency, readManifest, type WorkspacePackageFields } from './manifest.js';
 import type { Dependency, Package, PackageMetadata, Workspace } from './model.js';
@@ -152,11 +153,6 @@ function isDir(p: string): boolean {
   }
 }
 
-/** `a` is `b` or inside it, comparing whole path components. */
-function startsWithPath(a: string, b: string): boolean {
-  return a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
-}
-
 /** The Cargo.toml a `package.workspace` value points to. */
 function rootPointer(m: Manifest, pointer: string): string {
   return resolve(m.dir, pointer, 'Cargo.toml');
@@ -198,8 +194,8 @@ function ancestorManifests(manifestPath: string): string[] {
 function isExcluded(root: Manifest, manifestPath: string): boolean {
   const ws = root.workspace;
   if (!ws) return false;
-  const excluded = (ws.exclude ?? []).some((ex) => startsWithPath(manifestPath, resolve(root.dir, ex)));
-  const explicit = (ws.members ?? []).some((mem) => startsWithPath(manifestPath, resolve(root.dir, mem)));
+  const excluded = (ws.exclude ?? []).some((ex) => isInside(resolve(root.dir, ex), manifestPath));
+  const explicit = (ws.members ?? []).some((mem) => isInside(resolve(root.dir, mem), manifestPath));
   return !explicit && excluded;
 }
 
@@ -209,7 +205,15 @@ function isExcluded(root: Manifest, manifestPath: string): boolean {
 /** cargo's `find_members`: explicit members (globs expanded), the root package, and path dependencies inside the root. */
 function scanMembers(root: Manifest, cache: ManifestCache): MemberScan {
   const ws = root.workspace;
-  if (!ws) return { members: [root.path], defaultMembers: [root.path] };
+  if (!ws) {
+    // Not a workspace: the package's path dependencies are not members, but cargo still needs them.
+    for (const dep of root.dependencies) {
+      const path = dependencyPath(root, dep, undefined);
+      const mp = path === undefined ? undefined : join(path, 'Cargo.toml');
+      if (mp !== undefined && !isFile(mp)) throw loadError({ file: root.path, line: dep.line, what: `dependency \`${dep.name}\`` }, mp);
+    }
+    return { members: [root.path], defaultMembers: [root.path] };
+  }
   const members: string[] = [];
 
   type Site = { file: string; line: number; what: string };
@@ -219,7 +223,7 @@ function scanMembers(root: Manifest, cache: ManifestCache): MemberScan {
     if (isPathDep) {
       if (!isFile(mp)) throw loadError(site, mp);
       // A path dependency outside the root is a member only when it points back here.
-      if (!startsWithPath(dirname(mp), root.dir) && locateRoot(mp, cache) !== root.path) return;
+      if (!isInside(root.dir, dirname(mp)) && locateRoot(mp, cache) !== root.path) return;
     }
     if (isExcluded(root, mp)) return;
     if (!isFile(mp)) throw loadError(site, mp);

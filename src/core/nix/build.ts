@@ -22,6 +22,7 @@ import { runId, type BuildEvent } from './events.js';
 import { nixToolchain, writeNixDir } from './generate.js';
 import { learnRerun, readLearned } from './rerun.js';
 import { evalKey, readEvalCache, writeEvalCache } from './eval-cache.js';
+import { nixSettings } from './settings.js';
 import { evaluateUnits, nixBuild, NixError, outputOf, type Derivation, type NixBuildOptions, type NixBuildResult } from './runner.js';
 import { unitClosure, updateGcRoots, writeOutLinks } from './gc-roots.js';
 import type { RegistryOptions } from './registry.js';
@@ -111,7 +112,7 @@ export async function buildWorkspace(index: UnitIndex, opts: WorkspaceBuildOptio
   }
 }
 
-async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: number): Promise<NixBuildResult> {
+async function buildUnits(index: UnitIndex, given: WorkspaceBuildOptions, t0: number): Promise<NixBuildResult> {
   // Wall-clock seconds per phase, reported in `finished`.
   const phases: Record<string, number> = {};
   let tPhase = performance.now();
@@ -120,6 +121,13 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
     phases[name] = Math.round(((phases[name] ?? 0) + (now - tPhase) / 1000) * 1000) / 1000;
     tPhase = now;
   };
+  const settings = await nixSettings(given.env ?? process.env, given.nixArgs);
+  const opts = { ...given, env: settings.env };
+  if (settings.applied.length > 0) {
+    const line = `cargo-units passes Nix these settings (add them to nix.conf to keep them): ${settings.applied.map((a) => `\`${a.line}\` (${a.why})`).join(', ')}`;
+    opts.onEvent({ type: 'log', unit: null, line });
+  }
+  phase('settings');
   const toolchain = nixToolchain(join(opts.rustc, 'bin', 'rustc'), opts.nixDir);
   let gen = writeNixDir(index, opts.nixDir, toolchain, opts.registry);
   phase('generate');
@@ -220,7 +228,14 @@ async function buildUnits(index: UnitIndex, opts: WorkspaceBuildOptions, t0: num
     return { ...r, ok, plan: planned.plan, built, failed, cached, substituted, skipped, seconds, outs, phases };
   };
   const storeDir = drvs.size > 0 ? [...drvs.values()][0]!.drv.replace(/\/[^/]*$/, '') : '';
-  if (first && !first.ok) return finish({ ...first, built: [], failed: [], substituted: [], skipped: [], outs: new Map() });
+  if (first && !first.ok) {
+    // The build stopped at the build scripts: what was planned and not reached is skipped.
+    const done = new Set([...first.built, ...first.failed, ...first.substituted, ...first.skipped]);
+    const notBuilt = [...planned.plan.build, ...planned.plan.substitute].filter((id) => !done.has(id));
+    for (const id of notBuilt) opts.onEvent({ type: 'skipped', unit: id, message: `${id} not built: ${first.cancelled ? 'cancelled' : 'a dependency failed'}` });
+    return finish({ ...first, built: [], failed: [], substituted: [], skipped: notBuilt, outs: new Map() });
+  }
+
 
   /** Learns the rerun-if-changed lists of the runs in the store; true when units.json must change. */
   const learn = (): boolean => {

@@ -9,16 +9,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NixUnitsJson } from './units-json.js';
 import { writeFileAtomic } from './atomic.js';
+import { isInsideRelative } from '../paths.js';
 
 export const EVAL_CACHE_FILE = '.eval-cache.json';
 
-function under(dir: string, rel: string): boolean {
-  return dir === '' || rel === dir || rel.startsWith(dir + '/');
-}
-
 /** Every path below `rel` (a file or directory relative to root), skipping `exclude`. */
 function walk(root: string, rel: string, exclude: string[], out: string[]): void {
-  if (exclude.some((x) => under(x, rel) && rel !== '')) return;
+  if (exclude.some((x) => isInsideRelative(x, rel) && rel !== '')) return;
   let st;
   try {
     st = statSync(rel === '' ? root : join(root, rel));

@@ -3,62 +3,9 @@
  * Nix's `--log-format internal-json` lines and rustc's JSON diagnostics into them.
  */
 
-export interface DiagnosticRange {
-  /** 1-based, as rustc reports them. */
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
-
-export type BuildEvent =
-  /**
-   * What Nix will build (checked against the store), which units' outputs it will fetch from a
-   * substituter (binary cache) instead, and which requested units are already in the store.
-   */
-  | { type: 'plan'; build: string[]; substitute: string[]; cached: string[] }
-  | { type: 'start'; unit: string }
-  | { type: 'phase'; unit: string; phase: string }
-  | { type: 'log'; unit: string | null; line: string }
-  | {
-    type: 'diagnostic';
-    unit: string;
-    level: string;
-    message: string;
-    code: string | null;
-    /** Workspace-relative when the file is in the workspace; else as rustc printed it (e.g. a file in OUT_DIR). */
-    file: string;
-    range: DiagnosticRange;
-    rendered: string;
-  }
-  | { type: 'done'; unit: string; seconds: number; out: string }
-  /** A unit's output was fetched from a substituter (binary cache) rather than built. */
-  | { type: 'substituted'; unit: string; out: string }
-  /** A planned unit that was never started: a dependency failed, or the build was cancelled. */
-  | { type: 'skipped'; unit: string; message: string }
-  /**
-   * A unit failed (`unit`), or the whole build did (`unit: null`). `reason` says why a whole build
-   * stopped: Nix is not installed, its configuration is invalid, another Nix error, or cancelled.
-   */
-  | { type: 'failed'; unit: string | null; message: string; reason?: 'nix-missing' | 'nix-config' | 'nix' | 'cancelled' }
-  | {
-    type: 'finished';
-    /**
-     * Every unit the plan named ends in exactly one of these lists, so their lengths add up to
-     * the plan's (built + substituted + failed + skipped = plan.build + plan.substitute, cached =
-     * plan.cached). `cached` holds the requested units already in the store.
-     */
-    built: string[];
-    cached: string[];
-    substituted: string[];
-    failed: string[];
-    skipped: string[];
-    seconds: number;
-    /** The output path of every requested unit that is in the store now (built, cached or substituted). */
-    outs: Record<string, string>;
-    /** Wall-clock seconds of each phase of the build (evaluate, plan, runs, build, roots, …). */
-    phases?: Record<string, number>;
-  };
+// The event contract is defined once, in the protocol (plain types); the runner emits it.
+import type { BuildEvent, RustcDiagnostic } from '../../protocol/build-events.js';
+export type { BuildEvent, BuildFailureReason, DiagnosticRange, RustcDiagnostic, RustcSpan } from '../../protocol/build-events.js';
 
 /** The id Nix activities of a build-script run are reported under. */
 export function runId(buildScriptUnit: string): string {
@@ -93,28 +40,6 @@ export function parseNixLine(line: string): NixLogEntry | undefined {
   }
 }
 
-/** A span of a rustc JSON diagnostic (`--error-format=json`). */
-export interface RustcSpan {
-  file_name: string;
-  line_start: number;
-  line_end: number;
-  column_start: number;
-  column_end: number;
-  is_primary: boolean;
-  label?: string | null;
-}
-
-/** A rustc JSON diagnostic (`--error-format=json`). */
-export interface RustcDiagnostic {
-  $message_type?: string;
-  message: string;
-  level: string;
-  code?: { code: string } | null;
-  spans: RustcSpan[];
-  children?: RustcDiagnostic[];
-  rendered?: string | null;
-}
-
 /** The workspace-relative path of a file name in a rustc diagnostic built in the unit's source (remapped to /src). */
 export function workspacePath(fileName: string): string {
   if (fileName.startsWith('/src/')) return fileName.slice(5);
@@ -137,6 +62,7 @@ export function rustcDiagnostic(unit: string, line: string): { event?: BuildEven
   if (typeof d.message !== 'string' || !Array.isArray(d.spans) || (d.$message_type !== undefined && d.$message_type !== 'diagnostic')) return undefined;
   const span = d.spans.find((s) => s.is_primary) ?? d.spans[0];
   const rendered = stripAnsi(d.rendered ?? d.message);
+  d = relativeDiagnostic(d);
   if (!span) return { text: rendered.trimEnd() };
   return {
     event: {
@@ -148,8 +74,31 @@ export function rustcDiagnostic(unit: string, line: string): { event?: BuildEven
       file: workspacePath(span.file_name),
       range: { line: span.line_start, column: span.column_start, endLine: span.line_end, endColumn: span.column_end },
       rendered,
+      diagnostic: { ...d, rendered },
     },
   };
+}
+
+/** The diagnostic with every span's file (children's too) as `workspacePath` gives it, and no `$message_type`. */
+function relativeDiagnostic(d: RustcDiagnostic): RustcDiagnostic {
+  const out: RustcDiagnostic = {
+    message: d.message,
+    level: d.level,
+    code: d.code ? { code: d.code.code } : null,
+    spans: (Array.isArray(d.spans) ? d.spans : []).map((s) => ({
+      file_name: workspacePath(s.file_name),
+      line_start: s.line_start,
+      line_end: s.line_end,
+      column_start: s.column_start,
+      column_end: s.column_end,
+      is_primary: s.is_primary,
+      label: s.label ?? null,
+      suggested_replacement: s.suggested_replacement ?? null,
+      suggestion_applicability: s.suggestion_applicability ?? null,
+    })),
+    children: (Array.isArray(d.children) ? d.children : []).map(relativeDiagnostic),
+  };
+  return out;
 }
 
 /**

@@ -8,6 +8,7 @@
  * `@out_dir@` the build-script run's output. The Nix side substitutes them.
  */
 import { createHash } from 'node:crypto';
+import { isAbsolute } from 'node:path';
 import { featureMap } from '../cargo/features.js';
 import type { Package } from '../cargo/model.js';
 import type { Unit } from '../cargo/units.js';
@@ -110,7 +111,7 @@ export interface NixToolchain {
 /** Replaces absolute workspace paths in an env value by `@src@/relative`. */
 function placeholder(root: string, v: string): string {
   if (v === root) return '@src@';
-  if (v.startsWith(root + '/')) return '@src@/' + toRelative(root, v);
+  if (isAbsolute(v) && isInside(root, v)) return '@src@/' + toRelative(root, v);
   return v;
 }
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { FileFacts } from './facts.js';
 import type { CachedUnit } from './unit-cache.js';
 import type { TargetCfg } from '../cfg/target.js';
+import { VERSION } from '../version.js';
 
 /** rustc's last answer for a toolchain key: only a guess, always checked against rustc (index.ts). */
 export interface CachedToolchain {
@@ -20,10 +21,10 @@ export interface CachedToolchain {
   host: TargetCfg;
 }
 
-/** The version in package.json (a test checks they agree). */
-export const TOOL_VERSION = '0.1.0';
+/** The version in package.json. */
+export const TOOL_VERSION = VERSION;
 /** Bump whenever FileFacts (or what the extractor puts into it) changes. */
-export const FACTS_FORMAT = 3;
+export const FACTS_FORMAT = 4;
 /** The version string a cache file must carry to be used. */
 export const CACHE_VERSION = `cargo-units ${TOOL_VERSION} facts ${FACTS_FORMAT}`;
 

@@ -4,7 +4,8 @@
  */
 import type { Node, Parser } from 'web-tree-sitter';
 import { renderTokens, tokenize, type TokenTree } from '../syntax/tokens.js';
-import type { Attr, FileFacts, IncludeMacro, Item } from './facts.js';
+import type { Attr, FileFacts, IncludeMacro, Item, ProcAttr } from './facts.js';
+import { firstUnclosed, itemChunks } from './recover.js';
 
 const INCLUDE_MACROS = new Set<string>(['include', 'include_str', 'include_bytes']);
 /** Attributes whose first identifier can change which files are read. */
@@ -26,7 +27,108 @@ interface Snippet {
 export function extractFacts(parser: Parser, source: string): FileFacts {
   const syntaxErrors: number[] = [];
   const { items, innerAttrs } = parseSnippet(parser, source, 0, false, 0, syntaxErrors);
-  return { innerAttrs, items, syntaxErrors: [...new Set(syntaxErrors)].sort((a, b) => a - b) };
+  const facts: FileFacts = { innerAttrs, items, syntaxErrors: [...new Set(syntaxErrors)].sort((a, b) => a - b) };
+  if (syntaxErrors.length > 0) recover(parser, source, facts);
+  return facts;
+}
+
+/**
+ * After a syntax error: every item is parsed again on its own (cut out by the tokenizer, see
+ * recover.ts), and what tree-sitter's recovery lost is added to the facts. Declarations are
+ * repeated rather than lost: walking one twice changes nothing.
+ */
+function recover(parser: Parser, source: string, facts: FileFacts): void {
+  const tokens = tokenize(source);
+  const found = new Set<string>();
+  declarationKeys(facts.items, found);
+  for (const item of recoverItems(parser, source, tokens)) {
+    const keys = new Set<string>();
+    declarationKeys([item], keys);
+    if ([...keys].some((k) => !found.has(k))) facts.items.push(item);
+  }
+  const unclosed = firstUnclosed(tokens);
+  if (unclosed) facts.unclosedDelimiter = { line: countLines(source, unclosed.offset) + 1, delimiter: unclosed.delimiter };
+}
+
+function recoverItems(parser: Parser, source: string, tokens: TokenTree[]): Item[] {
+  const out: Item[] = [];
+  for (const c of itemChunks(tokens)) {
+    const lineBase = countLines(source, c.start);
+    const pad = ' '.repeat(columnOf(source, c.start));
+    const errors: number[] = [];
+    const parsed = parseSnippet(parser, pad + source.slice(c.start, c.end), lineBase, false, 0, errors);
+    if (errors.length === 0) {
+      out.push(...parsed.items);
+      continue;
+    }
+    if (c.mod) {
+      // A broken inline module: its header parsed alone, its body item by item.
+      const header = parseSnippet(parser, pad + source.slice(c.start, c.mod.body.offset) + ';', lineBase, false, 0, undefined).items[0];
+      if (header?.kind === 'mod') {
+        const body = recoverItems(parser, source, c.mod.body.children);
+        out.push({ kind: 'mod', name: header.name, line: header.line, attrs: header.attrs, inline: true, innerAttrs: [], body });
+        continue;
+      }
+    }
+    // Any other broken item: include calls among its tokens are read under its attributes.
+    out.push(...parsed.items);
+    const have = new Set<string>();
+    declarationKeys(parsed.items, have);
+    const missing = scanIncludes(c.tokens, source, 0).filter((inc) => !have.has(keyOf(inc)));
+    if (missing.length > 0) out.push({ kind: 'gated', line: lineBase + 1, attrs: chunkAttrs(c.tokens, source), body: missing });
+  }
+  return out;
+}
+
+/** The relevant outer attributes at the start of an item's tokens. */
+function chunkAttrs(tokens: TokenTree[], source: string): Attr[] {
+  const attrs: Attr[] = [];
+  for (let i = 0; isHash(tokens[i]) && tokens[i + 1]?.kind === 'group'; i += 2) {
+    const g = tokens[i + 1] as TokenTree & { kind: 'group' };
+    const head = g.children[0];
+    const text = source.slice(g.offset, g.end);
+    if (head?.kind === 'ident' && (RELEVANT_ATTRS.has(head.text) || (text.includes('!') && /include/.test(text)))) {
+      attrs.push({ tokens: g.children, line: countLines(source, tokens[i]!.offset) + 1 });
+    }
+  }
+  return attrs;
+}
+
+function isHash(t: TokenTree | undefined): boolean {
+  return t?.kind === 'punct' && t.text === '#';
+}
+
+function keyOf(item: Item): string {
+  switch (item.kind) {
+    case 'mod':
+      return `mod ${item.name} ${item.line}`;
+    case 'include':
+      return `${item.macro} ${item.line}`;
+    default:
+      return `${item.kind} ${item.line}`;
+  }
+}
+
+/** Keys of the declarations (module files, inline modules, include calls) in `items`, at any depth. */
+function declarationKeys(items: Item[], out: Set<string>): void {
+  for (const item of items) {
+    switch (item.kind) {
+      case 'mod':
+        out.add(keyOf(item));
+        if (item.inline) declarationKeys(item.body, out);
+        break;
+      case 'include':
+        out.add(keyOf(item));
+        break;
+      case 'gated':
+      case 'macro':
+        declarationKeys(item.body, out);
+        break;
+      case 'cfg-if':
+        for (const b of item.branches) declarationKeys(b.body, out);
+        break;
+    }
+  }
 }
 
 function parseSnippet(
@@ -54,7 +156,9 @@ function hintOffsets(source: string): number[] {
   const out: number[] = [];
   const re = /\bmod\b|include/g;
   for (let m = re.exec(source); m; m = re.exec(source)) out.push(m.index);
-  return out;
+  const proc = new RegExp(PROC_INPUT_HINT.source, 'g');
+  for (let m = proc.exec(source); m; m = proc.exec(source)) out.push(m.index);
+  return out.sort((a, b) => a - b);
 }
 
 function mayHoldFacts(node: Node, s: Snippet): boolean {
@@ -111,6 +215,8 @@ function tokenTreeOf(node: Node): Node | undefined {
 function walkChildren(parser: Parser, node: Node, s: Snippet, innerAttrs: Attr[]): Item[] {
   const items: Item[] = [];
   let pending: Attr[] = [];
+  let procAttrs: ProcAttr[] = [];
+  let derives: string[] = [];
   for (const c of node.namedChildren) {
     if (!c) continue;
     switch (c.type) {
@@ -120,6 +226,7 @@ function walkChildren(parser: Parser, node: Node, s: Snippet, innerAttrs: Attr[]
       case 'attribute_item': {
         const a = readAttr(c, s);
         if (a) pending.push(a);
+        if (!s.inMacro) readProcAttr(c, s, procAttrs, derives);
         continue;
       }
       case 'inner_attribute_item': {
@@ -127,6 +234,15 @@ function walkChildren(parser: Parser, node: Node, s: Snippet, innerAttrs: Attr[]
         if (a) innerAttrs.push(a);
         continue;
       }
+      default:
+        if (procAttrs.length > 0 || derives.length > 0) {
+          const inputs = [...procAttrs.filter((a) => hasString(a.args)), ...(derives.length > 0 ? bodyProcAttrs(c, s) : [])];
+          if (inputs.length > 0) items.push({ kind: 'proc-attrs', line: lineOf(c, s), attrs: pending, derives, inputs });
+          procAttrs = [];
+          derives = [];
+        }
+    }
+    switch (c.type) {
       case 'mod_item':
         items.push(readMod(parser, c, s, pending));
         break;
@@ -150,6 +266,96 @@ function walkChildren(parser: Parser, node: Node, s: Snippet, innerAttrs: Attr[]
   return items;
 }
 
+/** Attributes that are not proc-macro inputs: rustc's own, and tools'. `derive` is read apart. */
+const BUILTIN_ATTRS = new Set([
+  'cfg', 'cfg_attr', 'path', 'doc', 'allow', 'warn', 'deny', 'forbid', 'expect', 'deprecated', 'must_use',
+  'inline', 'cold', 'test', 'ignore', 'should_panic', 'bench', 'repr', 'non_exhaustive', 'automatically_derived',
+  'macro_export', 'macro_use', 'link', 'link_name', 'link_section', 'export_name', 'no_mangle', 'used',
+  'target_feature', 'track_caller', 'global_allocator', 'windows_subsystem', 'crate_type', 'crate_name', 'no_std',
+  'no_main', 'recursion_limit', 'type_length_limit', 'feature', 'proc_macro', 'proc_macro_derive',
+  'proc_macro_attribute', 'instruction_set', 'naked', 'unsafe', 'coverage', 'collapse_debuginfo', 'no_link',
+  'no_implicit_prelude', 'debugger_visualizer', 'register_tool', 'optimize', 'diagnostic', 'rustfmt', 'clippy',
+]);
+
+/** Reads an outer attribute as a possible proc-macro input (or a derive list). */
+function readProcAttr(attrItem: Node, s: Snippet, out: ProcAttr[], derives: string[]): void {
+  const attr = attrItem.namedChildren.find((c) => c?.type === 'attribute');
+  if (!attr) return;
+  const ts = tokenize(attr.text);
+  let i = 0;
+  const path: string[] = [];
+  while (ts[i]?.kind === 'ident') {
+    path.push((ts[i] as { text: string }).text);
+    if (ts[i + 1]?.kind === 'punct' && (ts[i + 1] as { text: string }).text === '::') i += 2;
+    else {
+      i++;
+      break;
+    }
+  }
+  const first = path[0];
+  if (first === undefined || (path.length === 1 && BUILTIN_ATTRS.has(first)) || first === 'rustfmt' || first === 'clippy' || first === 'diagnostic' || first.startsWith('rustc_')) return;
+  const args = ts.slice(i);
+  if (first === 'derive' && path.length === 1) {
+    const g = args[0];
+    if (g?.kind === 'group') {
+      for (const t of g.children) if (t.kind === 'ident') derives.push(t.text);
+    }
+    return;
+  }
+  out.push({ name: path.join('::'), args, line: lineOf(attrItem, s) });
+}
+
+/** Helper attributes with a string literal inside an item's body (fields, variants) of a derived item. */
+function bodyProcAttrs(node: Node, s: Snippet): ProcAttr[] {
+  if (!['struct_item', 'enum_item', 'union_item'].includes(node.type) || !node.text.includes('"')) return [];
+  const out: ProcAttr[] = [];
+  const ts = tokenize(node.text);
+  const rows = node.startPosition.row;
+  const visit = (list: TokenTree[]): void => {
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i]!;
+      const g = list[i + 1];
+      if (t.kind === 'punct' && t.text === '#' && g?.kind === 'group' && g.delimiter === '[') {
+        const [head, ...rest] = g.children;
+        if (head?.kind === 'ident' && !BUILTIN_ATTRS.has(head.text) && hasString(rest)) {
+          out.push({ name: head.text, args: rest, line: s.lineBase + rows + countLines(node.text, t.offset) + 1 });
+        }
+        i++;
+      } else if (t.kind === 'group') visit(t.children);
+    }
+  };
+  visit(ts);
+  return out;
+}
+
+function hasString(ts: TokenTree[]): boolean {
+  return ts.some((t) => (t.kind === 'literal' && t.value !== undefined) || (t.kind === 'group' && hasString(t.children)));
+}
+
+/** Macros of std and core: never proc-macro calls. */
+const STD_MACROS = new Set([
+  'println', 'print', 'eprintln', 'eprint', 'format', 'format_args', 'write', 'writeln', 'panic', 'assert',
+  'assert_eq', 'assert_ne', 'debug_assert', 'debug_assert_eq', 'debug_assert_ne', 'unreachable', 'unimplemented',
+  'todo', 'vec', 'matches', 'dbg', 'concat', 'stringify', 'env', 'option_env', 'compile_error', 'file', 'line',
+  'column', 'module_path', 'cfg', 'cfg_if', 'thread_local', 'macro_rules', 'include', 'include_str', 'include_bytes',
+]);
+
+/** The `path!(…)` call as a possible proc-macro input: when it has a string literal, or is sqlx's `migrate!`. */
+function readProcCall(node: Node, name: string, args: TokenTree[], s: Snippet, attrs: Attr[]): Item[] {
+  if (s.inMacro || STD_MACROS.has(name)) return [];
+  if (!hasString(args) && name !== 'migrate') return [];
+  const path = (node.childForFieldName('macro')?.text ?? name).replace(/\s+/g, '');
+  return [{ kind: 'proc-call', line: lineOf(node, s), attrs, macro: path, args }];
+}
+
+/**
+ * Text that may hold a proc-macro input (see readProcAttr, readProcCall): a non-std macro call
+ * with a string literal before its first closing delimiter, `migrate!`, or a non-builtin attribute
+ * with a string literal. Used to skip subtrees (hints) and files (sources.ts) that cannot hold one.
+ */
+export const PROC_INPUT_HINT =
+  /\b(?!(?:println|print|eprintln|eprint|format|format_args|write|writeln|panic|assert|assert_eq|assert_ne|debug_assert|debug_assert_eq|debug_assert_ne|unreachable|unimplemented|todo|vec|matches|dbg|concat|stringify|env|option_env|compile_error|include|include_str|include_bytes)\s*!)[A-Za-z_][A-Za-z0-9_]*\s*!\s*[([{][^)\]};]*?"|\bmigrate\s*!|#\s*\[\s*(?!(?:doc|cfg|cfg_attr|path|deprecated|must_use|link|link_name|export_name|link_section|should_panic|ignore|allow|warn|deny|expect|forbid|target_feature|crate_name)\b)[A-Za-z_][\w:]*[^\]]*?"/;
+
 function readMod(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): Item {
   const name = node.childForFieldName('name')?.text ?? '';
   const body = node.childForFieldName('body');
@@ -171,7 +377,12 @@ function readMacroCall(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): I
     const args = group?.kind === 'group' ? group.children : [];
     return [{ kind: 'include', macro: name as IncludeMacro, args, line, attrs }];
   }
-  if (!mayHoldFacts(node, s) || s.depth >= MAX_MACRO_DEPTH) return [];
+  const proc: Item[] = [];
+  if (!s.inMacro && !STD_MACROS.has(name) && tt.text.includes('"') || name === 'migrate') {
+    const group = tokenize(tt.text)[0];
+    proc.push(...readProcCall(node, name, group?.kind === 'group' ? group.children : [], s, attrs));
+  }
+  if (!mayHoldFacts(node, s) || s.depth >= MAX_MACRO_DEPTH) return proc;
   const text = tt.text;
   const ttLine = s.lineBase + tt.startPosition.row;
   if (name === 'cfg_if') {
@@ -179,7 +390,7 @@ function readMacroCall(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): I
     if (cfgIf) return [cfgIf];
   }
   const body = macroBody(parser, text, ttLine, s, name);
-  return body.length > 0 ? [{ kind: 'macro', name, line, attrs, definition: false, body }] : [];
+  return body.length > 0 ? [...proc, { kind: 'macro', name, line, attrs, definition: false, body }] : proc;
 }
 
 function readMacroDefinition(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): Item[] {

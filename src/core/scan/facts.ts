@@ -37,7 +37,28 @@ export type Item =
        * the attributes it puts on each item. Its calls are then expanded exactly.
        */
       wrapper?: Attr[];
-    };
+    }
+  | ProcItem;
+
+/** One attribute of an item that may be a proc-macro's input: its path and the tokens after it. */
+export interface ProcAttr {
+  /** The attribute's path as written (`grammar`, `template`, `sqlx::test`). */
+  name: string;
+  /** Tokens after the path: `= "x.pest"`, or one `(…)` group. */
+  args: TokenTree[];
+  line: number;
+}
+
+/** What proc-macros may read files from (see proc-macros.ts). */
+export type ProcItem =
+  /** A macro call `path!(…)` that may come from a proc-macro crate, with a string literal among its arguments. */
+  | { kind: 'proc-call'; line: number; attrs: Attr[]; macro: string; args: TokenTree[] }
+  /**
+   * An item with derives or attributes that may come from proc-macro crates, and string literals
+   * in them: `#[derive(Parser)] #[grammar = "g.pest"]`, `#[template(path = "x.html")]`.
+   * `inputs` holds every such attribute of the item, and those with a string literal inside its body.
+   */
+  | { kind: 'proc-attrs'; line: number; attrs: Attr[]; derives: string[]; inputs: ProcAttr[] };
 
 export interface FileFacts {
   /** Inner attributes of the file (`#![cfg(...)]`, `#![doc = include_str!(...)]`). */
@@ -45,6 +66,11 @@ export interface FileFacts {
   items: Item[];
   /** 1-based lines where the parser found syntax errors. */
   syntaxErrors: number[];
+  /**
+   * After a syntax error, the first delimiter the tokenizer never saw closed: the items after it
+   * may be inside it, so the declarations found after it are uncertain.
+   */
+  unclosedDelimiter?: { line: number; delimiter: '(' | '[' | '{' };
   /** Set when the file is not valid UTF-8 (it was decoded with replacement characters). */
   invalidUtf8?: boolean;
 }

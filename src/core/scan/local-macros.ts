@@ -73,3 +73,26 @@ export class ItemWrappers implements LocalMacros {
 function attrText(attrs: Attr[]): string {
   return attrs.map((a) => renderTokens(a.tokens)).join('|');
 }
+
+/** Names of every `macro_rules!` defined in `items` (and the bodies they nest). */
+export function definedMacroNames(items: Item[], out: Set<string>): void {
+  for (const item of items) {
+    switch (item.kind) {
+      case 'macro':
+        if (item.definition) out.add(item.name);
+        definedMacroNames(item.body, out);
+        break;
+      case 'mod':
+        if (item.inline) definedMacroNames(item.body, out);
+        break;
+      case 'gated':
+        definedMacroNames(item.body, out);
+        break;
+      case 'cfg-if':
+        for (const b of item.branches) definedMacroNames(b.body, out);
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -9,9 +9,10 @@ import type { Diagnostic } from '../diagnostics.js';
 import { childPath, isInside, resolveFrom } from '../paths.js';
 import type { TokenTree } from '../syntax/tokens.js';
 import { and, evaluateAttrs, gateOf, not, type AttrPath, type Gate } from './attrs.js';
-import type { Attr, Item } from './facts.js';
-import { ItemWrappers, NO_LOCAL_MACROS, type LocalMacros, type MacroCall } from './local-macros.js';
+import type { Attr, Item, ProcItem } from './facts.js';
+import { definedMacroNames, ItemWrappers, NO_LOCAL_MACROS, type LocalMacros, type MacroCall } from './local-macros.js';
 import { includeTarget } from './macro-args.js';
+import { procEffects, type ProcMacroDeps } from './proc-macros.js';
 import type { SourceStore } from './sources.js';
 
 /**
@@ -27,6 +28,8 @@ export interface CrateInput {
   /** Absolute package directory (`CARGO_MANIFEST_DIR`). */
   packageDir: string;
   cfg: CfgSet;
+  /** What proc-macros this unit can call (proc-macros.ts); undefined turns the proc-macro rules off. */
+  procMacros?: ProcMacroDeps;
 }
 
 export interface CrateFiles {
@@ -39,6 +42,8 @@ export interface CrateFiles {
   diagnostics: Diagnostic[];
   /** Every path whose existence or content the result depends on (for incremental updates). */
   probed: Set<string>;
+  /** Directories whose listing the result depends on (proc-macros that read a directory). */
+  listedDirs?: Set<string>;
 }
 
 /** Where `mod x;` looks for files, at some point inside a file. */
@@ -69,12 +74,18 @@ export function resolveCrate(input: CrateInput, store: SourceStore): CrateFiles 
   const first = new CrateWalker(input, store, NO_LOCAL_MACROS).walk();
   if (first.usedMacros.size === 0) return first.out;
   const wrappers = new ItemWrappers();
+  const defined = new Set<string>();
   for (const f of first.out.files) {
     const facts = store.facts(f);
-    if (facts) wrappers.add(facts.items);
+    if (facts) {
+      wrappers.add(facts.items);
+      definedMacroNames(facts.items, defined);
+    }
   }
-  if (!wrappers.expandsAny(first.usedMacros)) return first.out;
-  return new CrateWalker(input, store, wrappers).walk().out;
+  // A macro the crate defines itself is no proc-macro: the second walk leaves its calls alone.
+  const local = [...first.procCalls].filter((m) => defined.has(m));
+  if (!wrappers.expandsAny(first.usedMacros) && local.length === 0) return first.out;
+  return new CrateWalker(input, store, wrappers, new Set(local)).walk().out;
 }
 
 /** Where `mod name;` (without `#[path]`) finds its file: the result of `CrateWalker.lookupModule`. */
@@ -106,13 +117,18 @@ export class CrateWalker {
   /** Names of macros called in item position (the caller decides whether a second walk can expand them). */
   private readonly usedMacros = new Set<string>();
 
+  /** Single-segment bang macros handed to the proc-macro rules (a second walk drops the crate's own). */
+  private readonly procCalls = new Set<string>();
+
   constructor(
     private readonly input: CrateInput,
     private readonly store: SourceStore,
     private readonly macros: LocalMacros,
+    /** Names of `macro_rules!` the crate defines: calls of them are not proc-macro calls. */
+    private readonly localMacroNames: Set<string> = new Set(),
   ) {}
 
-  walk(): { out: CrateFiles; usedMacros: Set<string> } {
+  walk(): { out: CrateFiles; usedMacros: Set<string>; procCalls: Set<string> } {
     const { input, out } = this;
     out.probed.add(input.root);
     if (!this.store.isFile(input.root)) {
@@ -121,7 +137,7 @@ export class CrateWalker {
       const rootDir = dirname(input.root);
       this.visitFile(input.root, { dirPath: rootDir, fileDir: rootDir, inline: false }, undefined, 0);
     }
-    return { out, usedMacros: this.usedMacros };
+    return { out, usedMacros: this.usedMacros, procCalls: this.procCalls };
   }
 
   // --- results -------------------------------------------------------------------------------
@@ -173,8 +189,10 @@ export class CrateWalker {
     this.addFile(abs, why);
     if (facts.invalidUtf8) this.diag(abs, 0, 'error', 'file is not valid UTF-8 (rustc will reject it)');
     // An include!d file may hold an expression, which does not parse as items: no warning for it.
-    if (facts.syntaxErrors.length > 0 && !included) {
-      this.diag(abs, facts.syntaxErrors[0]!, 'warning', 'syntax error; the files this file declares were read from what parses');
+    // After a syntax error each item was parsed on its own (recover.ts): only an unclosed delimiter leaves doubt.
+    if (facts.unclosedDelimiter && !included) {
+      const u = facts.unclosedDelimiter;
+      this.diag(abs, u.line, 'warning', `syntax error: the \`${u.delimiter}\` on this line is never closed; modules or includes declared after it may be missed`);
     }
     const w: Walk = { file: abs, dir, why, depth, macro: undefined };
     stack.push(abs);
@@ -237,7 +255,75 @@ export class CrateWalker {
         if (item.definition) this.walkMacroDefinition(item, here);
         else this.walkMacroCall({ ...item, definition: false }, here);
         return;
+      case 'proc-call':
+      case 'proc-attrs':
+        this.walkProcItem(item, here);
+        return;
     }
+  }
+
+  // --- proc-macros ---------------------------------------------------------------------------
+
+  /** Files a proc-macro reads (proc-macros.ts): module items walked here, files and directories listed. */
+  private walkProcItem(item: ProcItem, w: Walk): void {
+    const deps = this.input.procMacros;
+    if (!deps || w.macro !== undefined) return;
+    if (item.kind === 'proc-call' && !item.macro.includes('::')) {
+      if (this.localMacroNames.has(item.macro)) return;
+      this.procCalls.add(item.macro);
+      this.usedMacros.add(item.macro);
+    }
+    const { store } = this;
+    const debug = this.input.cfg.evaluate({ type: 'name', name: 'debug_assertions' }).value;
+    const effects = procEffects(item, {
+      packageDir: this.input.packageDir,
+      file: w.file,
+      deps,
+      debugAssertions: debug,
+      list: (dir) => {
+        this.listed(dir);
+        return store.listDir(dir);
+      },
+      exists: (abs) => {
+        this.out.probed.add(abs);
+        if (!store.isInWorkspace(abs)) return 'outside';
+        if (store.isFile(abs)) return 'file';
+        return store.listDir(abs) ? 'dir' : undefined;
+      },
+      readText: (abs) => store.read(abs)?.text,
+    });
+    for (const e of effects) {
+      if (e.kind === 'items') {
+        this.walkItems(e.items, w);
+        continue;
+      }
+      const why = w.why ?? e.why;
+      this.out.probed.add(e.path);
+      if (this.external(e.path, w, item.line, e.what)) continue;
+      if (!e.dir) {
+        if (store.isFile(e.path)) this.addFile(e.path, why);
+        else this.diag(w.file, item.line, 'warning', `${e.what}: ${e.path} does not exist`);
+        continue;
+      }
+      if (!this.addTree(e.path, '', e.filter, why, 0)) this.diag(w.file, item.line, 'warning', `${e.what}: directory ${e.path} does not exist`);
+    }
+  }
+
+  private listed(dir: string): void {
+    (this.out.listedDirs ??= new Set()).add(dir);
+  }
+
+  /** Every file under `dir` (links followed, within the workspace) whose relative path passes `filter`. */
+  private addTree(dir: string, rel: string, filter: ((rel: string) => boolean) | undefined, why: string | undefined, depth: number): boolean {
+    this.listed(dir);
+    const listing = this.store.listDir(dir);
+    if (!listing || depth > MAX_MODULE_DEPTH) return false;
+    for (const f of listing.files) {
+      const r = rel + f;
+      if (!filter || filter(r)) this.addFile(childPath(dir, f), why);
+    }
+    for (const d of listing.dirs) this.addTree(childPath(dir, d), `${rel}${d}/`, filter, why, depth + 1);
+    return true;
   }
 
   private walkInlineMod(item: Item & { kind: 'mod'; inline: true }, paths: AttrPath[], w: Walk): void {

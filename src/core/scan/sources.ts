@@ -8,7 +8,7 @@ import { basename, dirname, sep } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { childPath, isInside } from '../paths.js';
 import type { FactsCache } from './cache.js';
-import { extractFacts } from './extract.js';
+import { extractFacts, PROC_INPUT_HINT } from './extract.js';
 import type { FileFacts } from './facts.js';
 
 /** Files larger than this are not parsed (rustc would still read them; they are listed, not scanned). */
@@ -22,12 +22,13 @@ export const MAX_PARSE_BYTES = 64 * 1024 * 1024;
  *   `//` comments, and `mod` glued to punctuation as in `Token![mod]` or `mod_token`).
  * Such a file declares no module file and includes nothing, whatever its attributes say, so it is
  * not parsed. The cost: its syntax errors (which cannot change a file list) are not reported.
+ * A file that may hold a proc-macro input (extract.ts PROC_INPUT_HINT) is parsed too.
  */
 const MAY_HOLD_FACTS =
   /\binclude(?:_str|_bytes)?(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*!|\$\s*[A-Za-z_][A-Za-z0-9_]*\s*:\s*item\b|(?<!^[ \t]*\/\/[^\n]*)\bmod(?=\s|\/[/*])(?!\s+(?:r#)?[A-Za-z_][A-Za-z0-9_]*\s*\{)/m;
 
 export function mayHoldFacts(text: string): boolean {
-  return MAY_HOLD_FACTS.test(text);
+  return MAY_HOLD_FACTS.test(text) || PROC_INPUT_HINT.test(text);
 }
 
 /** Shared by every such file: never modified. */
@@ -150,6 +151,30 @@ export class SourceStore {
     }
     this.infos.set(abs, info);
     return info;
+  }
+
+  /**
+   * The entries of a workspace directory: regular files and directories, links followed (links
+   * that lead out of the workspace are left out; `links` names every symbolic link). Undefined when
+   * `dir` is not a directory inside the workspace.
+   */
+  listDir(dir: string): { files: string[]; dirs: string[]; links: string[] } | undefined {
+    if (!this.isInWorkspace(dir)) return undefined;
+    const listing = this.listing(dir);
+    if (!listing) return undefined;
+    const out = { files: [] as string[], dirs: [] as string[], links: [] as string[] };
+    for (const [name, kind] of listing) {
+      const abs = childPath(dir, name);
+      if (kind === 'file') out.files.push(name);
+      else if (kind === 'dir') out.dirs.push(name);
+      else if (kind === 'link') {
+        out.links.push(name);
+        if (!this.isInWorkspace(abs)) continue;
+        if (this.isFile(abs)) out.files.push(name);
+        else if (this.listing(abs)) out.dirs.push(name);
+      }
+    }
+    return out;
   }
 
   /** Entries of a directory by name; null when it does not exist; undefined when it cannot be listed. */

@@ -44,6 +44,8 @@ function abs(root: string, p: string): string {
 
 /** The cache entry of a resolution that was just made (so the store's state is what it used). */
 export function recordUnit(store: SourceStore, r: CrateFiles): CachedUnit | undefined {
+  // A directory's listing is not recorded: such a unit is resolved anew each time.
+  if (r.listedDirs && r.listedDirs.size > 0) return undefined;
   const probed = [...r.probed];
   const index = new Map(probed.map((p, i) => [p, i]));
   const files: number[] = [];

@@ -31,7 +31,7 @@ export async function run(): Promise<void> {
         ok(!vscode.workspace.isTrusted && !a.trusted(), 'the workspace is not trusted');
         await until('lib.rs indexed', async () => (await a.fileUnits(file('crates/units-core/src/lib.rs')))?.status === 'read');
         const d = await a.decoration(file('crates/units-core/src/lib.rs'));
-        eq([d?.badge, d?.tooltip], ['2', 'Read by units-core (lib), units-core (lib) [test]'], 'lib.rs');
+        eq([d?.badge, d?.tooltip], ['②', 'Read by units-core (lib), units-core (lib) [test]'], 'lib.rs');
       },
     },
     {

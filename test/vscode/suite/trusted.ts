@@ -37,19 +37,21 @@ export async function run(): Promise<void> {
       fn: async () => {
         const a = await api();
         const lib = await a.decoration(file(LIB));
-        eq([lib?.badge, lib?.tooltip], ['2', 'Read by units-core (lib), units-core (lib) [test]'], 'units-core/src/lib.rs');
+        eq([lib?.badge, lib?.tooltip], ['②', 'Read by units-core (lib), units-core (lib) [test]'], 'units-core/src/lib.rs');
         const args = await a.decoration(file('crates/units-cli/src/bin/convert/args.rs'));
-        eq([args?.badge, args?.tooltip], ['2', 'Read by units-cli (bin convert), units-cli (bin convert) [test]'], 'convert/args.rs');
+        eq([args?.badge, args?.tooltip], ['②', 'Read by units-cli (bin convert), units-cli (bin convert) [test]'], 'convert/args.rs');
         const tests = await a.decoration(file('crates/units-parse/src/tests.rs'));
-        eq([tests?.badge, tests?.tooltip], ['1', 'Read by units-parse (lib) [test]'], 'units-parse tests.rs (cfg(test) only)');
+        eq([tests?.badge, tests?.tooltip], ['①', 'Read by units-parse (lib) [test]'], 'units-parse tests.rs (cfg(test) only)');
         const build = await a.decoration(file('crates/units-core/build/prefixes.rs'));
         eq(build?.tooltip, 'Read by units-core (build script)', 'the build script module');
         const stats = await a.decoration(file('crates/units-core/src/stats.rs'));
-        eq(stats?.badge, '?2', 'stats.rs is only possibly read');
+        eq(stats?.badge, '?②', 'stats.rs is only possibly read');
         eq((stats?.color as vscode.ThemeColor | undefined)?.id, 'cargoUnits.uncertainForeground', 'uncertain colour');
-        ok(stats?.propagate, 'the uncertain colour propagates to folders');
+        ok(!stats?.propagate, 'no colour propagates to folders (one uncertain file colours no parent)');
+        const src = await a.decoration(file('crates/units-core/src'));
+        eq(src, undefined, 'a folder a unit reads from is not coloured');
         const orphan = await a.decoration(file('crates/units-cli/src/term.rs'));
-        eq([orphan?.badge, orphan?.tooltip, (orphan?.color as vscode.ThemeColor | undefined)?.id], ['0', 'Read by no unit', 'cargoUnits.unreadForeground'], 'term.rs');
+        eq([orphan?.badge, orphan?.tooltip, (orphan?.color as vscode.ThemeColor | undefined)?.id], ['∅', 'Read by no unit', 'cargoUnits.unreadForeground'], 'term.rs');
         eq(await a.decoration(file('README.md')), undefined, 'README.md has no decoration');
         // Every unit-reading file agrees with the CLI's owners.
         const owners = JSON.parse(cli(['owners', '--json', folder().fsPath, join(folder().fsPath, LIB), join(folder().fsPath, 'crates/units-cli/src/main.rs')]));
@@ -63,7 +65,7 @@ export async function run(): Promise<void> {
       name: 'an unsaved edit adding a mod changes the badges before any save, and reverting restores them',
       fn: async () => {
         const a = await api();
-        eq(await badge(LEXER_V1), '0', 'lexer_v1.rs is read by no unit at first');
+        eq(await badge(LEXER_V1), '∅', 'lexer_v1.rs is read by no unit at first');
         const doc = await vscode.workspace.openTextDocument(file(PARSE_LIB));
         await vscode.window.showTextDocument(doc);
         const updated = new Promise<void>((r) => {
@@ -80,10 +82,10 @@ export async function run(): Promise<void> {
         await updated;
         ok(doc.isDirty, 'not saved');
         const d = await a.decoration(file(LEXER_V1));
-        eq([d?.badge, d?.tooltip], ['2', 'Read by units-parse (lib), units-parse (lib) [test]'], 'lexer_v1.rs after the unsaved edit');
+        eq([d?.badge, d?.tooltip], ['②', 'Read by units-parse (lib), units-parse (lib) [test]'], 'lexer_v1.rs after the unsaved edit');
         ok(!readFileSync(file(PARSE_LIB).fsPath, 'utf8').includes('mod lexer_v1;'), 'the file on disk is unchanged');
         await vscode.commands.executeCommand('workbench.action.files.revert');
-        await until('lexer_v1.rs unread again', async () => (await badge(LEXER_V1)) === '0');
+        await until('lexer_v1.rs unread again', async () => (await badge(LEXER_V1)) === '∅');
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       },
     },
@@ -158,7 +160,7 @@ export async function run(): Promise<void> {
       name: 'Re-index keeps the decorations; the index ran rustc for the target cfg (trusted)',
       fn: async () => {
         await vscode.commands.executeCommand('cargoUnits.reindex');
-        eq(await badge(LIB), '2', 'lib.rs after re-indexing');
+        eq(await badge(LIB), '②', 'lib.rs after re-indexing');
         ok(readMarker('rustc.log').includes('--print cfg'), 'rustc --print cfg ran');
       },
     },
@@ -174,7 +176,7 @@ export async function run(): Promise<void> {
           const times: number[] = [];
           for (let i = 0; i < 40; i++) {
             const add = i % 2 === 0;
-            const want = add ? '2' : '0';
+            const want = add ? '②' : '∅';
             const seen = new Promise<void>((resolve) => {
               const d = a.onDidUpdateDecorations(async (uris) => {
                 if (!uris?.some((u) => u.fsPath.endsWith(target))) return;

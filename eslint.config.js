@@ -1,0 +1,26 @@
+// ESLint (flat config): typescript-eslint's recommended rules on the TypeScript sources, tests
+// and scripts. Formatting is Prettier's business (.prettierrc.json), not ESLint's.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'test/fixtures/', 'examples/', 'tmp/', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: globals.node,
+    },
+    rules: {
+      // Unused arguments and caught errors named `_…` are deliberate.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    // bin/cargo-units is plain JavaScript run by Node.
+    files: ['bin/cargo-units'],
+  },
+);

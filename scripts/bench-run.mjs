@@ -1,0 +1,13 @@
+// `npm run bench [-- --write]`: builds, then runs the speed and the Nix benchmarks, passing the
+// arguments to both (npm would hand them to the last command of a `&&` chain only). Without
+// --write the figures are printed and BENCHMARKS.md is left as it is.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+for (const cmd of [['scripts/build.mjs'], ['--import', 'tsx', 'scripts/bench.ts', ...args], ['--import', 'tsx', 'scripts/bench-nix.ts', ...args]]) {
+  const r = spawnSync(process.execPath, cmd, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}

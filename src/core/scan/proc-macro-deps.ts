@@ -1,0 +1,159 @@
+/**
+ * Which of a unit's dependencies can give it proc-macros: a dependency that is a proc-macro crate,
+ * or that depends on one (a facade such as `rust-embed` re-exports its derive), from the
+ * dependency graph where it is known.
+ *
+ * - Workspace members: their own targets (a `proc-macro` lib) and their dependencies.
+ * - Registry packages: the manifest of the locked version (Cargo.lock), else of any version found,
+ *   in the configured vendor directory, Debian's registry or `$CARGO_HOME/registry/src`. Only
+ *   `Cargo.toml` files are read there, never sources.
+ * - A dependency whose manifest cannot be found may give proc-macros (the conservative answer).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'smol-toml';
+import { featureMap } from '../cargo/features.js';
+import { crateKey, readLockfile, type Lockfile, type LockedPackage } from '../cargo/lockfile.js';
+import type { Package, Workspace } from '../cargo/model.js';
+import type { Unit } from '../cargo/units.js';
+import { configuredVendorDir } from '../nix/registry.js';
+import { cargoHome } from '../toolchain.js';
+import type { ProcMacroDeps } from './proc-macros.js';
+
+const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
+
+interface ManifestInfo {
+  procMacro: boolean;
+  /** Package names of its normal and build dependencies. */
+  deps: string[];
+}
+
+export class ProcMacroCrates {
+  private readonly lock: Lockfile | undefined;
+  private readonly sourceDirs: string[];
+  private readonly manifests = new Map<string, ManifestInfo | null>();
+  private readonly provides = new Map<string, boolean>();
+  private readonly members: Map<string, Package>;
+
+  constructor(private readonly ws: Workspace) {
+    this.members = new Map(ws.members.map((m) => [m.name, m]));
+    const lockPath = join(ws.root, 'Cargo.lock');
+    try {
+      this.lock = existsSync(lockPath) ? readLockfile(lockPath) : undefined;
+    } catch {
+      this.lock = undefined;
+    }
+    const dirs: string[] = [];
+    const vendor = configuredVendorDir(ws.root);
+    if (vendor) dirs.push(vendor);
+    dirs.push(DEBIAN_REGISTRY);
+    try {
+      const src = join(cargoHome(), 'registry', 'src');
+      for (const i of readdirSync(src)) dirs.push(join(src, i));
+    } catch {
+      // no cargo registry cache
+    }
+    this.sourceDirs = dirs.filter((d) => existsSync(d));
+  }
+
+  /** What a unit can call: its package's dependencies of the kinds the unit is built with. */
+  forUnit(unit: Unit): ProcMacroDeps {
+    const kinds = unit.kind === 'custom-build' ? ['build'] : unit.test || ['test', 'bench', 'example'].includes(unit.kind) ? ['normal', 'dev'] : ['normal'];
+    const providers = new Set<string>();
+    for (const d of unit.package.dependencies) {
+      if (!kinds.includes(d.kind)) continue;
+      if (this.provider(d.package, new Set())) providers.add(d.name.replace(/-/g, '_'));
+    }
+    // A package's own proc-macro lib is a dependency of its tests, benches and examples.
+    const ownProcMacro = unit.package.targets.some((t) => t.kind === 'proc-macro');
+    if (ownProcMacro && unit.kind !== 'proc-macro' && unit.kind !== 'custom-build') providers.add(unit.package.name.replace(/-/g, '_'));
+    return { providers, rustEmbedDebugEmbed: debugEmbed(unit) };
+  }
+
+  /** Whether package `name` is a proc-macro crate or depends on one. */
+  private provider(name: string, stack: Set<string>): boolean {
+    const known = this.provides.get(name);
+    if (known !== undefined) return known;
+    if (stack.has(name) || stack.size > 64) return false;
+    stack.add(name);
+    let result: boolean;
+    const member = this.members.get(name);
+    if (member) {
+      result = member.targets.some((t) => t.kind === 'proc-macro') ||
+        member.dependencies.some((d) => d.kind !== 'dev' && this.provider(d.package, stack));
+    } else {
+      const info = this.manifest(name);
+      result = info === null ? true : info.procMacro || info.deps.some((d) => this.provider(d, stack));
+    }
+    stack.delete(name);
+    this.provides.set(name, result);
+    return result;
+  }
+
+  /** The manifest of a registry package: the locked version's, else any version's; null when none is found. */
+  private manifest(name: string): ManifestInfo | null {
+    const cached = this.manifests.get(name);
+    if (cached !== undefined) return cached;
+    const locked: LockedPackage[] = this.lock?.packages.filter((p) => p.name === name) ?? [];
+    const keys = locked.map((p) => crateKey(p));
+    let info: ManifestInfo | null = null;
+    for (const dir of this.sourceDirs) {
+      const candidates = keys.length > 0 ? keys.flatMap((k) => [k, name]) : this.versionsIn(dir, name);
+      for (const c of candidates) {
+        info = readInfo(join(dir, c, 'Cargo.toml'));
+        if (info) break;
+      }
+      if (info) break;
+    }
+    this.manifests.set(name, info);
+    return info;
+  }
+
+  private versionsIn(dir: string, name: string): string[] {
+    try {
+      return readdirSync(dir).filter((e) => e === name || (e.startsWith(`${name}-`) && /^\d/.test(e.slice(name.length + 1))));
+    } catch {
+      return [];
+    }
+  }
+}
+
+function readInfo(file: string): ManifestInfo | null {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const lib = (doc.lib ?? {}) as Record<string, unknown>;
+  const procMacro = lib['proc-macro'] === true || lib['proc_macro'] === true;
+  const deps: string[] = [];
+  const collect = (table: unknown) => {
+    if (!table || typeof table !== 'object') return;
+    for (const [k, v] of Object.entries(table as Record<string, unknown>)) {
+      const pkg = v && typeof v === 'object' && typeof (v as { package?: unknown }).package === 'string' ? (v as { package: string }).package : k;
+      deps.push(pkg);
+    }
+  };
+  collect(doc.dependencies);
+  collect(doc['build-dependencies']);
+  for (const t of Object.values((doc.target ?? {}) as Record<string, Record<string, unknown>>)) {
+    collect(t.dependencies);
+    collect(t['build-dependencies']);
+  }
+  return { procMacro, deps };
+}
+
+/** Whether the unit's package turns on rust-embed's `debug-embed` (declared, or through an enabled feature). */
+function debugEmbed(unit: Unit): boolean {
+  const pkg = unit.package;
+  const deps = pkg.dependencies.filter((d) => d.package === 'rust-embed');
+  if (deps.some((d) => d.features.includes('debug-embed'))) return true;
+  const map = featureMap(pkg);
+  for (const f of unit.features) {
+    for (const v of map.get(f) ?? []) {
+      if (deps.some((d) => v === `${d.name}/debug-embed` || v === `${d.name}?/debug-embed`)) return true;
+    }
+  }
+  return false;
+}

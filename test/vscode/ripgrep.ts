@@ -1,0 +1,169 @@
+/**
+ * UI test on a copy of ripgrep 13 (/work/shared/workspaces/ripgrep-13; its registry crates come from
+ * Debian's /usr/share/cargo/registry, installed by install-ripgrep-deps.sh), in code-server with the
+ * .vsix, driven by Chromium, with real Nix builds in one private store for the whole run:
+ * - a type error saved in grep-matcher shows in Problems with rustc's related information, and
+ *   its Quick Fix applies (the fixed unit then builds);
+ * - that failure stops its dependents: the Build view shows the failed unit and its error first,
+ *   the others "skipped: grep-matcher (lib) failed";
+ * - with the crate sources unavailable, the build failure is one message with an action;
+ * - on every change of the page during these builds, the Build view never shows a unit still
+ *   queued or building while the status bar already shows the build's result.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { isolatedNixVars } from '../nix/nix-env.js';
+import { startSession } from './code-server.js';
+import { SHOTS } from './large.js';
+import { notifications, openFile, openPane, runCommand, statusText } from './page.js';
+
+export const RIPGREP = process.env.CARGO_UNITS_RIPGREP ?? '/work/shared/workspaces/ripgrep-13';
+
+/** Why the ripgrep test cannot run here. */
+export function ripgrepMissing(): string | undefined {
+  if (!existsSync(join(RIPGREP, 'Cargo.toml'))) return `${RIPGREP} is missing`;
+  if (!existsSync('/usr/share/cargo/registry/memchr-2.5.0')) return 'ripgrep registry crates missing (run /work/shared/workspaces/install-ripgrep-deps.sh)';
+  return undefined;
+}
+
+interface Snapshot {
+  t: number;
+  status: string;
+  rows: { label: string; icon: string; description: string }[];
+}
+
+/** Records the status bar and the Build view rows on every change of either (in the page). */
+async function watchConsistency(p: Page): Promise<() => Promise<Snapshot[]>> {
+  await p.evaluate(() => {
+    const g = globalThis as unknown as { document: any; MutationObserver: any; __snaps: unknown[] };
+    g.__snaps = [];
+    const take = () => {
+      const status = (g.document.querySelector('[id="cargo-units.cargo-units.cargoUnits.status"]')?.textContent ?? '').trim();
+      const panes = [...g.document.querySelectorAll('.pane')].filter((el: any) => /Cargo Build/i.test(el.querySelector('.pane-header')?.textContent ?? ''));
+      const rows = panes.flatMap((pane: any) =>
+        [...pane.querySelectorAll('.monaco-list-row')].map((r: any) => ({
+          label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+          icon: (r.querySelector('.custom-view-tree-node-item-icon')?.className ?? '').toString(),
+          description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
+        })),
+      );
+      g.__snaps.push({ t: Date.now(), status, rows });
+    };
+    new g.MutationObserver(take).observe(g.document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class'] });
+  });
+  return () => p.evaluate(() => (globalThis as unknown as { __snaps: Snapshot[] }).__snaps);
+}
+
+const RESULT = /cargo-units: (built \d+|\d+ failed|build failed|up to date|cancelled)/;
+const PENDING = /codicon-(sync|circle-outline)\b/;
+
+export async function ripgrepTest(): Promise<{ seconds: number; snapshots: number }> {
+  const t0 = Date.now();
+  const nix = isolatedNixVars();
+  const s = await startSession({
+    trusted: true,
+    folderSource: RIPGREP,
+    env: nix,
+    beforeStart: (dir) => {
+      // The shared copy is read-only; the session's copy is the user's own.
+      execFileSync('chmod', ['-R', 'u+w', join(dir, 'workspace')]);
+      return { userSettings: { 'explorer.compactFolders': false } };
+    },
+  });
+  const p = s.page;
+  try {
+    await p.goto(`${s.url}/?folder=${encodeURIComponent(s.folder)}`);
+    await p.locator('[id="cargo-units.cargo-units.cargoUnits.status"]').waitFor({ timeout: 60_000 });
+    await openPane(p, 'Cargo Build');
+    const snapshots = await watchConsistency(p);
+
+    // A type error in grep-matcher, saved.
+    const rel = 'crates/matcher/src/lib.rs';
+    const abs = join(s.folder, rel);
+    await openFile(p, s, rel);
+    for (let i = 0; i < 200 && !(await statusText(p)).includes('grep-matcher (lib)'); i++) await p.waitForTimeout(50);
+    assert.match(await statusText(p), /· grep-matcher \(lib\)/, 'the status bar names the units of the current file');
+    await p.locator('.monaco-editor .view-lines').first().click();
+    await p.keyboard.press('Control+End');
+    await p.keyboard.press('Enter');
+    await p.keyboard.insertText('pub fn probe_type_error() -> String { "probe" }');
+    await p.keyboard.press('Control+S');
+
+    // Problems: the error with rustc's related information.
+    await p.keyboard.press('Control+Shift+M');
+    const problem = p.locator('.markers-panel .monaco-list-row', { hasText: 'mismatched types' }).first();
+    await problem.waitFor({ timeout: 240_000 });
+    const panel = p.locator('.markers-panel');
+    for (let i = 0; i < 100 && !((await panel.textContent()) ?? '').includes('because of return type'); i++) await p.waitForTimeout(100);
+    const panelText = (await panel.textContent()) ?? '';
+    assert.match(panelText, /expected `String` because of return type/, 'the secondary label as related information');
+    assert.match(panelText, /try using a conversion method/, 'the help as related information');
+    assert.match(panelText, /E0308/);
+    await p.screenshot({ path: join(SHOTS, 'ripgrep-problems.png') });
+
+    // The failure stopped its dependents: the failed unit and its error first, the others name it.
+    const rowsNow = async () => (await snapshots()).at(-1)?.rows ?? [];
+    for (let i = 0; i < 2400 && !RESULT.test(await statusText(p)); i++) await p.waitForTimeout(100);
+    assert.match(await statusText(p), /cargo-units: \d+ failed/);
+    const rows = await rowsNow();
+    assert.match(rows[0]?.label ?? '', /^grep-matcher \(lib\)/, JSON.stringify(rows.slice(0, 5)));
+    assert.match(rows[0]?.description ?? '', /^failed: error\[E0308\]: mismatched types/);
+    assert.ok(rows.some((r) => /^skipped: grep-matcher \(lib\) failed/.test(r.description)), JSON.stringify(rows));
+    assert.ok(!rows.some((r) => /exited with|exit code/.test(r.label + r.description)), 'no exit codes as rows');
+    await p.screenshot({ path: join(SHOTS, 'ripgrep-root-cause.png') });
+
+    // The Quick Fix applies: on the error, Ctrl+. and the conversion.
+    await problem.click();
+    await p.keyboard.press('Enter');
+    await p.waitForTimeout(300);
+    await p.keyboard.press('Control+.');
+    const fix = p.locator('.action-widget .monaco-list-row', { hasText: 'try using a conversion method' }).first();
+    await fix.waitFor({ timeout: 20_000 });
+    await fix.click();
+    await p.keyboard.press('Control+S');
+    for (let i = 0; i < 100 && !readFileSync(abs, 'utf8').includes('"probe".to_string()'); i++) await p.waitForTimeout(50);
+    assert.match(readFileSync(abs, 'utf8'), /pub fn probe_type_error\(\) -> String \{ "probe"\.to_string\(\) \}/);
+    // The fixed unit builds (then the rest of the build is not this test's subject: cancel it).
+    for (let i = 0; i < 2400; i++) {
+      const r = (await rowsNow()).find((x) => x.label === 'grep-matcher (lib)');
+      if (r && /codicon-pass/.test(r.icon)) break;
+      await p.waitForTimeout(100);
+    }
+    assert.match((await rowsNow()).find((x) => x.label === 'grep-matcher (lib)')?.icon ?? '', /codicon-pass/, 'grep-matcher (lib) built after the fix');
+    await p.locator('.markers-panel .monaco-list-row', { hasText: 'mismatched types' }).waitFor({ state: 'detached', timeout: 30_000 });
+    await runCommand(p, 'cargo-units: Cancel Build');
+    for (let i = 0; i < 300 && !RESULT.test(await statusText(p)); i++) await p.waitForTimeout(100);
+
+    // Crate sources unavailable (no registry configured): one message, with the action.
+    rmSync(join(s.folder, '.cargo'), { recursive: true, force: true });
+    await p.locator('.monaco-editor .view-lines').first().click();
+    await p.keyboard.press('Control+End');
+    await p.keyboard.insertText(' ');
+    await p.keyboard.press('Control+S');
+    let errors: { severity: string; text: string }[] = [];
+    for (let i = 0; i < 600 && (errors = (await notifications(p)).filter((n) => n.severity === 'error')).length === 0; i++) await p.waitForTimeout(100);
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.match(errors[0]!.text, /the build failed: .*source of `.*` is needed/);
+    assert.match(errors[0]!.text, /Set Vendor Directory/);
+    await p.screenshot({ path: join(SHOTS, 'ripgrep-no-sources.png') });
+    await p.locator('.notification-toast .monaco-button', { hasText: 'Set Vendor Directory' }).first().click();
+    await p.locator('.settings-editor').waitFor({ timeout: 20_000 });
+    await p.locator('.setting-item-contents', { hasText: 'Vendor Dir' }).first().waitFor({ timeout: 20_000 });
+
+    // Never a state older than the status bar, on every change recorded.
+    const all = await snapshots();
+    assert.ok(all.length > 20, `changes recorded: ${all.length}`);
+    const stale = all.filter((x) => RESULT.test(x.status) && x.rows.some((r) => PENDING.test(r.icon)));
+    assert.deepEqual(stale.slice(0, 3), [], `the Build view showed pending units after the status bar showed a result (${stale.length} times)`);
+    return { seconds: (Date.now() - t0) / 1000, snapshots: all.length };
+  } catch (err) {
+    mkdirSync(SHOTS, { recursive: true });
+    await p.screenshot({ path: join(SHOTS, 'ripgrep-failure.png') }).catch(() => undefined);
+    throw err;
+  } finally {
+    await s.stop();
+  }
+}
