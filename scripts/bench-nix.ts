@@ -79,7 +79,7 @@ function ripgrepPart(): void {
   if (body === undefined) return;
   const env = isolatedNixEnv();
   writeBlock('bench-nix-ripgrep', '## Nix edit → built on ripgrep-13 against cargo (issue 12)', [
-    `Command: \`npm run bench\` (\`scripts/bench-nix-ripgrep.ts\`, alone: \`node --import tsx scripts/bench-nix.ts --ripgrep --write\`), ${t0.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `Command: \`npm run bench -- --write\` (\`scripts/bench-nix-ripgrep.ts\`, alone: \`node --import tsx scripts/bench-nix.ts --ripgrep --write\`), ${t0.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     `Machine: ${machineLine(env)}; an isolated Nix store, \`max-jobs = auto\`, no sandbox; cargo's dev profile against the dev profile cargo-units generates (its debuginfo setting is in the notes below the block); ` +
       `load average ${load} at the start, ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared: compare the ratios, measured in the same rounds).`,
     '',
