@@ -101,16 +101,20 @@ let
     else throw "cargo-units: sources must be \"unit\", \"package\" or \"tree\"";
 
   # A build script run's source: the paths its last run printed as rerun-if-changed (run.files,
-  # learned by `cargo-units build`), else its package directory minus target/ and nested packages.
+  # learned by `cargo-units build`), else the package's own files as cargo lists them
+  # (run.packageFiles: git-tracked, include/exclude, nested packages left out), else its package
+  # directory minus target/ and nested packages.
   runSrcFor = id: if data.units.${id}.crate != null then crateSrc.${data.units.${id}.crate} else let
     r = data.units.${id}.run;
+    own = r.packageFiles or null;
     up = setOf ((if r.dir == "" then [ ] else ancestors r.dir) ++ (if r.files == null then [ ] else b.concatMap ancestors r.files));
+    ownSet = setOf (if own == null then [ ] else b.concatMap ancestors own);
     excluded = rel: b.any (x: under x rel) r.exclude;
     listed = rel: b.any (x: under x rel) r.files;
   in b.path {
     path = root;
     name = "pkgsrc-" + data.units.${id}.drvName;
-    filter = p: t: let rel = relOf p; in up ? ${rel} || (if r.files != null then listed rel else under r.dir rel && !excluded rel);
+    filter = p: t: let rel = relOf p; in up ? ${rel} || (if r.files != null then listed rel else if own != null then ownSet ? ${rel} else under r.dir rel && !excluded rel);
   };
 
   caAttrs = if contentAddressed then { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; } else { };
@@ -155,6 +159,9 @@ let
     nativeInputs = lines (inputsOf u);
     package = "${u.package} v${u.env.CARGO_PKG_VERSION}";
     script = units.${id};
+    # The compiled build script's file name under bin/: build-script-<stem of its path>
+    # (`build = "build/main.rs"` gives build-script-main).
+    scriptBin = u.binName;
     # "DEP_<LINKS>_<TAB>run output" per dependency with `links`, for DEP_* variables.
     linksDeps = lines (map (d: "${d.prefix}\t${runs.${d.id}}") u.run.linksDeps);
   })) (b.removeAttrs data.units (b.filter (id: data.units.${id}.kind != "custom-build") (b.attrNames data.units)));
@@ -172,6 +179,8 @@ let
       ++ b.concatMap (c: [ "--check-cfg" c ]) u.checkCfgs
       ++ (if u.target != null then [ "--target" u.target ] else [ ])
       ++ [ "-C" "metadata=${u.metadata}" ]
+      # The profile's flags (opt-level, debuginfo, debug-assertions, overflow-checks, lto, …).
+      ++ (u.profileArgs or [ ])
       ++ b.concatMap (d: [ "--extern" "${d.externName}=${units.${d.id}}/${d.file}" ]) u.deps
       ++ map (d: "-Ldependency=${units.${d}}") (closure id);
     impure = incremental != null && u.crate == null;
@@ -185,9 +194,12 @@ let
     # that asked for a native library the link cannot find.
     linkRuns = lines (b.concatMap (d: let v = data.units.${d}; in if v.buildScript != null then [ "${v.package} v${v.env.CARGO_PKG_VERSION}\t${runs.${v.buildScript}}" ] else [ ]) ([ id ] ++ closure id));
     # Its override's buildInputs; a linking unit gets those of its whole closure.
-    nativeInputs = lines (if u.binName != null then b.concatMap (d: inputsOf data.units.${d}) ([ id ] ++ closure id) else inputsOf u);
+    nativeInputs = lines (if (u.linkKinds or [ ]) != [ ] then b.concatMap (d: inputsOf data.units.${d}) ([ id ] ++ closure id) else inputsOf u);
     # Set for units that link an executable: its file name under $out/bin.
+    linkLibs = if u.linkLibs or true then "1" else "";
     binName = if u.binName != null then u.binName else "";
+    # Which of the build script's rustc-link-arg* lines this unit takes (run.sh's link-flags kinds).
+    linkKinds = b.concatStringsSep " " (u.linkKinds or [ ]);
   })) data.units;
 in {
   inherit units runs srcFor crateSrc;

@@ -1,9 +1,13 @@
 # Builder that runs a compiled build script (POSIX sh, run with -e), as cargo would: cwd is the
 # package directory, OUT_DIR is $out/out, and the cargo variables (CARGO_MANIFEST_DIR,
 # CARGO_FEATURE_*, CARGO_CFG_*, TARGET, HOST, PROFILE, OPT_LEVEL, DEBUG, RUSTC, CARGO_PKG_*)
-# arrive as derivation attributes. Its `cargo:` / `cargo::` directives are written to:
+# arrive as derivation attributes; the script is $script/bin/$scriptBin. Its `cargo:` / `cargo::`
+# directives are written to:
 #   $out/flags       rustc arguments for every unit of the package, one per line
-#   $out/link-flags  rustc arguments for units that link an executable
+#   $out/link-libs   `-l` arguments (rustc-link-lib): for the package's library only, or for every
+#                    unit when it has none, as cargo passes them
+#   $out/link-flags  KIND<TAB>link argument, for units that link (KIND: all, bins, bin=NAME, tests,
+#                    examples, benches, cdylib)
 #   $out/env         KEY=VALUE lines (rustc-env)
 #   $out/metadata    KEY=VALUE lines (DEP_<links>_<KEY> for dependents' build scripts)
 #   $out/rerun-if-changed, $out/output (the script's whole stdout)
@@ -33,12 +37,12 @@ done <<EOF
 ${nativeInputs:-}
 EOF
 cd "$CARGO_MANIFEST_DIR"
-if ! "$script/bin/build-script-build" > "$out/output"; then
+if ! "$script/bin/$scriptBin" > "$out/output"; then
   echo "build script of \`${package:-?}\` failed; its output:" >&2
   cat "$out/output" >&2
   exit 1
 fi
-: > "$out/flags"; : > "$out/link-flags"; : > "$out/env"; : > "$out/metadata"; : > "$out/rerun-if-changed"
+: > "$out/flags"; : > "$out/link-libs"; : > "$out/link-flags"; : > "$out/env"; : > "$out/metadata"; : > "$out/rerun-if-changed"
 failed=
 while IFS= read -r line; do
   case "$line" in
@@ -52,11 +56,26 @@ while IFS= read -r line; do
   case "$key" in
     rustc-cfg) printf -- '--cfg\n%s\n' "$val" >> "$out/flags" ;;
     rustc-check-cfg) printf -- '--check-cfg\n%s\n' "$val" >> "$out/flags" ;;
-    rustc-link-lib) printf -- '-l\n%s\n' "$val" >> "$out/flags" ;;
+    rustc-link-lib) printf -- '-l\n%s\n' "$val" >> "$out/link-libs" ;;
     rustc-link-search) printf -- '-L\n%s\n' "$val" >> "$out/flags" ;;
-    rustc-flags) for w in $val; do printf '%s\n' "$w"; done >> "$out/flags" ;;
-    rustc-link-arg|rustc-link-arg-bins|rustc-link-arg-tests|rustc-link-arg-examples|rustc-link-arg-benches)
-      printf -- '-C\nlink-arg=%s\n' "$val" >> "$out/link-flags" ;;
+    # Only -l and -L, as cargo accepts them: `-l foo`, `-lfoo`, `-L dir`, `-Ldir`.
+    rustc-flags)
+      f=
+      for w in $val; do
+        case "$f$w" in
+          -l) f=-l ;;
+          -L) f=-L ;;
+          -l*) printf -- '-l\n%s\n' "${w#-l}" >> "$out/link-libs"; f= ;;
+          -L*) printf -- '-L\n%s\n' "${w#-L}" >> "$out/flags"; f= ;;
+          *) printf 'error: only `-l` and `-L` flags are allowed in rustc-flags, got `%s`\n' "$w" >&2; failed=1 ;;
+        esac
+      done ;;
+    # "KIND<TAB>ARG": unit.sh passes `-C link-arg=ARG` to the linking units of that kind.
+    rustc-link-arg) printf 'all\t%s\n' "$val" >> "$out/link-flags" ;;
+    rustc-link-arg-bins|rustc-link-arg-tests|rustc-link-arg-examples|rustc-link-arg-benches)
+      printf '%s\t%s\n' "${key#rustc-link-arg-}" "$val" >> "$out/link-flags" ;;
+    rustc-link-arg-bin) printf 'bin=%s\t%s\n' "${val%%=*}" "${val#*=}" >> "$out/link-flags" ;;
+    rustc-cdylib-link-arg) printf 'cdylib\t%s\n' "$val" >> "$out/link-flags" ;;
     rustc-env) printf '%s\n' "$val" >> "$out/env" ;;
     rerun-if-changed) printf '%s\n' "$val" >> "$out/rerun-if-changed" ;;
     rerun-if-env-changed) ;;

@@ -1,7 +1,8 @@
 # Builder of one unit (POSIX sh, run with -e). Everything comes from the environment:
 #   RUSTC, src, out, crateRoot, rustcArgs (one argument per line, `\` and newline escaped),
-#   runOut (the build-script run or empty), binName (the executable's name under $out/bin, or
-#   empty for a library), and the cargo variables (CARGO_PKG_*, CARGO_MANIFEST_DIR, OUT_DIR, …).
+#   runOut (the build-script run or empty), linkLibs (non-empty: take its rustc-link-lib), binName (the executable's name under $out/bin, or
+#   empty for a library), linkKinds (empty for a unit that links nothing, else which
+#   rustc-link-arg* lines apply), and the cargo variables (CARGO_PKG_*, CARGO_MANIFEST_DIR, OUT_DIR, …).
 # No value is ever evaluated as shell code.
 echo '@nix {"action":"setPhase","phase":"rustc"}'
 cd "$src"
@@ -15,10 +16,17 @@ done <<EOF
 $rustcArgs
 EOF
 if [ -n "$runOut" ]; then
-  # cargo:rustc-cfg, rustc-check-cfg, rustc-link-lib, rustc-link-search: one argument per line.
+  # cargo:rustc-cfg, rustc-check-cfg, rustc-link-search: one argument per line.
   while IFS= read -r a; do set -- "$@" "$a"; done < "$runOut/flags"
-  if [ -n "$binName" ]; then
-    while IFS= read -r a; do set -- "$@" "$a"; done < "$runOut/link-flags"
+  # cargo:rustc-link-lib: for the library, or every unit of a package without one (linkLibs = 1).
+  if [ -n "$linkLibs" ]; then
+    while IFS= read -r a; do set -- "$@" "$a"; done < "$runOut/link-libs"
+  fi
+  # rustc-link-arg*: the lines whose kind this unit is (linkKinds, e.g. "all bins bin=NAME").
+  if [ -n "$linkKinds" ]; then
+    while IFS="$(printf '\t')" read -r kind a; do
+      case " $linkKinds " in *" $kind "*) set -- "$@" -C "link-arg=$a" ;; esac
+    done < "$runOut/link-flags"
   fi
   # cargo:rustc-env=KEY=VALUE
   while IFS= read -r kv; do export "${kv%%=*}=${kv#*=}"; done < "$runOut/env"
@@ -42,7 +50,7 @@ missingLib() {
   [ -n "$lib" ] || return 0
   who=
   while IFS="$tab" read -r pkg run; do
-    [ -n "$run" ] && grep -q -x -e "$lib" -e "[a-z-]*=$lib" -e "[a-z-]*:[^=]*=$lib" "$run/flags" 2>/dev/null && who="$pkg"
+    [ -n "$run" ] && grep -q -x -e "$lib" -e "[a-z-]*=$lib" -e "[a-z-]*:[^=]*=$lib" "$run/link-libs" 2>/dev/null && who="$pkg"
   done <<EOF
 $linkRuns
 EOF
@@ -50,7 +58,7 @@ EOF
   echo "error: native library \`$lib\` not found, needed by crate \`$who\`: provide it with crateOverrides.\"${who%% *}\" = _: { buildInputs = [ <a directory with lib/lib$lib.a or .so> ]; }" >&2
 }
 tab=$(printf '\t')
-if [ -n "$binName" ]; then
+if [ -n "$linkKinds" ]; then
   # cargo:rustc-link-search of every build script in the closure reaches the link, as with cargo.
   while IFS="$tab" read -r pkg run; do
     [ -n "$run" ] && [ "$run" != "$runOut" ] || continue
@@ -85,7 +93,9 @@ if [ -n "$binName" ]; then
   "$RUSTC" "$@" --emit=link --out-dir "$dest/bin" -C extra-filename= --error-format=json \
     --remap-path-prefix "$srcDir=/src" "$crateRoot" 2> "$NIX_BUILD_TOP/rustc.err" || { cat "$NIX_BUILD_TOP/rustc.err" >&2; missingLib "$NIX_BUILD_TOP/rustc.err"; exit 1; }
   cat "$NIX_BUILD_TOP/rustc.err" >&2
+  # rustc names the executable after the crate; split-debuginfo's .dwp/.dwo files keep their names.
   for f in "$dest"/bin/*; do
+    case "$f" in *.dwp|*.dwo) continue ;; esac
     [ "$f" = "$dest/bin/$binName" ] || mv "$f" "$dest/bin/$binName"
   done
 else

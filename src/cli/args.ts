@@ -39,6 +39,8 @@ export interface CliArgs {
   units: string[];
   /** `build --content-addressed`: content-addressed derivations (early cutoff). */
   contentAddressed: boolean;
+  /** `nix`/`build --release` or `--profile NAME`: the cargo profile (undefined: dev). */
+  profile?: string;
   /** `build … -- ARGS`: passed to Nix. */
   nixArgs: string[];
   /** `build --out-link PATH`: nix-build's result links (PATH, PATH-2, … per requested unit). */
@@ -60,9 +62,42 @@ export class UsageError extends Error {}
 
 export const COMMANDS = ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'build', 'help'] as const;
 
-const VALUE_FLAGS = new Set(['--target-dir', '--feature-set', '--build-output', '--manifest-path', '--features', '-F', '--target', '--cfg', '--jobs', '-j', '--out', '--unit', '--vendor', '--crate-url', '--out-link', '--substituters', '--builders']);
+const VALUE_FLAGS = new Set([
+  '--target-dir',
+  '--feature-set',
+  '--build-output',
+  '--manifest-path',
+  '--features',
+  '-F',
+  '--target',
+  '--cfg',
+  '--jobs',
+  '-j',
+  '--out',
+  '--unit',
+  '--vendor',
+  '--crate-url',
+  '--profile',
+  '--out-link',
+  '--substituters',
+  '--builders',
+]);
 
-const COMMON_FLAGS = ['--manifest-path', '--features', '-F', '--all-features', '--no-default-features', '--target', '--cfg', '--build-output', '--no-cache', '--help', '-h', '--version', '-V'];
+const COMMON_FLAGS = [
+  '--manifest-path',
+  '--features',
+  '-F',
+  '--all-features',
+  '--no-default-features',
+  '--target',
+  '--cfg',
+  '--build-output',
+  '--no-cache',
+  '--help',
+  '-h',
+  '--version',
+  '-V',
+];
 
 /** The commands each command-specific flag belongs to. */
 const FLAG_COMMANDS: Record<string, string[]> = {
@@ -81,6 +116,8 @@ const FLAG_COMMANDS: Record<string, string[]> = {
   '--dry-run': ['build'],
   '--unit': ['build'],
   '--content-addressed': ['build'],
+  '--release': ['nix', 'build'],
+  '--profile': ['nix', 'build'],
   '--out-link': ['build'],
   '--no-gc-roots': ['build'],
   '--incremental': ['build'],
@@ -94,7 +131,9 @@ const ALL_FLAGS = [...COMMON_FLAGS, ...Object.keys(FLAG_COMMANDS)];
 function checkFlag(command: string, flag: string): void {
   const owners = FLAG_COMMANDS[flag];
   if (!owners || !command || owners.includes(command) || !(COMMANDS as readonly string[]).includes(command)) return;
-  throw new UsageError(`\`${flag}\` is not an option of \`${command}\` (it is one of ${owners.map((c) => `\`${c}\``).join(', ')}; see \`cargo-units ${command} --help\`)`);
+  throw new UsageError(
+    `\`${flag}\` is not an option of \`${command}\` (it is one of ${owners.map((c) => `\`${c}\``).join(', ')}; see \`cargo-units ${command} --help\`)`,
+  );
 }
 
 export function parseArgs(argv: string[]): CliArgs {
@@ -215,6 +254,14 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--content-addressed':
         args.contentAddressed = true;
         break;
+      case '--release':
+      case '--profile': {
+        const name = flag === '--release' ? 'release' : value!;
+        if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new UsageError(`--profile needs a profile name, got ${JSON.stringify(name)}`);
+        if (args.profile !== undefined && args.profile !== name) throw new UsageError(`conflicting profiles: ${args.profile} and ${name} (--release is --profile release)`);
+        args.profile = name;
+        break;
+      }
       case '--out-link':
         args.outLink = value;
         break;

@@ -44,7 +44,8 @@ export function splitWorkspaceArg(args: CliArgs, cwd: string): { location: strin
   if (args.manifestPath !== undefined) {
     const abs = resolve(cwd, args.manifestPath);
     if (!existsSync(abs)) throw new UsageError(`manifest path \`${args.manifestPath}\` does not exist`);
-    if (statSync(abs).isDirectory()) throw new UsageError(`the manifest path \`${args.manifestPath}\` is a directory; it must be the path to a Cargo.toml file`);
+    if (statSync(abs).isDirectory())
+      throw new UsageError(`the manifest path \`${args.manifestPath}\` is a directory; it must be the path to a Cargo.toml file`);
     return { location: abs, operands: args.positionals };
   }
   const isWorkspaceArg = (p: string) => {
@@ -52,7 +53,8 @@ export function splitWorkspaceArg(args: CliArgs, cwd: string): { location: strin
     return existsSync(abs) && (statSync(abs).isDirectory() || basename(abs) === 'Cargo.toml');
   };
   if (DIR_ONLY.has(args.command)) {
-    if (args.positionals.length > 1) throw new UsageError(`\`${args.command}\` takes at most one DIR, got ${args.positionals.map((p) => `\`${p}\``).join(', ')}`);
+    if (args.positionals.length > 1)
+      throw new UsageError(`\`${args.command}\` takes at most one DIR, got ${args.positionals.map((p) => `\`${p}\``).join(', ')}`);
     const dir = args.positionals[0];
     if (dir === undefined) return { location: cwd, operands: [] };
     if (!existsSync(resolve(cwd, dir))) throw new UsageError(`no such directory: \`${dir}\``);
@@ -77,12 +79,14 @@ export function indexOptions(args: CliArgs, cwd: string): IndexOptions {
       throw new UsageError(`--cfg ${c}: ${(err as Error).message}`);
     }
   });
-  if (args.buildOutput !== undefined && !existsSync(resolve(cwd, args.buildOutput))) throw new UsageError(`--build-output: no such directory: \`${args.buildOutput}\``);
+  if (args.buildOutput !== undefined && !existsSync(resolve(cwd, args.buildOutput)))
+    throw new UsageError(`--build-output: no such directory: \`${args.buildOutput}\``);
   return {
     features: { features: args.features, allFeatures: args.allFeatures, noDefaultFeatures: args.noDefaultFeatures },
     target: args.target,
     cfgs,
     buildOutput: args.buildOutput ? resolve(cwd, args.buildOutput) : undefined,
+    ...(args.profile !== undefined ? { profile: args.profile } : {}),
     // Under `node --test` the cache is used only when CARGO_UNITS_CACHE_DIR names a directory,
     // so tests never write into the user's cache.
     cache: !args.noCache && (!process.env.NODE_TEST_CONTEXT || !!process.env[CACHE_DIR_ENV]),

@@ -46,6 +46,9 @@ const REGISTRY = `  --vendor DIR           registry crates' sources from DIR (ca
   --fetch-crates         fetch crates with Nix's builtin fetchurl even with --vendor (DIR then only plans)
   --crate-url TEMPLATE   download URL, {name} {version} {sha256} (default: crates.io)`;
 
+const PROFILE = `  --release              the release profile ([profile.release] of Cargo.toml)
+  --profile NAME         the cargo profile NAME (default: dev, as cargo)`;
+
 interface CommandHelp {
   /** One line for the global help. */
   brief: string;
@@ -61,7 +64,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     brief: 'every unit, with its file count (--files: and its files)',
     usage: 'units [DIR] [--files] [--json]',
     summary: 'Every unit of the workspace, with its file count, features and notes (uncertain, external files).',
-    options: '  --files                list each unit\'s files too\n  --json                 machine-readable output',
+    options: "  --files                list each unit's files too\n  --json                 machine-readable output",
     notes: UNIT_IDS,
     example: 'cargo-units units --files ~/src/my-workspace',
   },
@@ -112,14 +115,14 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   nix: {
     brief: 'write a Nix directory, one derivation per unit',
-    usage: 'nix [DIR] [--out OUT] [--vendor DIR | --fetch-crates] [--crate-url TEMPLATE]',
+    usage: 'nix [DIR] [--out OUT] [--vendor DIR | --fetch-crates] [--crate-url TEMPLATE] [--release | --profile NAME]',
     summary: 'Writes a Nix directory with one derivation per unit: units.json, the Nix library and default.nix.',
-    options: `  --out OUT              where to write it (default: <workspace>/.cargo-units)\n${REGISTRY}`,
+    options: `  --out OUT              where to write it (default: <workspace>/.cargo-units)\n${REGISTRY}\n${PROFILE}`,
     example: 'cargo-units nix --out nix/units && nix-build nix/units -A all',
   },
   build: {
     brief: 'build with Nix the units affected by FILEs (none: all)',
-    usage: 'build [FILE…] [--unit ID]… [--dry-run] [--content-addressed] [--json] [--out OUT] [--out-link PATH] [--no-gc-roots] [--substituters URLS] [--builders SPEC] [--incremental] [-- NIX ARGS]',
+    usage: 'build [FILE…] [--unit ID]… [--dry-run] [--content-addressed] [--release | --profile NAME] [--json] [--out OUT] [--out-link PATH] [--no-gc-roots] [--substituters URLS] [--builders SPEC] [--incremental] [-- NIX ARGS]',
     summary:
       'Builds with Nix, one derivation per unit: the units affected by the FILEs, or the --unit ids, or every unit. ' +
       'Refreshes the Nix directory first. Needs Nix and rustc; settings Nix needs for a build with the host ' +
@@ -140,12 +143,22 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       '  --json                 one event per line (see README)\n' +
       '  --out OUT              the Nix directory (default: <workspace>/.cargo-units)\n' +
       `${REGISTRY}\n` +
+      `${PROFILE}\n` +
       "  -- ARGS                pass ARGS to nix-store (e.g. -- -j 2 --builders '')",
     example: 'cargo-units build src/lib.rs',
   },
 };
 
-const COMMAND_ARGS: Record<string, string> = { units: '[DIR]', files: 'UNIT', owners: 'FILE…', affected: 'FILE…', orphans: '[DIR]', verify: '[UNIT…]', nix: '[DIR]', build: '[FILE…]' };
+const COMMAND_ARGS: Record<string, string> = {
+  units: '[DIR]',
+  files: 'UNIT',
+  owners: 'FILE…',
+  affected: 'FILE…',
+  orphans: '[DIR]',
+  verify: '[UNIT…]',
+  nix: '[DIR]',
+  build: '[FILE…]',
+};
 
 export function commandHelp(command: string): string {
   const h = COMMAND_HELP[command]!;

@@ -51,7 +51,7 @@ export class Progress {
   }
 
   private draw(): void {
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
     const text = this.text.length > width ? `${this.text.slice(0, width - 1)}…` : this.text;
     this.stream.write(`\r\x1b[K${text}`);
   }

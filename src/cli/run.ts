@@ -91,7 +91,10 @@ export function reportError(err: unknown, io: Io): number {
     return 2;
   }
   const e = err as Error;
-  const where = e?.stack?.split('\n').find((l) => l.trimStart().startsWith('at '))?.trim();
+  const where = e?.stack
+    ?.split('\n')
+    .find((l) => l.trimStart().startsWith('at '))
+    ?.trim();
   io.err(`error: internal error in cargo-units: ${e?.message ?? String(err)}${where ? ` (${where})` : ''}; please report this bug, with the command you ran`);
   return EXIT_INTERNAL;
 }

@@ -71,7 +71,14 @@ export class UnitDecorations implements vscode.FileDecorationProvider, vscode.Di
     const wanted = new Set(uris);
     const send = async () => {
       if (this.batch?.uris === wanted) this.batch = undefined;
-      const result = await client.sendRequest(ext.unitsOfFile, { uris: [...wanted] });
+      let result: ext.FileUnits[];
+      try {
+        result = await client.sendRequest(ext.unitsOfFile, { uris: [...wanted] });
+      } catch (err) {
+        // A server stopped for a restart is no error: the new one is asked again (attach resets).
+        if (generation !== this.generation || !client.isRunning()) return;
+        throw err;
+      }
       if (generation !== this.generation) return;
       for (const f of result) this.cache.set(vscode.Uri.parse(f.uri).toString(), f);
     };

@@ -45,10 +45,18 @@ export class UnitsView implements vscode.TreeDataProvider<UnitNode>, vscode.Disp
 
   private all(): Promise<ext.WorkspaceUnits[]> {
     if (!this.client) return Promise.resolve([]);
-    this.workspaces ??= Promise.resolve(this.client.sendRequest(ext.allUnits)).then((all) => {
-      this.view.message = all.length === 0 ? 'No Cargo workspace at the open folders. Open the folder of a Cargo.toml, or list projects in the cargoUnits.linkedProjects setting.' : undefined;
-      return all;
-    });
+    const client = this.client;
+    this.workspaces ??= Promise.resolve(client.sendRequest(ext.allUnits)).then(
+      (all) => {
+        this.view.message = all.length === 0 ? 'No Cargo workspace at the open folders. Open the folder of a Cargo.toml, or list projects in the cargoUnits.linkedProjects setting.' : undefined;
+        return all;
+      },
+      (err: unknown) => {
+        // A server stopped for a restart: the new one's answer comes with attach().
+        if (client !== this.client || !client.isRunning()) return [];
+        throw err;
+      },
+    );
     return this.workspaces;
   }
 

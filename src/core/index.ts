@@ -42,6 +42,8 @@ export interface IndexOptions {
    * directory; off when undefined or false.
    */
   cache?: boolean | string;
+  /** The cargo profile Nix builds use (`dev` when undefined): `[profile.*]` of the root Cargo.toml. */
+  profile?: string;
   /**
    * The proc-macro rules (scan/proc-macros.ts): on unless false. A test and debug switch, also
    * set by the environment variable CARGO_UNITS_NO_PROC_MACRO_RULES=1: with it off, files read

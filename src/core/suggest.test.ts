@@ -17,7 +17,10 @@ test('a suggestion only for a near miss, by any spelling of a candidate', () => 
   assert.equal(closest('stdd', ['std', 'alloc']), 'std');
   assert.equal(closest('nosuchfeature', ['std', 'alloc', 'default']), undefined);
   const ids = ['units-core/lib/units_core', 'units-parse/lib/units_parse'];
-  assert.equal(closest('units_cor', ids, (id) => [id, id.split('/').pop()!]), 'units-core/lib/units_core');
+  assert.equal(
+    closest('units_cor', ids, (id) => [id, id.split('/').pop()!]),
+    'units-core/lib/units_core',
+  );
   assert.equal(didYouMean('unts', ['units', 'files']), '; did you mean `units`?');
   assert.equal(didYouMean('zzzz', ['units', 'files']), '');
 });

@@ -6,7 +6,7 @@
  * Dependencies are built, so proc-macros expand, build scripts run and `OUT_DIR` is real.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { TargetKind } from './cargo/model.js';
@@ -114,7 +114,7 @@ function verdictOf(entry: IndexedUnit, artifacts: Artifact[], root: string, targ
   const a = matches.find((x) => x.test === u.test) ?? (matches.length === 1 && (u.kind === 'test' || u.kind === 'bench') ? matches[0] : undefined);
   const failed = (error: string): UnitVerdict => ({ id: u.id, listed: entry.files.length, read: [], missed: [], extra: [], unexplained: [], seconds: 0, error });
   if (!a) return failed('cargo check did not build this unit (see cargo\'s errors)');
-  const depFile = a.filenames.map(depInfoOf).find((d) => existsSync(d));
+  const depFile = a.filenames.flatMap(depInfoCandidates).find((d) => existsSync(d));
   if (!depFile) return failed(`cargo wrote no dep-info for it (looked next to ${a.filenames.map((f) => basename(f)).join(', ')})`);
   const read = new Set<string>();
   for (const f of parseDepInfo(readFileSync(depFile, 'utf8')).files) {
@@ -124,11 +124,24 @@ function verdictOf(entry: IndexedUnit, artifacts: Artifact[], root: string, targ
   return compareUnit(entry, read, 0);
 }
 
-/** `deps/libfoo-HASH.rmeta` → `deps/foo-HASH.d`; `build/p-H/build_script_build-HASH` → `…/build_script_build-HASH.d`. */
-function depInfoOf(file: string): string {
+/**
+ * `deps/libfoo-HASH.rmeta` → `deps/foo-HASH.d`. A build script's artifact is a hard link without
+ * the hash (`build/p-H/build-script-build`); its dep-info is the one `build_script_build-HASH.d` beside it.
+ */
+function depInfoCandidates(file: string): string[] {
   let b = basename(file).replace(/\.(rmeta|rlib|so|dylib|dll|a|lib|exe|wasm)$/, '');
   if (b.startsWith('lib') && /\.(rmeta|rlib|so|dylib|a)$/.test(file)) b = b.slice(3);
-  return join(dirname(file), `${b}.d`);
+  const dir = dirname(file);
+  const out = [join(dir, `${b}.d`)];
+  if (b.startsWith('build-script-')) {
+    const prefix = `${b.replace(/-/g, '_')}-`;
+    try {
+      for (const e of readdirSync(dir)) if (e.startsWith(prefix) && e.endsWith('.d')) out.push(join(dir, e));
+    } catch {
+      // no such directory
+    }
+  }
+  return out;
 }
 
 function runCargo(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {

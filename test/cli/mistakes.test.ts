@@ -22,7 +22,11 @@ interface Run {
 }
 
 function run(args: string[], opts: { cwd?: string; node?: string[] } = {}): Run {
-  const r = spawnSync(process.execPath, [...(opts.node ?? []), BIN, ...args], { cwd: opts.cwd ?? tmp, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [...(opts.node ?? []), BIN, ...args], {
+    cwd: opts.cwd ?? tmp,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -66,9 +70,19 @@ test('a crate root that does not exist is an error at its Cargo.toml, as in carg
 });
 
 test('a path dependency that does not exist is an error at its line', () => {
-  const dir = pkg('bad-path-dep', '[package]\nname = "bad-path-dep"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nhelper = { path = "../helper-typo" }\n');
-  assertError(run(['units', dir]), 2, /bad-path-dep\/Cargo\.toml:7: error: failed to load manifest for dependency `helper`: `[^`]*helper-typo\/Cargo\.toml` does not exist/);
-  const ws = pkg('bad-path-dep-ws', '[workspace]\n\n[package]\nname = "w"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nhelper = { path = "gone" }\n');
+  const dir = pkg(
+    'bad-path-dep',
+    '[package]\nname = "bad-path-dep"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nhelper = { path = "../helper-typo" }\n',
+  );
+  assertError(
+    run(['units', dir]),
+    2,
+    /bad-path-dep\/Cargo\.toml:7: error: failed to load manifest for dependency `helper`: `[^`]*helper-typo\/Cargo\.toml` does not exist/,
+  );
+  const ws = pkg(
+    'bad-path-dep-ws',
+    '[workspace]\n\n[package]\nname = "w"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nhelper = { path = "gone" }\n',
+  );
   assertError(run(['units', ws]), 2, /Cargo\.toml:9: error: .*dependency `helper`.*gone\/Cargo\.toml/);
 });
 
@@ -94,7 +108,11 @@ test('owners and affected: a file that does not exist, or lies outside the works
 
 test('unknown unit ids, commands and options: did you mean', () => {
   assertError(run(['files', 'units_cor', EXAMPLE]), 2, /no unit `units_cor` in .*; did you mean `units-core\/lib\/units_core`\?/);
-  assertError(run(['verify', 'units-parse/lib/unit_parse', EXAMPLE]), 2, /no unit `units-parse\/lib\/unit_parse`.*did you mean `units-parse\/lib\/units_parse`\?/);
+  assertError(
+    run(['verify', 'units-parse/lib/unit_parse', EXAMPLE]),
+    2,
+    /no unit `units-parse\/lib\/unit_parse`.*did you mean `units-parse\/lib\/units_parse`\?/,
+  );
   assertError(run(['build', '--unit', 'units-cli/bin/convrt', EXAMPLE]), 2, /no unit `units-cli\/bin\/convrt`.*did you mean `units-cli\/bin\/convert`\?/);
   assertError(run(['unts']), 2, /unknown command `unts`; did you mean `units`\?/);
   assertError(run(['units', '--fils']), 2, /unknown option `--fils`; did you mean `--files`\?/);
@@ -113,7 +131,11 @@ test('a broken manifest seen from a subdirectory is located by a real path, not 
 });
 
 test('stdout closed early (`| head`) ends the run quietly with exit 0', async () => {
-  for (const args of [['units', '--files', EXAMPLE], ['orphans', EXAMPLE], ['affected', join(EXAMPLE, 'crates/units-core/src/lib.rs')]]) {
+  for (const args of [
+    ['units', '--files', EXAMPLE],
+    ['orphans', EXAMPLE],
+    ['affected', join(EXAMPLE, 'crates/units-core/src/lib.rs')],
+  ]) {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
     // The reader goes away before the first line is written: every write fails with EPIPE.
     child.stdout.destroy();
@@ -162,7 +184,10 @@ test('bin/cargo-units before the build says to run npm ci', () => {
 
 test('help: per command, with options and an example; the global help lists every exit code', () => {
   for (const command of ['units', 'files', 'owners', 'affected', 'orphans', 'verify', 'nix', 'build']) {
-    for (const args of [[command, '--help'], ['help', command]]) {
+    for (const args of [
+      [command, '--help'],
+      ['help', command],
+    ]) {
       const r = run(args);
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`^cargo-units ${command}: `));

@@ -31,7 +31,10 @@ test('verify --summary --json over three feature sets of a fixture', async () =>
   const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), cwd: REPO });
   assert.equal(code, 0, err.join('\n'));
   const json = JSON.parse(out.join('\n'));
-  assert.deepEqual(json.featureSets.map((r: { featureSet: string }) => r.featureSet), ['none', 'default', 'extra']);
+  assert.deepEqual(
+    json.featureSets.map((r: { featureSet: string }) => r.featureSet),
+    ['none', 'default', 'extra'],
+  );
   // buildcfg's lib lists both sides of a build-script cfg: one extra file per lib unit.
   const def = json.featureSets[1].score;
   assert.equal(def.missed, 0);

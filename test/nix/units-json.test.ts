@@ -57,3 +57,21 @@ test('nix units.json: renamed extern names, build-script run env, store-safe nam
   // `derive = ["dep:units-derive"]` names the optional dependency, so it has no implicit feature (as cargo).
   assert.deepEqual(ex.units['units-core/lib/units_core']!.checkCfgs, ['cfg(docsrs,test)', 'cfg(feature, values("default", "derive", "serde-like", "std"))']);
 });
+
+test('nix units.json: the profile\'s flags per unit and the build script\'s PROFILE/OPT_LEVEL/DEBUG', async () => {
+  const { DEFAULT_OPTIONS } = await import('../../src/core/index.js');
+  const tc = { version: 'rustc 1.0\nhost: h\n', cfg: 'unix\n' };
+  const ws = copyFixture(EXAMPLE);
+  const dev = nixUnitsJson(await UnitIndex.open(ws), tc);
+  assert.equal(dev.profile, 'dev');
+  assert.deepEqual(dev.units['units-cli/bin/units-cli']!.profileArgs, ['-C', 'embed-bitcode=no', '-C', 'debuginfo=2']);
+  // build-override: a proc-macro without debuginfo.
+  assert.deepEqual(dev.units['units-derive/proc-macro/units_derive']!.profileArgs, ['-C', 'embed-bitcode=no']);
+  const rel = nixUnitsJson(await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, profile: 'release' }), tc);
+  assert.equal(rel.profile, 'release');
+  assert.deepEqual(rel.units['units-core/lib/units_core']!.profileArgs, ['-C', 'opt-level=3', '-C', 'embed-bitcode=no', '-C', 'strip=debuginfo']);
+  const run = rel.units['units-core/custom-build/build-script-build']!.run!.env;
+  assert.deepEqual([run.PROFILE, run.OPT_LEVEL, run.DEBUG], ['release', '3', 'false']);
+  assert.notEqual(rel.units['units-core/lib/units_core']!.metadata, dev.units['units-core/lib/units_core']!.metadata);
+  await assert.rejects(async () => nixUnitsJson(await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, profile: 'fast' }), tc), /profile `fast` is not defined/);
+});

@@ -36,25 +36,26 @@ interface Snapshot {
 }
 
 /** Records the status bar and the Build view rows on every change of either (in the page). */
+/** Page script (a string: functions compiled by tsx carry helpers the page does not have). */
+const OBSERVER = `(() => {
+  window.__snaps = [];
+  const take = () => {
+    const status = (document.querySelector('[id="cargo-units.cargo-units.cargoUnits.status"]')?.textContent ?? '').trim();
+    const panes = [...document.querySelectorAll('.pane')].filter((el) => /Cargo Build/i.test(el.querySelector('.pane-header')?.textContent ?? ''));
+    const rows = panes.flatMap((pane) => [...pane.querySelectorAll('.monaco-list-row')].map((r) => ({
+      label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+      icon: String(r.querySelector('.custom-view-tree-node-item-icon')?.className ?? ''),
+      description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
+    })));
+    window.__snaps.push({ t: Date.now(), status, rows });
+  };
+  new MutationObserver(take).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class'] });
+})()`;
+
+/** Records the status bar and the Build view rows on every change of the page. */
 async function watchConsistency(p: Page): Promise<() => Promise<Snapshot[]>> {
-  await p.evaluate(() => {
-    const g = globalThis as unknown as { document: any; MutationObserver: any; __snaps: unknown[] };
-    g.__snaps = [];
-    const take = () => {
-      const status = (g.document.querySelector('[id="cargo-units.cargo-units.cargoUnits.status"]')?.textContent ?? '').trim();
-      const panes = [...g.document.querySelectorAll('.pane')].filter((el: any) => /Cargo Build/i.test(el.querySelector('.pane-header')?.textContent ?? ''));
-      const rows = panes.flatMap((pane: any) =>
-        [...pane.querySelectorAll('.monaco-list-row')].map((r: any) => ({
-          label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
-          icon: (r.querySelector('.custom-view-tree-node-item-icon')?.className ?? '').toString(),
-          description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
-        })),
-      );
-      g.__snaps.push({ t: Date.now(), status, rows });
-    };
-    new g.MutationObserver(take).observe(g.document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class'] });
-  });
-  return () => p.evaluate(() => (globalThis as unknown as { __snaps: Snapshot[] }).__snaps);
+  await p.evaluate(OBSERVER);
+  return () => p.evaluate('window.__snaps') as Promise<Snapshot[]>;
 }
 
 const RESULT = /cargo-units: (built \d+|\d+ failed|build failed|up to date|cancelled)/;
@@ -122,7 +123,11 @@ export async function ripgrepTest(): Promise<{ seconds: number; snapshots: numbe
     await p.keyboard.press('Control+.');
     const fix = p.locator('.action-widget .monaco-list-row', { hasText: 'try using a conversion method' }).first();
     await fix.waitFor({ timeout: 20_000 });
-    await fix.click();
+    // The menu's only entry is focused: Enter applies it (a click is intercepted by the menu's pointer block).
+    await p.keyboard.press('Enter');
+    // Applying is asynchronous: save once the editor shows the edit.
+    const lines = p.locator('.monaco-editor .view-lines').first();
+    for (let i = 0; i < 200 && !((await lines.textContent()) ?? '').includes('.to_string()'); i++) await p.waitForTimeout(50);
     await p.keyboard.press('Control+S');
     for (let i = 0; i < 100 && !readFileSync(abs, 'utf8').includes('"probe".to_string()'); i++) await p.waitForTimeout(50);
     assert.match(readFileSync(abs, 'utf8'), /pub fn probe_type_error\(\) -> String \{ "probe"\.to_string\(\) \}/);

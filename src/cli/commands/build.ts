@@ -111,7 +111,10 @@ export async function buildCommand(args: CliArgs, io: Io, locationHint: (operand
   sysroot.catch(() => undefined); // awaited below; not unhandled while the index opens
   const ctx = await openContext(args, io, locationHint);
   const { index } = ctx;
-  printDiagnostics(ctx, index.diagnostics().filter((d) => d.severity === 'error'));
+  printDiagnostics(
+    ctx,
+    index.diagnostics().filter((d) => d.severity === 'error'),
+  );
   const toolchain = await sysroot;
   const nixDir = nixOutDir(ctx);
   const units = selectUnits(ctx);
@@ -140,8 +143,18 @@ export async function buildCommand(args: CliArgs, io: Io, locationHint: (operand
     const incremental = args.incremental ? join(nixDir, 'incremental') : undefined;
     if (incremental) mkdirSync(incremental, { recursive: true });
     const r = await buildWorkspace(index, {
-      nixDir, rustc: toolchain, contentAddressed: args.contentAddressed, units, registry: registryOptions(ctx), dryRun: args.dryRun, nixArgs,
-      gcRoots: !args.noGcRoots, outLink, incremental, signal: abort.signal, onEvent,
+      nixDir,
+      rustc: toolchain,
+      contentAddressed: args.contentAddressed,
+      units,
+      registry: registryOptions(ctx),
+      dryRun: args.dryRun,
+      nixArgs,
+      gcRoots: !args.noGcRoots,
+      outLink,
+      incremental,
+      signal: abort.signal,
+      onEvent,
     });
     if (r.error) return NIX_EXIT[r.error];
     if (r.cancelled) return signal === 'SIGTERM' ? 143 : 130;

@@ -7,7 +7,11 @@ const spellings = (id: string) => [id, id.slice(id.lastIndexOf('/') + 1)];
 
 /** The error for a unit id that names no unit, with the nearest id as a hint. */
 export function noSuchUnit(index: UnitIndex, query: string): UsageError {
-  const hint = didYouMean(query, index.entries.map((e) => e.unit.id), spellings);
+  const hint = didYouMean(
+    query,
+    index.entries.map((e) => e.unit.id),
+    spellings,
+  );
   return new UsageError(`no unit \`${query}\` in ${index.workspace.root}${hint || ' (see `cargo-units units`)'}`);
 }
 

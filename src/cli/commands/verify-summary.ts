@@ -27,7 +27,11 @@ export async function verifySummary(ctx: CommandContext, rustc: string, jobs: nu
     const progress = ctx.args.json ? undefined : ctx.io.progress;
     let checked = 0;
     progress?.update(`verify --summary, ${spec}: 0/${entries.length} units checked`);
-    const report = await verify(index, entries, { rustc, jobs, onUnit: progress && (() => progress.update(`verify --summary, ${spec}: ${++checked}/${entries.length} units checked`)) });
+    const report = await verify(index, entries, {
+      rustc,
+      jobs,
+      onUnit: progress && (() => progress.update(`verify --summary, ${spec}: ${++checked}/${entries.length} units checked`)),
+    });
     progress?.clear();
     // Each feature set uses the build-script output cargo produced for exactly those features, if any.
     const buildOutputUnits = entries.filter((e) => index.buildScriptOutput(e.unit)).length;

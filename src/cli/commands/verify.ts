@@ -38,7 +38,8 @@ async function verifyCargoCommand(ctx: CommandContext): Promise<number> {
   const cargo = findExecutable('cargo');
   if (!cargo) throw new UsageError('verify --cargo needs cargo, and none was found (looked at PATH and ~/.cargo/bin)');
   const entries = ctx.operands.length > 0 ? ctx.operands.map((q) => findUnit(ctx.index, q)) : ctx.index.entries;
-  if (!ctx.args.json) ctx.io.out(`running cargo check --workspace --all-targets in ${ctx.index.workspace.root} (target directory: ${ctx.args.targetDir ?? 'a temporary one'})`);
+  if (!ctx.args.json)
+    ctx.io.out(`running cargo check --workspace --all-targets in ${ctx.index.workspace.root} (target directory: ${ctx.args.targetDir ?? 'a temporary one'})`);
   const progress = ctx.args.json ? undefined : ctx.io.progress;
   progress?.update('verify --cargo: cargo check --workspace --all-targets');
   const report = await verifyWithCargo(ctx.index, entries, {

@@ -36,8 +36,12 @@ export class RegistryUnits {
   private readonly libs = new Map<string, string | null>();
   private readonly signatures = new Map<string, string>();
 
-  /** `separateHost`: host units differ from target units (a `--target` other than the host). */
-  constructor(private readonly graph: DependencyGraph, private readonly separateHost = false) {}
+  /**
+   * `separateHost`: host units differ from target units (a `--target` other than the host).
+   * `hostShares(package)`: whether the profile builds the package alike for host and target
+   * (else its host copy is a unit of its own, as cargo's release builds have them).
+   */
+  constructor(private readonly graph: DependencyGraph, private readonly separateHost = false, private readonly hostShares: (pkg: string) => boolean = () => true) {}
 
   /** The registry dependencies a member's unit has (libraries, and `links` build scripts for a build script). */
   depsOf(u: Unit): UnitDep[] {
@@ -93,7 +97,7 @@ export class RegistryUnits {
     scriptDeps = scriptDeps.sort(byId);
     const signature = JSON.stringify([features, deps.map((d) => d.unitId).sort(), scriptDeps.map((d) => d.unitId)]);
     const base = `${node.pkg.name}@${node.pkg.version}`;
-    if (target && !this.separateHost && this.signatures.get(target) === signature) {
+    if (target && !this.separateHost && this.signatures.get(target) === signature && this.hostShares(node.pkg.name)) {
       this.libs.set(memo, target);
       return target;
     }

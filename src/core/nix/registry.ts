@@ -14,6 +14,7 @@ import { CfgSet } from '../cfg/set.js';
 import { InputError } from '../diagnostics.js';
 import { cargoHome } from '../toolchain.js';
 import type { UnitIndex } from '../index.js';
+import { profileContext } from './units-json.js';
 
 /** crates.io's download URL; `{name}`, `{version}` and `{sha256}` are substituted. */
 export const DEFAULT_CRATE_URL = 'https://static.crates.io/crates/{name}/{name}-{version}.crate';
@@ -52,7 +53,7 @@ export interface RegistryContext {
 /** Where cargo unpacks downloaded crates: `$CARGO_HOME/registry/src/<index>/NAME-VERSION`. */
 function cargoHomeCrate(p: LockedPackage): string | undefined {
   const src = join(cargoHome(), 'registry', 'src');
-  let indexes: string[] = [];
+  let indexes: string[];
   try {
     indexes = readdirSync(src);
   } catch {
@@ -110,7 +111,7 @@ function cargoGitCheckout(p: LockedPackage): { checkout: string; subdir: string 
   const git = p.source ? gitSource(p.source) : undefined;
   if (!git) return undefined;
   const base = join(cargoHome(), 'git', 'checkouts');
-  let repos: string[] = [];
+  let repos: string[];
   try {
     repos = readdirSync(base);
   } catch {
@@ -164,7 +165,9 @@ export function registryContext(index: UnitIndex, opts: RegistryOptions = {}): R
     hostPlatform: (key) => hostSet.evaluatePlatform(key),
     crateDir,
   });
-  const units = new RegistryUnits(graph, index.options.target !== undefined && index.targetCfg.triple !== index.hostCfg.triple);
+  // A package's host and target copies are one unit only where the profile builds them alike (dev: yes; release: no).
+  const profile = profileContext(index);
+  const units = new RegistryUnits(graph, index.options.target !== undefined && index.targetCfg.triple !== index.hostCfg.triple, (name) => profile.profiles.hostSharesTarget(profile.requested, name));
   // Plan the edges of every member unit now, so that every registry unit exists.
   for (const u of index.units) units.depsOf(u);
   const crates: Record<string, NixCrate> = {};

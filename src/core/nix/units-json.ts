@@ -10,7 +10,10 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { featureMap } from '../cargo/features.js';
+import { includeExclude, packageFiles } from '../cargo/package-files.js';
 import type { Package } from '../cargo/model.js';
+import { buildScriptProfileEnv, Profiles, rustcProfileFlags, type LtoRole, type UnitProfile } from '../cargo/profiles.js';
+import { InputError } from '../diagnostics.js';
 import type { Unit } from '../cargo/units.js';
 import type { UnitIndex } from '../index.js';
 import { isInside, toRelative } from '../paths.js';
@@ -37,6 +40,12 @@ export interface NixRun {
    * `cargo-units build`): when set, the run's source is exactly these instead of `dir`.
    */
   files: string[] | null;
+  /**
+   * Without learned `rerun-if-changed` paths: the package's own files as cargo lists them
+   * (package-files.ts: git-tracked and not ignored, include/exclude, nested packages left out),
+   * workspace-relative, minus `exclude`. Null for registry crates (their source is the crate).
+   */
+  packageFiles: string[] | null;
   /** Cargo's build-script environment, without CARGO_CFG_* (top-level `cfgEnv`) and OUT_DIR. */
   env: Record<string, string>;
   /** Build scripts of dependencies with `links`: their metadata becomes `<prefix>KEY`. */
@@ -71,8 +80,10 @@ export interface NixUnit {
   checkCfgs: string[];
   /** `--target` for units compiled for a `--target` other than the host; null otherwise. */
   target: string | null;
-  /** `-C metadata=`: distinguishes crates of the same name. */
+  /** `-C metadata=`: distinguishes crates of the same name (and the same crate built with other profile flags). */
   metadata: string;
+  /** The profile's rustc flags for this unit (`-C opt-level=…`, `-C debuginfo=…`, …; profiles.ts). */
+  profileArgs: string[];
   /** Sorted, relative to the workspace root. */
   files: string[];
   deps: NixUnitDep[];
@@ -81,11 +92,21 @@ export interface NixUnit {
   buildScript: string | null;
   /** The executable's file name for units that link one, else null. */
   binName: string | null;
+  /**
+   * For units that link (executables, cdylibs): which of the build script's `rustc-link-arg*`
+   * lines they take (`all`, `bins`, `bin=NAME`, `tests`, `examples`, `benches`, `cdylib`;
+   * `build-script` takes none); empty for units that link nothing.
+   */
+  linkKinds: string[];
+  /** Takes the build script's `rustc-link-lib`: the package's library, or every unit of a package without one (as cargo). */
+  linkLibs: boolean;
   run: NixRun | null;
 }
 
 export interface NixUnitsJson {
   version: 3;
+  /** The cargo profile the units are built with (`dev`, `release`, or a `[profile.NAME]`). */
+  profile: string;
   target: string;
   host: string;
   /** `rustc -vV` at generation time: part of every derivation. */
@@ -149,6 +170,21 @@ function artifactFile(u: Unit): string {
   return `lib${u.target.crateName}.rlib`;
 }
 
+/** The `rustc-link-arg*` kinds a unit takes, as cargo matches them on its target kind; [] when it links nothing. */
+function linkKinds(u: Unit, types: string[], linksExecutable: boolean): string[] {
+  // A build script links too (against its build-dependencies' native libraries), but no directive targets it.
+  if (u.kind === 'custom-build') return ['build-script'];
+  const cdylib = types.includes('cdylib');
+  if (!linksExecutable && !cdylib) return [];
+  const kinds = ['all'];
+  if (u.kind === 'bin') kinds.push('bins', `bin=${u.name}`);
+  else if (u.kind === 'test') kinds.push('tests');
+  else if (u.kind === 'example') kinds.push('examples');
+  else if (u.kind === 'bench') kinds.push('benches');
+  if (cdylib) kinds.push('cdylib');
+  return kinds;
+}
+
 function checkCfgs(u: Unit): string[] {
   const names = [...featureMap(u.package).keys()].sort();
   return ['cfg(docsrs,test)', `cfg(feature, values(${names.map((n) => JSON.stringify(n)).join(', ')}))`];
@@ -200,7 +236,14 @@ function runOf(index: UnitIndex, u: Unit, lookup: (id: string) => Unit, registry
       const links = lookup(d.unitId).package.metadata.links ?? '';
       return { id: d.unitId, prefix: `DEP_${links.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}_` };
     });
-  return { dir, exclude, files: registry ? null : (learned ?? null), env: sortedRecord(env), linksDeps };
+  let ownFiles: string[] | null = null;
+  if (!registry && !learned) {
+    const ex = exclude.map((e) => (dir ? e.slice(dir.length + 1) : e));
+    ownFiles = packageFiles(p.dir, includeExclude(p.manifestPath, index.workspace.manifestPath))
+      .filter((f) => !ex.some((x) => f === x || f.startsWith(x + '/')))
+      .map((f) => (dir ? `${dir}/${f}` : f));
+  }
+  return { dir, exclude, files: registry ? null : (learned ?? null), packageFiles: ownFiles, env: sortedRecord(env), linksDeps };
 }
 
 export interface NixUnitOptions {
@@ -210,6 +253,33 @@ export interface NixUnitOptions {
   learned?: Record<string, string[]>;
   /** Registry dependencies (registry.ts). */
   registry?: RegistryContext;
+  /** The profiles and the one asked for (default: the workspace's, and `index.options.profile` or dev). */
+  profile?: ProfileContext;
+}
+
+export interface ProfileContext {
+  profiles: Profiles;
+  requested: string;
+}
+
+/** The workspace's profiles (root Cargo.toml) and the one its options ask for; an unknown profile is an error. */
+export function profileContext(index: UnitIndex): ProfileContext {
+  const manifest = index.workspace.manifestPath;
+  const profiles = Profiles.read(manifest);
+  const requested = index.options.profile ?? 'dev';
+  if (!profiles.has(requested)) throw new InputError(manifest, 1, undefined, `profile \`${requested}\` is not defined: add [profile.${requested}] (with \`inherits\`) to ${manifest}`);
+  return { profiles, requested };
+}
+
+/** The unit's profile: registry units are outside the workspace, test and bench units use `test`/`bench`. */
+export function profileOf(ctx: ProfileContext, u: Unit, member: boolean): UnitProfile {
+  const test = u.test || u.cfgTest || u.kind === 'test' || u.kind === 'bench';
+  return ctx.profiles.unitProfile(ctx.requested, { package: u.package.name, member, host: u.host, test });
+}
+
+function ltoRole(u: Unit, types: string[]): LtoRole {
+  if (u.host) return 'host';
+  return u.cfgTest || types.some((t) => t === 'bin' || t === 'cdylib' || t === 'staticlib' || t === 'dylib') ? 'link' : 'lib';
 }
 
 /**
@@ -226,6 +296,7 @@ export function nixUnit(index: UnitIndex, u: Unit, files: string[] | null, looku
   const allDeps = registry || !opts.registry ? u.deps : [...u.deps, ...opts.registry.units.depsOf(u)];
   const bs = allDeps.find((d) => d.kind === 'build-script' && u.kind !== 'custom-build');
   const types = crateTypes(u);
+  const profileArgs = rustcProfileFlags(profileOf(opts.profile ?? profileContext(index), u, !registry), ltoRole(u, types));
   const linksExecutable = u.cfgTest || (types.length === 1 && types[0] === 'bin');
   return {
     id: u.id,
@@ -248,7 +319,8 @@ export function nixUnit(index: UnitIndex, u: Unit, files: string[] | null, looku
     checkCfgs: checkCfgs(u),
     target: !u.host && index.options.target ? index.targetCfg.triple : null,
     // Registry units: their id, features and dependencies, nothing of the workspace.
-    metadata: createHash('sha256').update(registry ? JSON.stringify([u.id, u.features, u.deps.map((d) => d.unitId)]) : u.id).digest('hex').slice(0, 16),
+    metadata: createHash('sha256').update(JSON.stringify(registry ? [u.id, u.features, u.deps.map((d) => d.unitId), profileArgs] : [u.id, profileArgs])).digest('hex').slice(0, 16),
+    profileArgs,
     files: registry ? [] : files.map(rel).sort(),
     deps: allDeps
       .filter((d) => d.kind !== 'build-script')
@@ -256,6 +328,8 @@ export function nixUnit(index: UnitIndex, u: Unit, files: string[] | null, looku
     env,
     buildScript: bs ? bs.unitId : null,
     binName: linksExecutable ? u.name : null,
+    linkKinds: linkKinds(u, types, linksExecutable),
+    linkLibs: u.target.kind === 'lib' || u.target.kind === 'proc-macro' || !u.package.targets.some((t) => t.kind === 'lib' || t.kind === 'proc-macro'),
     run: u.kind === 'custom-build' ? runOf(index, { ...u, deps: allDeps }, lookup, registry, opts.outDir, opts.learned?.[u.id]) : null,
   };
 }
@@ -263,6 +337,8 @@ export function nixUnit(index: UnitIndex, u: Unit, files: string[] | null, looku
 export function nixUnitsJson(index: UnitIndex, toolchain: NixToolchain, opts: NixUnitOptions = {}): NixUnitsJson {
   const units: Record<string, NixUnit> = {};
   const reg = opts.registry;
+  const profile = opts.profile ?? profileContext(index);
+  opts = { ...opts, profile };
   const lookup = (id: string): Unit => {
     const u = index.unit(id)?.unit ?? reg?.units.units.get(id);
     if (!u) throw new Error(`internal: unknown unit ${id}`);
@@ -273,9 +349,18 @@ export function nixUnitsJson(index: UnitIndex, toolchain: NixToolchain, opts: Ni
   const host = /^host: (.+)$/m.exec(toolchain.version)?.[1] ?? index.targetCfg.triple;
   // Build scripts run on the host rustc reports.
   for (const u of Object.values(units)) if (u.run) u.run.env.HOST = host;
+  // PROFILE, OPT_LEVEL and DEBUG of a run: the profile of the units that use its output (the library's first).
+  const users = Object.values(units).filter((u) => u.buildScript !== null).sort((a, b) => Number(b.kind === 'lib' || b.kind === 'proc-macro') - Number(a.kind === 'lib' || a.kind === 'proc-macro'));
+  const given = new Set<string>();
+  for (const u of users) {
+    if (given.has(u.buildScript!)) continue;
+    given.add(u.buildScript!);
+    const run = units[u.buildScript!]?.run;
+    if (run) Object.assign(run.env, buildScriptProfileEnv(profileOf(profile, lookup(u.id), u.crate === null)));
+  }
   const packages: Record<string, NixPackageSource> = {};
   for (const m of index.workspace.members) packages[m.name] = packageSource(index, m, opts.outDir);
   const root = index.workspace.root;
   const treeExclude = ['target', '.git', ...(opts.outDir && opts.outDir !== root && isInside(root, opts.outDir) ? [toRelative(root, opts.outDir)] : [])].sort();
-  return { version: 3, target: index.targetCfg.triple, host, toolchain: toolchain.version, cfgEnv: cfgEnv(toolchain.cfg), units, crates: reg?.crates ?? {}, packages, treeExclude };
+  return { version: 3, profile: profile.requested, target: index.targetCfg.triple, host, toolchain: toolchain.version, cfgEnv: cfgEnv(toolchain.cfg), units, crates: reg?.crates ?? {}, packages, treeExclude };
 }

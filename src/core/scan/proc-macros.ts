@@ -21,6 +21,7 @@
  * outside the workspace is `external` and never read.
  */
 import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { isInside } from '../paths.js';
 import type { TokenTree } from '../syntax/tokens.js';
 import { splitCommas } from '../syntax/tokens.js';
 import type { Attr, Item, ProcAttr, ProcItem } from './facts.js';
@@ -280,7 +281,7 @@ function general(what: string, values: string[], ctx: ProcContext): ProcEffect[]
     for (const base of new Set([ctx.packageDir, dirname(ctx.file)])) {
       const abs = resolve(base, v);
       // The package itself (or an ancestor) is never taken whole.
-      if (ctx.packageDir === abs || ctx.packageDir.startsWith(abs.endsWith('/') ? abs : abs + '/')) continue;
+      if (isInside(abs, ctx.packageDir)) continue;
       const kind = ctx.exists(abs);
       if (!kind) continue;
       if (kind === 'outside') {

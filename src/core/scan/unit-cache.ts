@@ -9,6 +9,7 @@
  */
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
+import { isInside } from '../paths.js';
 import type { CrateFiles } from './resolve.js';
 import type { SourceStore } from './sources.js';
 
@@ -33,7 +34,7 @@ function stateOf(store: SourceStore, abs: string, read: boolean): string {
 }
 
 function rel(root: string, abs: string): string {
-  return abs.startsWith(root + sep) ? relative(root, abs) : abs;
+  return abs !== root && isInside(root, abs) ? relative(root, abs) : abs;
 }
 
 function abs(root: string, p: string): string {
