@@ -18,10 +18,14 @@ export function pushToCache(env: NodeJS.ProcessEnv, cache: string, paths: string
   execFileSync('nix', ['copy', '--to', `file://${cache}?compression=none`, ...paths], { env, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** Removes the workspace's GC roots and deletes `paths` from the store; returns those still valid (none, when it worked). */
+/**
+ * Removes the workspace's GC roots and collects the store's garbage, so `paths` are gone (and so are
+ * superseded outputs, which may refer to them: a binary's debuginfo names its dependencies'
+ * generated sources); returns those still valid (none, when it worked).
+ */
 export function deleteFromStore(env: NodeJS.ProcessEnv, ws: string, paths: string[]): string[] {
   rmSync(join(ws, '.cargo-units', 'gcroots'), { recursive: true, force: true });
-  execFileSync('nix-store', ['--delete', ...paths], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('nix-store', ['--gc'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const r = spawnSync('nix-store', ['--check-validity', '--print-invalid', ...paths], { env, encoding: 'utf8' });
   const invalid = new Set(r.stdout.split('\n').filter(Boolean));
   return paths.filter((p) => !invalid.has(p));
