@@ -25,7 +25,11 @@
 # made available), `patches` (applied to a registry crate's source), and any other attribute as
 # environment of the package's derivations (e.g. OPENSSL_DIR).
 { unitsJson, root, rustc ? null, pkgs ? null, contentAddressed ? false, sources ? "unit", system ? builtins.currentSystem
-, crateSource ? null, crateOverrides ? { } }:
+, crateSource ? null, crateOverrides ? { }
+  # Opt-in and impure: a directory outside the store for rustc's incremental state of workspace
+  # units (`cargo-units build --incremental`). Those derivations are marked (-incremental, no
+  # substitutes) and must never be pushed to a binary cache.
+, incremental ? null }:
 let
   data = builtins.fromJSON (builtins.readFile unitsJson);
   b = builtins;
@@ -179,7 +183,8 @@ let
       ++ (u.profileArgs or [ ])
       ++ b.concatMap (d: [ "--extern" "${d.externName}=${units.${d.id}}/${d.file}" ]) u.deps
       ++ map (d: "-Ldependency=${units.${d}}") (closure id);
-  in mkDrv ("unit-" + u.drvName) ./unit.sh (b.mapAttrs (k: subst) u.env // overrideAttrs u // {
+    impure = incremental != null && u.crate == null;
+  in mkDrv ("unit-" + u.drvName + (if impure then "-incremental" else "")) ./unit.sh (b.mapAttrs (k: subst) u.env // overrideAttrs u // (if impure then { incremental = toString incremental; allowSubstitutes = false; } else { }) // {
     inherit src;
     package = "${u.package} v${u.env.CARGO_PKG_VERSION}";
     crateRoot = u.crateRoot;

@@ -72,19 +72,36 @@ $linkRuns
 EOF
 fi
 mkdir -p "$out"
+# cargo-units build --incremental (impure, opt-in): rustc's incremental state outside the store.
+# rustc reuses it only when the sources and the output directory keep their paths, so it compiles
+# a copy of the sources at a fixed place ($incremental/src/<derivation name>) into a fixed
+# directory ($incremental/out/<derivation name>), copied to $out afterwards.
+srcDir=$src
+dest=$out
+if [ -n "${incremental:-}" ]; then
+  srcDir="$incremental/src/$name"
+  dest="$incremental/out/$name"
+  rm -rf "$srcDir" "$dest"
+  mkdir -p "$srcDir" "$dest"
+  cp -R "$src/." "$srcDir/"
+  chmod -R u+w "$srcDir"
+  cd "$srcDir"
+  set -- "$@" -C "incremental=$incremental"
+fi
 if [ -n "$binName" ]; then
-  mkdir -p "$out/bin"
-  "$RUSTC" "$@" --emit=link --out-dir "$out/bin" -C extra-filename= --error-format=json \
-    --remap-path-prefix "$src=/src" "$crateRoot" 2> "$NIX_BUILD_TOP/rustc.err" || { cat "$NIX_BUILD_TOP/rustc.err" >&2; missingLib "$NIX_BUILD_TOP/rustc.err"; exit 1; }
+  mkdir -p "$dest/bin"
+  "$RUSTC" "$@" --emit=link --out-dir "$dest/bin" -C extra-filename= --error-format=json \
+    --remap-path-prefix "$srcDir=/src" "$crateRoot" 2> "$NIX_BUILD_TOP/rustc.err" || { cat "$NIX_BUILD_TOP/rustc.err" >&2; missingLib "$NIX_BUILD_TOP/rustc.err"; exit 1; }
   cat "$NIX_BUILD_TOP/rustc.err" >&2
   # rustc names the executable after the crate; split-debuginfo's .dwp/.dwo files keep their names.
-  for f in "$out"/bin/*; do
+  for f in "$dest"/bin/*; do
     case "$f" in *.dwp|*.dwo) continue ;; esac
-    [ "$f" = "$out/bin/$binName" ] || mv "$f" "$out/bin/$binName"
+    [ "$f" = "$dest/bin/$binName" ] || mv "$f" "$dest/bin/$binName"
   done
 else
-  "$RUSTC" "$@" --emit=link,metadata --out-dir "$out" -C extra-filename= --error-format=json \
-    --remap-path-prefix "$src=/src" "$crateRoot" 2> "$NIX_BUILD_TOP/rustc.err" || { cat "$NIX_BUILD_TOP/rustc.err" >&2; missingLib "$NIX_BUILD_TOP/rustc.err"; exit 1; }
+  "$RUSTC" "$@" --emit=link,metadata --out-dir "$dest" -C extra-filename= --error-format=json \
+    --remap-path-prefix "$srcDir=/src" "$crateRoot" 2> "$NIX_BUILD_TOP/rustc.err" || { cat "$NIX_BUILD_TOP/rustc.err" >&2; missingLib "$NIX_BUILD_TOP/rustc.err"; exit 1; }
   cat "$NIX_BUILD_TOP/rustc.err" >&2
 fi
+[ "$dest" = "$out" ] || cp -R "$dest/." "$out/"
 echo '@nix {"action":"setPhase","phase":"done"}'

@@ -6,7 +6,11 @@
  *   its package directory, or the whole tree (same workspace, same edit, same Nix: the derivations
  *   whose drvPath changed, which for input-addressed derivations is exactly what Nix rebuilds);
  * - the real `cargo-units build` after the edit: what it built and the wall time from edit to finish;
- * - a no-op `cargo-units build` (nothing to do), wall time of the whole CLI process.
+ * - a no-op `cargo-units build` (nothing to do), wall time of the whole CLI process;
+ * - edit → built on ripgrep-13 against cargo (scripts/bench-nix-ripgrep.ts), written between
+ *   `<!-- bench-nix-ripgrep:start -->` and `<!-- bench-nix-ripgrep:end -->`.
+ *
+ * `node --import tsx scripts/bench-nix.ts --ripgrep [--write]` runs only the ripgrep part.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +21,7 @@ import { evaluateUnits } from '../src/core/nix/runner.js';
 import { findExecutable } from '../src/core/toolchain.js';
 import { tree, writeGeneratedWorkspace } from '../test/nix/generated-workspace.js';
 import { cliBuild, finishedOf, isolatedNixEnv, started } from '../test/nix/nix-env.js';
+import { benchRipgrep } from './bench-nix-ripgrep.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGES = 30;
@@ -44,9 +49,51 @@ function changed(a: Map<string, string>, b: Map<string, string>): string[] {
   return [...b].filter(([id, d]) => a.get(id) !== d).map(([id]) => id).sort();
 }
 
+function machineLine(env: NodeJS.ProcessEnv): string {
+  return `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
+    `${execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim()}, ${execFileSync('cargo', ['--version'], { encoding: 'utf8' }).trim()}, ${execFileSync('nix-store', ['--version'], { encoding: 'utf8', env }).trim()}`;
+}
+
+/** Replaces the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` in BENCHMARKS.md (appended under `heading` when missing). */
+function writeBlock(name: string, heading: string, body: string): void {
+  const file = join(REPO, 'BENCHMARKS.md');
+  const text = readFileSync(file, 'utf8');
+  const [open, close] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
+  const block = `${open}\n${body}\n${close}`;
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  const out = start >= 0 && end > start ? text.slice(0, start) + block + text.slice(end + close.length) : `${text.trimEnd()}\n\n${heading}\n\n${block}\n`;
+  process.stdout.write(body + '\n');
+  if (!process.argv.includes('--write')) {
+    log(`BENCHMARKS.md left as it is for ${name} (npm run bench -- --write records these figures)`);
+    return;
+  }
+  writeFileSync(file, out);
+  log('BENCHMARKS.md updated');
+}
+
+function ripgrepPart(): void {
+  const load = loadavg()[0]!.toFixed(1);
+  const t0 = new Date();
+  const body = benchRipgrep();
+  if (body === undefined) return;
+  const env = isolatedNixEnv();
+  writeBlock('bench-nix-ripgrep', '## Nix edit → built on ripgrep-13 against cargo (issue 12)', [
+    `Command: \`npm run bench -- --write\` (\`scripts/bench-nix-ripgrep.ts\`, alone: \`node --import tsx scripts/bench-nix.ts --ripgrep --write\`), ${t0.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `Machine: ${machineLine(env)}; an isolated Nix store, \`max-jobs = auto\`, no sandbox; cargo's dev profile against the dev profile cargo-units generates (its debuginfo setting is in the notes below the block); ` +
+      `load average ${load} at the start, ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared: compare the ratios, measured in the same rounds).`,
+    '',
+    body,
+  ].join('\n'));
+}
+
 async function main(): Promise<void> {
   if (!findExecutable('nix-store')) {
     log('nix not installed (apt-get install -y nix-bin): skipped');
+    return;
+  }
+  if (process.argv.includes('--ripgrep')) {
+    ripgrepPart();
     return;
   }
   const rustc = execFileSync('rustc', ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
@@ -119,21 +166,8 @@ async function main(): Promise<void> {
     `No-op \`cargo-units build\` (nothing to do; the whole CLI process: index, refresh of the Nix directory, the evaluation reused from its cache, one nix-store --realise --dry-run): ` +
       `median ${fmt(median(noops))} s, max ${fmt(Math.max(...noops))} s over ${NOOP_RUNS} runs (target ≤ 1 s).`,
   ].join('\n');
-  const file = join(REPO, 'BENCHMARKS.md');
-  const text = readFileSync(file, 'utf8');
-  const block = `<!-- bench-nix:start -->\n${body}\n<!-- bench-nix:end -->`;
-  const start = text.indexOf('<!-- bench-nix:start -->');
-  const end = text.indexOf('<!-- bench-nix:end -->');
-  const out = start >= 0 && end > start
-    ? text.slice(0, start) + block + text.slice(end + '<!-- bench-nix:end -->'.length)
-    : `${text.trimEnd()}\n\n## Nix builds (issue 4)\n\n${block}\n`;
-  process.stdout.write(body + '\n');
-  if (!process.argv.includes('--write')) {
-    log('BENCHMARKS.md left as it is (npm run bench -- --write records these figures)');
-    return;
-  }
-  writeFileSync(file, out);
-  log('BENCHMARKS.md updated');
+  writeBlock('bench-nix', '## Nix builds (issue 4)', body);
+  ripgrepPart();
 }
 
 await main();

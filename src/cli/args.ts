@@ -43,6 +43,15 @@ export interface CliArgs {
   profile?: string;
   /** `build … -- ARGS`: passed to Nix. */
   nixArgs: string[];
+  /** `build --out-link PATH`: nix-build's result links (PATH, PATH-2, … per requested unit). */
+  outLink?: string;
+  /** `build --no-gc-roots`: no GC roots under the Nix directory's gcroots/. */
+  noGcRoots: boolean;
+  /** `build --substituters URLS` / `--builders SPEC`: Nix's settings of those names. */
+  substituters?: string;
+  builders?: string;
+  /** `build --incremental`: rustc's incremental state for workspace units under OUT/incremental (impure, opt-in). */
+  incremental: boolean;
   /** `verify --jobs N`. */
   jobs?: number;
   help: boolean;
@@ -69,6 +78,9 @@ const VALUE_FLAGS = new Set([
   '--vendor',
   '--crate-url',
   '--profile',
+  '--out-link',
+  '--substituters',
+  '--builders',
 ]);
 
 const COMMON_FLAGS = [
@@ -106,6 +118,11 @@ const FLAG_COMMANDS: Record<string, string[]> = {
   '--content-addressed': ['build'],
   '--release': ['nix', 'build'],
   '--profile': ['nix', 'build'],
+  '--out-link': ['build'],
+  '--no-gc-roots': ['build'],
+  '--incremental': ['build'],
+  '--substituters': ['build'],
+  '--builders': ['build'],
 };
 
 const ALL_FLAGS = [...COMMON_FLAGS, ...Object.keys(FLAG_COMMANDS)];
@@ -138,6 +155,8 @@ export function parseArgs(argv: string[]): CliArgs {
     units: [],
     contentAddressed: false,
     nixArgs: [],
+    noGcRoots: false,
+    incremental: false,
     help: false,
     version: false,
   };
@@ -243,6 +262,21 @@ export function parseArgs(argv: string[]): CliArgs {
         args.profile = name;
         break;
       }
+      case '--out-link':
+        args.outLink = value;
+        break;
+      case '--no-gc-roots':
+        args.noGcRoots = true;
+        break;
+      case '--incremental':
+        args.incremental = true;
+        break;
+      case '--substituters':
+        args.substituters = value;
+        break;
+      case '--builders':
+        args.builders = value;
+        break;
       case '--feature-set':
         args.featureSets.push(value!);
         break;

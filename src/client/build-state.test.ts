@@ -19,7 +19,7 @@ test('a build: planned units, live states and durations; the failed unit and its
   s.apply({ workspace: ws, build: 1, kind: 'begin', units: ['app', 'x'], files: [], deps }, 0);
   assert.deepEqual([...s.runs.get(ws)!.units.values()].map((u) => u.state), ['queued', 'queued']);
   const g = s.generation;
-  s.apply(ev(1, { type: 'plan', build: ['app', 'core/custom-build#run', 'core', 'lib', 'other'], cached: ['c'] }), 10);
+  s.apply(ev(1, { type: 'plan', build: ['app', 'core/custom-build#run', 'core', 'lib', 'other'], substitute: [], cached: ['c'] }), 10);
   assert.equal(s.generation, g + 1, 'every change bumps the generation');
   assert.deepEqual([...s.runs.get(ws)!.units.keys()], ['app', 'core/custom-build#run', 'core', 'lib', 'other', 'c'], 'the plan says exactly which units');
   s.apply(ev(1, { type: 'start', unit: 'other' }), 100);
@@ -29,8 +29,8 @@ test('a build: planned units, live states and durations; the failed unit and its
   s.apply(ev(1, diag('core/custom-build#run', 'E0425', 'cannot find value `x`')), 1500);
   s.apply(ev(1, diag('core/custom-build#run', 'E0308', 'mismatched types')), 1500);
   s.apply(ev(1, { type: 'failed', unit: 'core/custom-build#run', message: 'core/custom-build#run failed in phase build-script:\n…' }), 2400);
-  for (const u of ['app', 'core', 'lib']) s.apply(ev(1, { type: 'failed', unit: u, message: `${u} not built: a dependency failed` }), 2450);
-  s.apply(ev(1, { type: 'finished', built: ['other'], cached: ['c'], failed: ['app', 'core/custom-build#run', 'core', 'lib'], seconds: 2.4 }), 2450);
+  for (const u of ['app', 'core', 'lib']) s.apply(ev(1, { type: 'skipped', unit: u, message: `${u} not built: a dependency failed` }), 2450);
+  s.apply(ev(1, { type: 'finished', built: ['other'], cached: ['c'], substituted: [], failed: ['core/custom-build#run'], skipped: ['app', 'core', 'lib'], seconds: 2.4, outs: {} }), 2450);
   assert.equal(s.progress().done, 5);
   s.apply({ workspace: ws, build: 1, kind: 'end', outcome: 'failed', exitCode: 1 }, 2500);
   const run = s.runs.get(ws)!;

@@ -101,7 +101,22 @@ export class BuildState {
         const old = run.units;
         run.units = new Map();
         for (const id of e.build) run.units.set(id, { ...(old.get(id) ?? newRow(id, 'queued')), state: 'queued' });
+        for (const id of e.substitute) run.units.set(id, { ...(old.get(id) ?? newRow(id, 'queued')), state: 'queued' });
         for (const id of e.cached) run.units.set(id, { ...(old.get(id) ?? newRow(id, 'cached')), state: 'cached' });
+        break;
+      }
+      case 'substituted':
+        // Fetched from a binary cache: in the store without building.
+        Object.assign(row(e.unit), { state: 'cached', phase: undefined });
+        break;
+      case 'skipped': {
+        const r = row(e.unit);
+        r.phase = undefined;
+        if (/ not built: cancelled$/.test(e.message)) r.state = 'cancelled';
+        else {
+          r.state = 'skipped';
+          r.causes = causesOf(run, e.unit);
+        }
         break;
       }
       case 'start':

@@ -6,7 +6,7 @@ import { unitLabel } from './labels.js';
 const rendered = 'error[E0308]: mismatched types\n';
 const span = { file_name: 'src/lib.rs', line_start: 3, line_end: 3, column_start: 5, column_end: 8, is_primary: true, label: 'expected `u32`', suggested_replacement: null, suggestion_applicability: null };
 const EVENTS: BuildEvent[] = [
-  { type: 'plan', build: ['a'], cached: ['b'] },
+  { type: 'plan', build: ['a'], substitute: ['s'], cached: ['b'] },
   { type: 'start', unit: 'a' },
   { type: 'phase', unit: 'a', phase: 'rustc' },
   { type: 'log', unit: null, line: 'x' },
@@ -30,9 +30,12 @@ const EVENTS: BuildEvent[] = [
     },
   },
   { type: 'done', unit: 'a', seconds: 1.5, out: '/nix/store/x' },
+  { type: 'substituted', unit: 's', out: '/nix/store/y' },
+  { type: 'skipped', unit: 'd', message: 'd not built: a dependency failed' },
   { type: 'failed', unit: 'a', message: 'a failed in phase rustc' },
   { type: 'failed', unit: null, message: 'Nix is not installed', reason: 'nix-missing' },
-  { type: 'finished', built: ['a'], cached: [], failed: ['c'], seconds: 3 },
+  { type: 'finished', built: ['a'], cached: [], substituted: ['s'], failed: ['c'], skipped: ['d'], seconds: 3, outs: { a: '/nix/store/x', s: '/nix/store/y' } },
+  { type: 'finished', built: [], cached: ['b'], substituted: [], failed: [], skipped: [], seconds: 0.2, outs: { b: '/nix/store/z' }, phases: { evaluate: 0.1, plan: 0.05 } },
 ];
 
 test('every event kind survives printing and strict parsing unchanged', () => {

@@ -42,8 +42,11 @@ export interface DiagnosticRange {
 export type BuildFailureReason = 'nix-missing' | 'nix-config' | 'nix' | 'cancelled';
 
 export type BuildEvent =
-  /** What Nix will build (checked against the store) and which requested units are already built. */
-  | { type: 'plan'; build: string[]; cached: string[] }
+  /**
+   * What Nix will build (checked against the store), which units' outputs a substituter (binary
+   * cache) will provide instead, and which requested units are already in the store.
+   */
+  | { type: 'plan'; build: string[]; substitute: string[]; cached: string[] }
   | { type: 'start'; unit: string }
   | { type: 'phase'; unit: string; phase: string }
   | { type: 'log'; unit: string | null; line: string }
@@ -61,9 +64,30 @@ export type BuildEvent =
     diagnostic: RustcDiagnostic;
   }
   | { type: 'done'; unit: string; seconds: number; out: string }
+  /** A unit's output was fetched from a substituter (binary cache) rather than built. */
+  | { type: 'substituted'; unit: string; out: string }
+  /** A planned unit that was never started: a dependency failed, or the build was cancelled. */
+  | { type: 'skipped'; unit: string; message: string }
   /** A unit failed (`unit`), or the whole build did (`unit: null`, with `reason`). */
   | { type: 'failed'; unit: string | null; message: string; reason?: BuildFailureReason }
-  | { type: 'finished'; built: string[]; cached: string[]; failed: string[]; seconds: number };
+  | {
+    type: 'finished';
+    /**
+     * Every unit the plan named ends in exactly one of these lists, so their lengths add up to
+     * the plan's (built + substituted + failed + skipped = plan.build + plan.substitute, cached =
+     * plan.cached). `cached` holds the requested units already in the store.
+     */
+    built: string[];
+    cached: string[];
+    substituted: string[];
+    failed: string[];
+    skipped: string[];
+    seconds: number;
+    /** The output path of every requested unit in the store now (built, cached or substituted). */
+    outs: Record<string, string>;
+    /** Wall-clock seconds of each phase of the build (generate, evaluate, plan, runs, build, roots, …). */
+    phases?: Record<string, number>;
+  };
 
 export type BuildEventType = BuildEvent['type'];
 
@@ -137,6 +161,13 @@ class Fields {
     return v.map((x, i) => new Fields(x, `${this.where}.${k}[${i}]`));
   }
 
+  /** An object whose values are all strings (or all finite numbers). */
+  record(k: string, of: 'string' | 'number'): Record<string, string | number> {
+    const v = this.o[k];
+    const ok = (x: unknown) => (of === 'string' ? typeof x === 'string' : typeof x === 'number' && Number.isFinite(x));
+    return isObj(v) && Object.values(v).every(ok) ? (v as Record<string, string | number>) : this.fail(k, `an object of ${of}s`);
+  }
+
   has(k: string): boolean {
     return this.o[k] !== undefined;
   }
@@ -176,7 +207,7 @@ const REASONS: readonly BuildFailureReason[] = ['nix-missing', 'nix-config', 'ni
 
 /** One reader per event type: a new type in `BuildEvent` does not compile without its reader. */
 const READERS: { [K in BuildEventType]: (f: Fields) => Extract<BuildEvent, { type: K }> } = {
-  plan: (f) => ({ type: 'plan', build: f.strList('build'), cached: f.strList('cached') }),
+  plan: (f) => ({ type: 'plan', build: f.strList('build'), substitute: f.strList('substitute'), cached: f.strList('cached') }),
   start: (f) => ({ type: 'start', unit: f.str('unit') }),
   phase: (f) => ({ type: 'phase', unit: f.str('unit'), phase: f.str('phase') }),
   log: (f) => ({ type: 'log', unit: f.strOrNull('unit'), line: f.str('line') }),
@@ -195,6 +226,8 @@ const READERS: { [K in BuildEventType]: (f: Fields) => Extract<BuildEvent, { typ
     };
   },
   done: (f) => ({ type: 'done', unit: f.str('unit'), seconds: f.num('seconds'), out: f.str('out') }),
+  substituted: (f) => ({ type: 'substituted', unit: f.str('unit'), out: f.str('out') }),
+  skipped: (f) => ({ type: 'skipped', unit: f.str('unit'), message: f.str('message') }),
   failed: (f) => {
     const e: Extract<BuildEvent, { type: 'failed' }> = { type: 'failed', unit: f.strOrNull('unit'), message: f.str('message') };
     const reason = f.optStr('reason');
@@ -204,7 +237,20 @@ const READERS: { [K in BuildEventType]: (f: Fields) => Extract<BuildEvent, { typ
     }
     return e;
   },
-  finished: (f) => ({ type: 'finished', built: f.strList('built'), cached: f.strList('cached'), failed: f.strList('failed'), seconds: f.num('seconds') }),
+  finished: (f) => {
+    const e: Extract<BuildEvent, { type: 'finished' }> = {
+      type: 'finished',
+      built: f.strList('built'),
+      cached: f.strList('cached'),
+      substituted: f.strList('substituted'),
+      failed: f.strList('failed'),
+      skipped: f.strList('skipped'),
+      seconds: f.num('seconds'),
+      outs: f.record('outs', 'string') as Record<string, string>,
+    };
+    if (f.has('phases')) e.phases = f.record('phases', 'number') as Record<string, number>;
+    return e;
+  },
 };
 
 /**

@@ -17,7 +17,7 @@ if (process.env.EARLY_ERROR) {
   console.error(process.env.EARLY_ERROR);
   process.exit(2);
 }
-out({ type: 'plan', build: units.filter((u) => !u.startsWith('cached:')), cached: units.filter((u) => u.startsWith('cached:')) });
+out({ type: 'plan', build: units.filter((u) => !u.startsWith('cached:')), substitute: [], cached: units.filter((u) => u.startsWith('cached:')) });
 // BAD_LINE: a stdout line that breaks the event contract.
 if (process.env.BAD_LINE) console.log(process.env.BAD_LINE);
 console.error('stderr line');
@@ -35,7 +35,7 @@ for (const u of units.filter((u) => !u.startsWith('cached:'))) {
   } else out({ type: 'done', unit: u, seconds: step / 1000, out: `/nix/store/x-${u}` });
 }
 const built = units.filter((u) => !u.startsWith('cached:') && !u.startsWith('fail:'));
-out({ type: 'finished', built, cached: [], failed: units.filter((u) => u.startsWith('fail:')), seconds: (Date.now() - t0) / 1000 });
+out({ type: 'finished', built, cached: [], substituted: [], failed: units.filter((u) => u.startsWith('fail:')), skipped: [], seconds: (Date.now() - t0) / 1000, outs: Object.fromEntries(built.map((u) => [u, `/nix/store/x-${u}`])) });
 sleeper.kill();
 if (log) appendFileSync(log, `end ${process.pid}\n`);
 process.exit(failed ? 1 : 0);

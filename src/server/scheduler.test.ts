@@ -71,7 +71,7 @@ test('the process adapter parses events, reports a stdout line that is no event,
   assert.equal(r.code, 1);
   assert.equal(r.cancelled, false);
   assert.deepEqual(events.map((e) => e.type), ['plan', 'start', 'done', 'start', 'diagnostic', 'failed', 'finished']);
-  assert.deepEqual(events[0], { type: 'plan', build: ['a', 'fail:b'], cached: ['cached:c'] });
+  assert.deepEqual(events[0], { type: 'plan', build: ['a', 'fail:b'], substitute: [], cached: ['cached:c'] });
   assert.deepEqual(bad, ['malformed build event: plan: `build` must be a list of strings, got nothing']);
   assert.deepEqual(output, ['stderr line']);
   const missing = await runBuildProcess({ command: '/nonexistent/build', args: [], cwd: tmpdir(), signal: new AbortController().signal, onEvent: () => undefined, onBadLine: () => undefined, onOutput: () => undefined });

@@ -130,10 +130,11 @@ test('a compile error: failed unit with message and diagnostic, dependents not b
   const lib = r.events.find((e) => e.type === 'failed' && e.unit === APP_LIB);
   assert.ok(lib && lib.type === 'failed');
   assert.match(lib.message, /^app\/lib\/app failed in phase rustc:\n[^]*mismatched types/);
-  const bin = r.events.find((e) => e.type === 'failed' && e.unit === APP_BIN);
-  assert.ok(bin && bin.type === 'failed');
+  const bin = r.events.find((e) => e.type === 'skipped' && e.unit === APP_BIN);
+  assert.ok(bin && bin.type === 'skipped');
   assert.equal(bin.message, 'app/bin/app not built: a dependency failed');
-  assert.deepEqual(finished(r).failed, [APP_BIN, APP_LIB]);
+  assert.deepEqual(finished(r).failed, [APP_LIB]);
+  assert.deepEqual(finished(r).skipped, [APP_BIN]);
   assert.equal(r.events.some((e) => e.type === 'done' && (e.unit === APP_LIB || e.unit === APP_BIN)), false);
   assertIndexWorks(env, ws);
   writeFileSync(join(ws, 'app', 'src', 'lib.rs'), 'pub fn answer() -> u32 {\n    7\n}\n');

@@ -3,6 +3,8 @@
  * directory, works out the units to build (affected by FILEs, or --unit, or all) and builds them
  * with Nix (core/nix/runner.ts), printing events as JSON lines or as progress and a summary.
  */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { BuildEvent } from '../../core/nix/events.js';
 import { buildWorkspace, rustcSysroot } from '../../core/nix/build.js';
 import { findRustc } from '../../core/toolchain.js';
@@ -50,9 +52,11 @@ function human(ctx: CommandContext, dryRun: boolean): (e: BuildEvent) => void {
         if (dryRun) {
           io.out(`${e.build.length} to build${e.build.length ? ':' : ''}`);
           for (const id of e.build) io.out(`  ${id}`);
+          io.out(`${e.substitute.length} to fetch from a binary cache${e.substitute.length ? ':' : ''}`);
+          for (const id of e.substitute) io.out(`  ${id}`);
           io.out(`${e.cached.length} already built${e.cached.length ? ':' : ''}`);
           for (const id of e.cached) io.out(`  ${id}`);
-        } else io.err(`${e.build.length} to build, ${e.cached.length} already built`);
+        } else io.err(`${e.build.length} to build, ${e.substitute.length} to fetch, ${e.cached.length} already built`);
         break;
       case 'start':
         planned.add(e.unit);
@@ -65,6 +69,14 @@ function human(ctx: CommandContext, dryRun: boolean): (e: BuildEvent) => void {
       case 'done':
         finished.add(e.unit);
         io.err(`${progress()} built ${e.unit} (${e.seconds.toFixed(1)} s)`);
+        break;
+      case 'substituted':
+        finished.add(e.unit);
+        io.err(`${progress()} fetched ${e.unit}`);
+        break;
+      case 'skipped':
+        finished.add(e.unit);
+        io.err(`error: ${e.message}`);
         break;
       case 'failed':
         if (e.unit === null && e.reason !== undefined && e.reason !== 'cancelled') {
@@ -81,7 +93,9 @@ function human(ctx: CommandContext, dryRun: boolean): (e: BuildEvent) => void {
         else if (e.line.startsWith('warning: ')) io.err(`warning: ${e.unit}: ${e.line.slice(9)}`);
         break;
       case 'finished':
-        io.out(`built ${e.built.length}, already built ${e.cached.length}, failed ${e.failed.length} in ${e.seconds.toFixed(1)} s`);
+        // Each requested unit's output path, then the counts.
+        for (const [id, out] of Object.entries(e.outs)) io.out(`${id} ${out}`);
+        io.out(`built ${e.built.length}, fetched ${e.substituted.length}, already built ${e.cached.length}, failed ${e.failed.length}${e.skipped.length ? `, not built ${e.skipped.length}` : ''} in ${e.seconds.toFixed(1)} s`);
         break;
       case 'phase':
         break;
@@ -119,6 +133,15 @@ export async function buildCommand(args: CliArgs, io: Io, locationHint: (operand
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
+    // --substituters / --builders are Nix settings of those names, for the dry run and the build.
+    const nixArgs = [
+      ...(args.substituters !== undefined ? ['--substituters', args.substituters] : []),
+      ...(args.builders !== undefined ? ['--builders', args.builders] : []),
+      ...args.nixArgs,
+    ];
+    const outLink = args.outLink !== undefined ? resolve(io.cwd, args.outLink) : undefined;
+    const incremental = args.incremental ? join(nixDir, 'incremental') : undefined;
+    if (incremental) mkdirSync(incremental, { recursive: true });
     const r = await buildWorkspace(index, {
       nixDir,
       rustc: toolchain,
@@ -126,7 +149,10 @@ export async function buildCommand(args: CliArgs, io: Io, locationHint: (operand
       units,
       registry: registryOptions(ctx),
       dryRun: args.dryRun,
-      nixArgs: args.nixArgs,
+      nixArgs,
+      gcRoots: !args.noGcRoots,
+      outLink,
+      incremental,
       signal: abort.signal,
       onEvent,
     });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseDryRun, parseNixLine, rustcDiagnostic, stripAnsi } from './events.js';
 
-test('parseDryRun: drv paths under "will be built" only (not fetched paths)', () => {
+test('parseDryRun: drv paths under "will be built"; store paths under "will be fetched"', () => {
   const stderr = [
     'these 2 derivations will be built:',
     '  /nix/store/aaa-unit-a.drv',
@@ -13,6 +13,7 @@ test('parseDryRun: drv paths under "will be built" only (not fetched paths)', ()
     '  /nix/store/ddd-unit-d.drv',
   ].join('\n');
   assert.deepEqual(parseDryRun(stderr), ['/nix/store/aaa-unit-a.drv', '/nix/store/bbb-unit-b.drv', '/nix/store/ddd-unit-d.drv']);
+  assert.deepEqual(parseDryRun(stderr, 'fetched'), ['/nix/store/ccc-foo']);
   assert.deepEqual(parseDryRun("warning: you did not specify '--add-root'\n"), []);
 });
 

@@ -101,20 +101,24 @@ function relativeDiagnostic(d: RustcDiagnostic): RustcDiagnostic {
   return out;
 }
 
-/** The drv paths listed by `--dry-run` under "will be built" (Nix 2.8 prints them on stderr). */
-export function parseDryRun(stderr: string): string[] {
+/**
+ * What `--dry-run` lists (Nix 2.8 prints it on stderr): the drv paths under "will be built", or
+ * with `section = 'fetched'` the store paths under "will be fetched" (from a substituter).
+ */
+export function parseDryRun(stderr: string, section: 'built' | 'fetched' = 'built'): string[] {
   const out: string[] = [];
-  let inBuild = false;
+  let inSection = false;
   for (const raw of stripAnsi(stderr).split('\n')) {
-    if (/^th(?:is|ese)\b.*will be built:?$/.test(raw.trim())) {
-      inBuild = true;
+    const head = /^th(?:is|ese)\b.*will be (built|fetched)\b/.exec(raw.trim());
+    if (head) {
+      inSection = head[1] === section;
       continue;
     }
     if (/^\s+\//.test(raw)) {
-      if (inBuild && raw.trim().endsWith('.drv')) out.push(raw.trim());
+      if (inSection && (section === 'fetched' || raw.trim().endsWith('.drv'))) out.push(raw.trim());
       continue;
     }
-    inBuild = false;
+    inSection = false;
   }
   return out;
 }

@@ -4,8 +4,10 @@
  * extension.
  *
  * 1. Evaluate every unit's drvPath and outPath once (`nix-instantiate --eval`).
- * 2. Ask the store what is missing (`nix-store --realise --dry-run`): the `plan`.
- * 3. Realise the requested drvs with `--log-format internal-json`, turning activities into events.
+ * 2. Ask the store what is missing (`nix-store --realise --dry-run`): the `plan`, what to build
+ *    and what a substituter (binary cache) provides.
+ * 3. Realise the requested drvs with `--log-format internal-json`, turning activities into events
+ *    (a build activity per derivation built, a substitution activity per path fetched).
  *
  * Cancelling (AbortSignal) interrupts the whole process group, then kills it.
  */
@@ -20,6 +22,11 @@ export interface NixBuildOptions {
   /** Toolchain directory (sysroot) or rustc binary, the `rustc` argument of the Nix directory. */
   rustc: string;
   contentAddressed?: boolean;
+  /**
+   * Opt-in, impure: rustc's incremental state for workspace units in this directory (absolute,
+   * outside the store, writable by the builders). Those derivations are named *-incremental.
+   */
+  incremental?: string;
   /** Each unit's source: exactly its files (default), or for comparison its package or the whole tree. */
   sources?: 'unit' | 'package' | 'tree';
   /** Unit ids to build (their dependencies are built as needed). */
@@ -38,16 +45,27 @@ export interface NixBuildOptions {
   emitFinished?: boolean;
 }
 
+export interface NixPlan {
+  build: string[];
+  substitute: string[];
+  cached: string[];
+}
+
 export interface NixBuildResult {
   ok: boolean;
-  plan: { build: string[]; cached: string[] };
+  plan: NixPlan;
   built: string[];
   cached: string[];
+  substituted: string[];
   failed: string[];
+  /** Planned units never started: a dependency failed, or the build was cancelled. */
+  skipped: string[];
   seconds: number;
   cancelled: boolean;
-  /** Output paths of the units built now. */
+  /** Output paths of the units built or substituted now, and (from buildWorkspace) of every requested unit in the store. */
   outs: Map<string, string>;
+  /** Wall-clock seconds per phase (buildWorkspace). */
+  phases?: Record<string, number>;
   /** Set when Nix could not run at all (buildWorkspace). */
   error?: NixFailure;
 }
@@ -57,8 +75,8 @@ export interface Derivation {
   out: string;
 }
 
-const EVAL_EXPR = `{ dir, rustc, contentAddressed, sources }:
-let s = import (/. + dir) { inherit rustc sources; contentAddressed = contentAddressed == "1"; };
+const EVAL_EXPR = `{ dir, rustc, contentAddressed, sources, incremental }:
+let s = import (/. + dir) { inherit rustc sources; contentAddressed = contentAddressed == "1"; incremental = if incremental == "" then null else incremental; };
     f = v: { drv = v.drvPath; out = v.outPath; };
 in { units = builtins.mapAttrs (k: f) s.units; runs = builtins.mapAttrs (k: f) s.runs; }`;
 
@@ -88,10 +106,11 @@ function caFlags(opts: NixBuildOptions): string[] {
 }
 
 /** Every unit's (and build-script run's, as `<id>#run`) derivation. */
-export async function evaluateUnits(opts: Pick<NixBuildOptions, 'nixDir' | 'rustc' | 'contentAddressed' | 'sources' | 'env' | 'signal'>): Promise<Map<string, Derivation>> {
+export async function evaluateUnits(opts: Pick<NixBuildOptions, 'nixDir' | 'rustc' | 'contentAddressed' | 'sources' | 'incremental' | 'env' | 'signal'>): Promise<Map<string, Derivation>> {
   const r = await execa('nix-instantiate', [
     '--eval', '--read-write-mode', '--strict', '--json', ...caFlags(opts as NixBuildOptions), '-E', EVAL_EXPR,
     '--argstr', 'dir', opts.nixDir, '--argstr', 'rustc', opts.rustc, '--argstr', 'contentAddressed', opts.contentAddressed ? '1' : '0', '--argstr', 'sources', opts.sources ?? 'unit',
+    '--argstr', 'incremental', opts.incremental ?? '',
   ], { env: opts.env ?? process.env, reject: false, cancelSignal: opts.signal, extendEnv: false });
   if (r.exitCode !== 0) throw nixCommandError('nix-instantiate', r);
   const v = JSON.parse(String(r.stdout)) as { units: Record<string, Derivation>; runs: Record<string, Derivation> };
@@ -101,19 +120,23 @@ export async function evaluateUnits(opts: Pick<NixBuildOptions, 'nixDir' | 'rust
   return out;
 }
 
-/** The drvs among `drvs`' closures that Nix would build now (`nix-store --realise --dry-run`). */
-export async function missingDerivations(drvs: string[], opts: Pick<NixBuildOptions, 'contentAddressed' | 'env' | 'signal' | 'nixArgs'>): Promise<string[]> {
-  if (drvs.length === 0) return [];
+/**
+ * What realising `drvs` would do now (`nix-store --realise --dry-run`): the drvs among their
+ * closures Nix would build, and the store paths it would fetch from a substituter.
+ */
+export async function missingDerivations(drvs: string[], opts: Pick<NixBuildOptions, 'contentAddressed' | 'env' | 'signal' | 'nixArgs'>): Promise<{ build: string[]; fetch: string[] }> {
+  if (drvs.length === 0) return { build: [], fetch: [] };
   const r = await execa('nix-store', ['--realise', '--dry-run', ...caFlags(opts as NixBuildOptions), ...(opts.nixArgs ?? []), ...drvs], {
     env: opts.env ?? process.env, reject: false, cancelSignal: opts.signal, extendEnv: false,
   });
   if (r.exitCode !== 0 || String(r.stderr).includes("don't know how to build")) throw nixCommandError('nix-store --dry-run', r);
-  return parseDryRun(String(r.stderr));
+  const stderr = String(r.stderr);
+  return { build: parseDryRun(stderr), fetch: parseDryRun(stderr, 'fetched') };
 }
 
 /** The output path of a built drv (also for floating content-addressed ones); '' when it has none. */
-async function outputOf(drv: string, opts: NixBuildOptions): Promise<string> {
-  const r = await execa('nix-store', ['--realise', '--max-jobs', '0', ...caFlags(opts), drv], { env: opts.env ?? process.env, reject: false, extendEnv: false });
+export async function outputOf(drv: string, opts: Pick<NixBuildOptions, 'contentAddressed' | 'env'>): Promise<string> {
+  const r = await execa('nix-store', ['--realise', '--max-jobs', '0', ...caFlags(opts as NixBuildOptions), drv], { env: opts.env ?? process.env, reject: false, extendEnv: false });
   return r.exitCode === 0 ? String(r.stdout).trim().split('\n')[0] ?? '' : '';
 }
 
@@ -138,15 +161,17 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
   const unitOf = (drv: string) => byDrv.get(drv) ?? byName.get(nameOf(drv)) ?? undefined;
   const requested = [...new Set(opts.units)].sort();
   for (const id of requested) if (!drvs.has(id)) throw new NixError(`no unit ${id} in ${opts.nixDir}`);
-  const missing = await missingDerivations(requested.map((id) => drvs.get(id)!.drv), opts);
+  const { build: missing, fetch } = await missingDerivations(requested.map((id) => drvs.get(id)!.drv), opts);
   const toBuild = missing.map(unitOf).filter((x): x is string => x !== undefined).sort();
-  const plan = { build: toBuild, cached: requested.filter((id) => !toBuild.includes(id)) };
+  // Fetched paths are output paths; a content-addressed unit's is unknown before it is realised.
+  const toFetch = fetch.map((p) => byOut.get(p)).filter((x): x is string => x !== undefined && !toBuild.includes(x)).sort();
+  const plan: NixPlan = { build: toBuild, substitute: toFetch, cached: requested.filter((id) => !toBuild.includes(id) && !toFetch.includes(id)) };
   if (emitPlan) emit({ type: 'plan', ...plan });
-  const result: NixBuildResult = { ok: true, plan, built: [], cached: [], failed: [], seconds: 0, cancelled: false, outs: new Map() };
-  if (opts.dryRun || missing.length === 0) {
+  const result: NixBuildResult = { ok: true, plan, built: [], cached: [], substituted: [], failed: [], skipped: [], seconds: 0, cancelled: false, outs: new Map() };
+  if (opts.dryRun || (missing.length === 0 && fetch.length === 0)) {
     result.cached = opts.dryRun ? plan.cached : requested;
     result.seconds = seconds();
-    if (!opts.dryRun && emitFinished) emit({ type: 'finished', built: [], cached: result.cached, failed: [], seconds: result.seconds });
+    if (!opts.dryRun && emitFinished) emit({ type: 'finished', built: [], cached: result.cached, substituted: [], failed: [], skipped: [], seconds: result.seconds, outs: {} });
     return result;
   }
 
@@ -171,6 +196,8 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   const active = new Map<number, { unit: string; drv: string; t0: number; phase: string; tail: string[]; seconds?: number; reported?: boolean }>();
+  // Substitutions in flight (activity 108, fields [storePath, substituter]): unit and output path.
+  const fetching = new Map<number, { unit: string; out: string }>();
   const failedDrvs = new Set<string>();
   const errors: string[] = [];
   // Events are emitted in order even when resolving an output path takes a moment.
@@ -195,6 +222,20 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
         active.set(e.id, { unit, drv, t0: performance.now(), phase: '', tail: [] });
         later(() => emit({ type: 'start', unit }));
       }
+    } else if (e.action === 'start' && e.type === 108 && Array.isArray(e.fields) && typeof e.fields[0] === 'string' && e.id !== undefined) {
+      const out = e.fields[0];
+      const unit = byOut.get(out);
+      if (unit !== undefined) fetching.set(e.id, { unit, out });
+    } else if (e.action === 'stop' && e.id !== undefined && fetching.has(e.id)) {
+      const f = fetching.get(e.id)!;
+      fetching.delete(e.id);
+      // A failed substitution falls back to building; the store says whether the path arrived.
+      later(async () => {
+        if ((await outputOf(f.out, opts)) !== f.out) return;
+        result.substituted.push(f.unit);
+        result.outs.set(f.unit, f.out);
+        emit({ type: 'substituted', unit: f.unit, out: f.out });
+      });
     } else if (e.action === 'start' && e.type === 111) {
       // Another process (a concurrent build on the same store) holds the lock on an output: Nix
       // waits for it, then uses that build's result.
@@ -273,14 +314,15 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
   if (r.code === 'ENOENT') throw nixCommandError('nix-store', r);
   const built = new Set(result.built);
   const failed = new Set(result.failed);
+  const substituted = new Set(result.substituted);
   if (result.cancelled) emit({ type: 'failed', unit: null, message: 'cancelled', reason: 'cancelled' });
-  for (const id of toBuild) {
-    if (built.has(id) || failed.has(id)) continue;
+  for (const id of [...toBuild, ...toFetch]) {
+    if (built.has(id) || failed.has(id) || substituted.has(id)) continue;
+    // Not needed after all: a substituted dependent made it unnecessary.
     if (r.exitCode === 0 && !result.cancelled) continue;
     // Never started: a dependency failed (or the build was cancelled).
-    failed.add(id);
-    result.failed.push(id);
-    emit({ type: 'failed', unit: id, message: result.cancelled ? `${id} not built: cancelled` : `${id} not built: a dependency failed` });
+    result.skipped.push(id);
+    emit({ type: 'skipped', unit: id, message: result.cancelled ? `${id} not built: cancelled` : `${id} not built: a dependency failed` });
   }
   // Nix's own messages about builds already reported per unit are left out.
   const reported = (m: string) => {
@@ -292,9 +334,12 @@ export async function nixBuild(opts: NixBuildOptions): Promise<NixBuildResult> {
   if (r.exitCode !== 0 && !result.cancelled && failed.size === 0 && errors.length === 0) emit({ type: 'failed', unit: null, message: `nix-store exited with ${r.exitCode ?? r.signal}` });
   result.built.sort();
   result.failed.sort();
-  result.cached = requested.filter((id) => !built.has(id) && !failed.has(id));
-  result.ok = r.exitCode === 0 && !result.cancelled && result.failed.length === 0;
+  result.substituted.sort();
+  result.skipped.sort();
+  const skipped = new Set(result.skipped);
+  result.cached = requested.filter((id) => !built.has(id) && !failed.has(id) && !substituted.has(id) && !skipped.has(id));
+  result.ok = r.exitCode === 0 && !result.cancelled && result.failed.length === 0 && result.skipped.length === 0;
   result.seconds = seconds();
-  if (emitFinished) emit({ type: 'finished', built: result.built, cached: result.cached, failed: result.failed, seconds: result.seconds });
+  if (emitFinished) emit({ type: 'finished', built: result.built, cached: result.cached, substituted: result.substituted, failed: result.failed, skipped: result.skipped, seconds: result.seconds, outs: Object.fromEntries(result.outs) });
   return result;
 }

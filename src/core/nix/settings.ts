@@ -91,7 +91,9 @@ export async function nixSettings(env: NodeJS.ProcessEnv, nixArgs: string[] = []
     if (!where) applied.push({ line: 'sandbox = false', why: 'the builders use the host toolchain' });
   }
   const substituters = value('substituters');
-  if (Array.isArray(substituters) && substituters.length > 0 && !configuredIn(texts, 'substituters')) {
+  // `cargo-units build --substituters URLS` (a team's binary cache) is on the command line and wins anyway.
+  const cacheGiven = nixArgs.some((a, i) => a === '--substituters' || (a === '--option' && nixArgs[i + 1] === 'substituters'));
+  if (Array.isArray(substituters) && substituters.length > 0 && !configuredIn(texts, 'substituters') && !cacheGiven) {
     applied.push({ line: 'substituters =', why: 'no binary cache holds derivations built with the host toolchain' });
   }
   if (value('max-jobs') === 1 && !configuredIn(texts, 'max-jobs')) applied.push({ line: 'max-jobs = auto', why: 'build independent units in parallel' });
