@@ -17,6 +17,7 @@ import { rustcInvocation } from '../src/core/rustc-args.js';
 import { grammarLoaded, grammarLoadMs, preferBaselineWasm } from '../src/core/scan/parser.js';
 import { findExecutable, findRustc } from '../src/core/toolchain.js';
 import { generateWorkspace, mulberry32 } from './bench-gen.js';
+import { machineLine, measureRatio, ratioMarkdown, writeRatioBlock } from './bench-ratio.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
@@ -318,8 +319,17 @@ async function main(): Promise<void> {
     console.log(body);
     if (process.argv.includes('--write')) {
       writeBenchmarks(body);
-      log('BENCHMARKS.md updated');
     } else log('BENCHMARKS.md left as it is (npm run bench -- --write records these figures)');
+    // Issue 14: the CLI cold and warm against rustc's dep-info of tokio's lib (scripts/bench-ratio.ts).
+    const ratioDir = join(tmp, 'ratio');
+    mkdirSync(ratioDir);
+    const ratioMachine = machineLine();
+    const ratioBody = ratioMarkdown(measureRatio(ratioDir, log), ratioMachine);
+    console.log(ratioBody);
+    if (process.argv.includes('--write')) {
+      writeRatioBlock(ratioBody);
+      log('BENCHMARKS.md updated');
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

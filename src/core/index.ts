@@ -4,7 +4,7 @@
  * read (or looked for) it.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { resolveFeatures } from './cargo/features.js';
 import type { FeatureOptions, Workspace } from './cargo/model.js';
@@ -13,6 +13,9 @@ import { loadWorkspace } from './cargo/workspace.js';
 import { findBuildOutputs, type FoundOutput } from './cargo/build-output.js';
 import type { CfgAtom } from './cfg/expr.js';
 import { CfgSet, type UnitCfgOptions } from './cfg/set.js';
+import { buildScriptCfgs, type BuildScriptCfgs } from './cfg/build-script-cfgs.js';
+import { rustflagsCfgs } from './cfg/rustflags.js';
+import type { Package } from './cargo/model.js';
 import { hostTargetCfg, targetCfg, type TargetCfg } from './cfg/target.js';
 import { findRustc } from './toolchain.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -31,6 +34,11 @@ export interface IndexOptions {
   target?: string;
   /** Extra cfgs, as with RUSTFLAGS `--cfg`. */
   cfgs: { name: string; value?: string }[];
+  /**
+   * Environment whose `CARGO_ENCODED_RUSTFLAGS` / `RUSTFLAGS` add `--cfg`s (else the workspace's
+   * `.cargo/config.toml` rustflags do, as cargo chooses: cfg/rustflags.ts). Default: process.env.
+   */
+  env?: Record<string, string | undefined>;
   /** rustc to ask for target cfgs (found on PATH / ~/.cargo/bin when undefined); `false` runs no rustc and uses the built-in target table. */
   rustc?: string | false;
   /**
@@ -87,6 +95,10 @@ export class UnitIndex {
   private readonly overlaid = new Set<string>();
   /** True while the constructor resolves every unit (cached resolutions may be used). */
   private opening = true;
+  /** What each build script (by unit id) can print: only those custom cfgs are unknown for its package. */
+  private readonly scriptCfgs = new Map<string, BuildScriptCfgs>();
+  /** `--cfg`s from rustflags (env or the workspace's config), added to `options.cfgs`. */
+  private readonly flagCfgs: { name: string; value?: string }[];
   /** Which dependencies give proc-macros (undefined: the proc-macro rules are off). */
   private readonly procMacroCrates: ProcMacroCrates | undefined;
 
@@ -98,7 +110,9 @@ export class UnitIndex {
     readonly store: SourceStore,
     readonly units: Unit[],
     readonly manifestDiagnostics: Diagnostic[],
+    flagCfgs: { name: string; value?: string }[] = [],
   ) {
+    this.flagCfgs = flagCfgs;
     const procRules = options.procMacroRules ?? process.env.CARGO_UNITS_NO_PROC_MACRO_RULES !== '1';
     this.procMacroCrates = procRules ? new ProcMacroCrates(workspace) : undefined;
     for (const u of units) {
@@ -211,10 +225,15 @@ export class UnitIndex {
   private static build(workspace: Workspace, options: IndexOptions, target: TargetCfg, host: TargetCfg, store: SourceStore, manifestDiagnostics: Diagnostic[]): UnitIndex {
     const diagnostics = [...manifestDiagnostics];
     // Cargo evaluates `[target.'cfg(…)'.dependencies]` with the target's cfg plus RUSTFLAGS cfgs.
-    const platformCfg = CfgSet.forUnit({ target, features: [], test: false, procMacro: false, buildScriptMaySet: false, extra: options.cfgs });
+    const flags = rustflagsCfgs(workspace.root, options.env ?? process.env, (key) =>
+      CfgSet.forUnit({ target, features: [], test: false, procMacro: false, buildScriptMaySet: false, extra: options.cfgs }).evaluatePlatform(key),
+    );
+    diagnostics.push(...flags.diagnostics);
+    const extra = [...options.cfgs, ...flags.cfgs];
+    const platformCfg = CfgSet.forUnit({ target, features: [], test: false, procMacro: false, buildScriptMaySet: false, extra });
     const resolved = resolveFeatures(workspace, options.features, (key) => platformCfg.evaluatePlatform(key), diagnostics);
     const units = planUnits(workspace, resolved);
-    return new UnitIndex(workspace, options, target, host, store, units, diagnostics);
+    return new UnitIndex(workspace, options, target, host, store, units, diagnostics, flags.cfgs);
   }
 
   /** The cfg set rustc would use for a unit. */
@@ -225,14 +244,51 @@ export class UnitIndex {
   private cfgOptions(unit: Unit): UnitCfgOptions {
     const hasBuildScript = unit.package.targets.some((t) => t.kind === 'custom-build');
     const known = unit.kind !== 'custom-build' && this.freshOutputs.has(unit.package.name);
+    const maySet = hasBuildScript && unit.kind !== 'custom-build' && !known;
+    const script = maySet ? this.buildScriptAnalysis(unit.package) : undefined;
     return {
       target: unit.host ? this.hostCfg : this.targetCfg,
       features: unit.features,
       test: unit.cfgTest,
       procMacro: unit.kind === 'proc-macro',
-      buildScriptMaySet: hasBuildScript && unit.kind !== 'custom-build' && !known,
-      extra: [...this.options.cfgs, ...this.buildScriptCfgs(unit)],
+      buildScriptMaySet: maySet,
+      ...(script ? { buildScript: script } : {}),
+      extra: [...this.extraCfgs, ...this.buildScriptCfgs(unit)],
     };
+  }
+
+  /** Every extra `--cfg` of the build: `options.cfgs`, then those from rustflags (env or config). */
+  get extraCfgs(): { name: string; value?: string }[] {
+    return [...this.options.cfgs, ...this.flagCfgs];
+  }
+
+  /** The custom-build unit of a package. */
+  private scriptUnit(pkg: Package): Unit | undefined {
+    return this.units.find((u) => u.package === pkg && u.kind === 'custom-build');
+  }
+
+  /**
+   * What the package's build script can print, read from the files its unit reads (resolved
+   * before every other unit). Undefined when it has no resolved build script.
+   */
+  private buildScriptAnalysis(pkg: Package): BuildScriptCfgs | undefined {
+    const script = this.scriptUnit(pkg);
+    const entry = script && this.byId.get(script.id);
+    if (!script || !entry) return undefined;
+    const memo = this.scriptCfgs.get(script.id);
+    if (memo) return memo;
+    let r: BuildScriptCfgs;
+    const unreadable = entry.files.find((f) => f.endsWith('.rs') && this.store.read(f) === undefined);
+    if (unreadable) r = { kind: 'any', reason: `the build script's file ${relative(pkg.dir, unreadable)} cannot be read` };
+    else if (entry.external.length > 0) r = { kind: 'any', reason: `the build script includes ${entry.external[0]}, which cargo-units does not read` };
+    else if (entry.uncertain.length > 0) r = { kind: 'any', reason: `which files the build script reads is uncertain (${entry.uncertain[0]!.reason})` };
+    else {
+      const files = entry.files.filter((f) => f.endsWith('.rs')).map((f) => ({ name: relative(pkg.dir, f), text: this.store.read(f)!.text }));
+      const deps = pkg.dependencies.filter((d) => d.kind === 'build').map((d) => d.package);
+      r = buildScriptCfgs(files, deps);
+    }
+    this.scriptCfgs.set(script.id, r);
+    return r;
   }
 
   /**
@@ -362,10 +418,12 @@ export class UnitIndex {
   }
 
   /** What resolution can see of `abs` (see updateFile). */
-  private seenAs(abs: string): string {
+  private seenAs(abs: string, withCalls: boolean): string {
     const inside = this.store.isInWorkspace(abs);
     const file = inside && this.store.isFile(abs);
-    return `${inside}|${file}|${file ? JSON.stringify(this.store.facts(abs) ?? null) : ''}`;
+    // A file whose macro calls some walk read (a local macro there declares modules): its calls count too.
+    const facts = file ? (withCalls ? this.store.factsWithCalls(abs) : this.store.facts(abs)) : undefined;
+    return `${inside}|${file}|${file ? JSON.stringify(facts ?? null) : ''}`;
   }
 
   /**
@@ -377,7 +435,8 @@ export class UnitIndex {
     // A resolution sees a file only through the store: inside the workspace or not, a file or
     // not, and its facts. When none of that changes (an edit inside a function body), no unit can.
     const readers = this.entries.filter((e) => e.probed.has(abs) || e.listedDirs.has(dirname(abs)));
-    const seenBefore = readers.length > 0 ? this.seenAs(abs) : undefined;
+    const withCalls = this.store.parsedWithCalls(abs);
+    const seenBefore = readers.length > 0 ? this.seenAs(abs, withCalls) : undefined;
     if (overlay || text !== undefined) {
       this.store.setOverlay(abs, text);
       if (text === undefined) this.overlaid.delete(abs);
@@ -392,13 +451,21 @@ export class UnitIndex {
         stalePackages.add(name);
       }
     }
-    const unchanged = seenBefore !== undefined && seenBefore === this.seenAs(abs);
+    const unchanged = seenBefore !== undefined && seenBefore === this.seenAs(abs, withCalls);
     const entries = [...this.entries].sort((a, b) => Number(b.unit.kind === 'custom-build') - Number(a.unit.kind === 'custom-build'));
     for (const e of entries) {
       const listed = e.listedDirs.has(dirname(abs)) || e.listedDirs.has(abs);
-      if ((unchanged || !e.probed.has(abs)) && !listed && !stalePackages.has(e.unit.package.name)) continue;
+      // A build script's file changed (even where its facts did not): what it can print may have
+      // changed, and with it the cfgs of its package's other units (which come after it).
+      const script = e.unit.kind === 'custom-build' && e.probed.has(abs) ? JSON.stringify(this.scriptCfgs.get(e.unit.id) ?? null) : undefined;
+      if (script !== undefined) this.scriptCfgs.delete(e.unit.id);
+      if ((unchanged || !e.probed.has(abs)) && !listed && !stalePackages.has(e.unit.package.name)) {
+        if (script !== undefined && JSON.stringify(this.buildScriptAnalysis(e.unit.package) ?? null) !== script) stalePackages.add(e.unit.package.name);
+        continue;
+      }
       const before = e.files.join('\n') + '\0' + e.external.join('\n') + '\0' + e.uncertain.map((u) => u.file).join('\n');
       this.resolve(e.unit);
+      if (script !== undefined && JSON.stringify(this.buildScriptAnalysis(e.unit.package) ?? null) !== script) stalePackages.add(e.unit.package.name);
       const after = this.byId.get(e.unit.id)!;
       const now = after.files.join('\n') + '\0' + after.external.join('\n') + '\0' + after.uncertain.map((u) => u.file).join('\n');
       if (before !== now) changed.push(e.unit.id);

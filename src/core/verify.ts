@@ -81,7 +81,7 @@ async function verifyUnit(index: UnitIndex, entry: IndexedUnit, opts: VerifyOpti
   const script = index.buildScriptOutput(unit)?.output;
   const inv = rustcInvocation(unit, {
     target: index.options.target,
-    cfgs: [...index.options.cfgs, ...(script?.cfgs ?? [])],
+    cfgs: [...index.extraCfgs, ...(script?.cfgs ?? [])],
     outDir,
     targetTmpDir: join(dir, 'tmp'),
   });

@@ -33,8 +33,8 @@ const LIB = write(
     '',
   ].join('\n'),
 );
-// A build script: cfgs it may set (`some_unknown_cfg`) are unknown.
-write('build.rs', 'fn main() {}\n');
+// A build script: cfgs it may print (`some_unknown_cfg`, decided when it runs) are unknown.
+write('build.rs', 'fn main() { if std::env::var("X").is_ok() { println!("cargo:rustc-cfg=some_unknown_cfg"); } }\n');
 write('src/a.rs', '#[path = "z.rs"] mod z2;\n');
 const Z = write('src/z.rs', '');
 const C = write('src/off/c.rs', '');

@@ -41,10 +41,14 @@ test('--build-output makes build-script cfgs known until the build script change
 
   // Unsaved text in build.rs: the output may no longer hold, so both sides are listed again.
   const buildRs = join(ws, 'build.rs');
-  const changed = index.updateFile(buildRs, 'fn main() {}\n', true);
+  const changed = index.updateFile(buildRs, 'fn main() { if probe() { println!("cargo:rustc-cfg=has_fast_path"); } }\n', true);
   assert.ok(changed.includes(LIB), `changed: ${changed}`);
   assert.deepEqual(filesOf(index, LIB), ['src/fast.rs', 'src/lib.rs', 'src/slow.rs']);
-  assert.match(uncertainOf(index, LIB).get('src/slow.rs')!, /has_fast_path/);
+  assert.match(uncertainOf(index, LIB).get('src/slow.rs')!, /has_fast_path.*build\.rs:1/);
+  // A build script that can no longer print the cfg: it is false, and only the slow side is read.
+  assert.ok(index.updateFile(buildRs, 'fn main() {}\n', true).includes(LIB));
+  assert.deepEqual(filesOf(index, LIB), ['src/lib.rs', 'src/slow.rs']);
+  assert.deepEqual([...uncertainOf(index, LIB).keys()], []);
 
   // A build script newer than its output on disk is stale too.
   const fresh = await open(ws, { ...options(), buildOutput: target });

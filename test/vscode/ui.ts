@@ -75,7 +75,7 @@ export async function uiTest(t: TestContext): Promise<void> {
     mkdirSync(join(REPO, 'dist', 'ui-test'), { recursive: true });
     await p.screenshot({ path: SCREENSHOT });
 
-    await t.test('a failing edit puts its rustc error in the Problems panel at its file and range; fixing it shows the result in the status bar', { skip: hasBuild ? false : 'needs `cargo-units build` (the nix branch)', timeout: 200_000 }, async () => {
+    await t.test('a failing edit puts its rustc error in the Problems panel at its file and range; fixing it shows the result in the status bar', { skip: hasBuild ? false : 'needs `cargo-units build` (the nix branch)', timeout: 480_000 }, async () => {
       const abs = join(s.folder, rel);
       const good = readFileSync(abs, 'utf8');
       await p.locator('.monaco-editor .view-lines').first().click();

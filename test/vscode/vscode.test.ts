@@ -44,7 +44,7 @@ for (const name of ['trusted', 'restricted'] as const) {
   });
 }
 
-test('UI: Explorer badges, a save shows the affected units in the Cargo Build view', { skip, timeout: 300_000 }, async (t) => {
+test('UI: Explorer badges, a save shows the affected units in the Cargo Build view', { skip, timeout: 600_000 }, async (t) => {
   assert.equal(missing, undefined, missing);
   await uiTest(t);
 });

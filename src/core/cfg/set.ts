@@ -5,6 +5,7 @@
  */
 
 import type { Tri } from '../cargo/model.js';
+import { mayEmit, type BuildScriptCfgs } from './build-script-cfgs.js';
 import { cfgToString, parseCfg, CfgSyntaxError, type CfgAtom, type CfgExpr } from './expr.js';
 import type { TargetCfg } from './target.js';
 
@@ -40,6 +41,11 @@ export interface CfgSetOptions {
    * package has a build script, whose `cargo:rustc-cfg` may set any of them.
    */
   customNamesUnknown?: boolean;
+  /**
+   * With `customNamesUnknown`: what the build script can print (build-script-cfgs.ts). Only those
+   * names are then unknown; every other custom name is false. Undefined: any name may be printed.
+   */
+  buildScript?: BuildScriptCfgs;
   /** Names that are unknown unless set (whether well-known or not). */
   unknownNames?: Iterable<string>;
   /** The target triple, for Cargo platform keys that name a target (`[target.x86_64-pc-windows-msvc]`). */
@@ -64,6 +70,8 @@ export interface UnitCfgOptions {
   extra?: CfgAtom[];
   /** The package has a build script (and this unit is not the build script itself). */
   buildScriptMaySet: boolean;
+  /** What that build script can print, when it could be read (see CfgSetOptions.buildScript). */
+  buildScript?: BuildScriptCfgs;
   /** Names that are unknown unless set. */
   unknownNames?: string[];
 }
@@ -76,12 +84,14 @@ export class CfgSet {
   private readonly names = new Set<string>();
   private readonly pairs = new Map<string, Set<string>>();
   readonly customNamesUnknown: boolean;
+  readonly buildScript: BuildScriptCfgs | undefined;
   readonly unknownNames: ReadonlySet<string>;
   readonly triple: string | undefined;
 
   constructor(opts: CfgSetOptions = {}) {
     for (const a of opts.atoms ?? []) this.add(a);
     this.customNamesUnknown = opts.customNamesUnknown ?? false;
+    this.buildScript = opts.buildScript;
     this.unknownNames = new Set(opts.unknownNames ?? []);
     this.triple = opts.triple;
   }
@@ -97,6 +107,7 @@ export class CfgSet {
     return new CfgSet({
       atoms,
       customNamesUnknown: opts.buildScriptMaySet,
+      buildScript: opts.buildScript,
       unknownNames: opts.unknownNames,
       triple: opts.target.triple,
     });
@@ -134,8 +145,10 @@ export class CfgSet {
   /** Why `name` is unknown when not set, or undefined when an unset `name` is false. */
   unknownReason(name: string): string | undefined {
     if (this.unknownNames.has(name)) return `cfg \`${name}\` is marked as unknown`;
-    if (this.customNamesUnknown && !WELL_KNOWN_CFG_NAMES.has(name)) return `the package's build script may set cfg \`${name}\``;
-    return undefined;
+    if (!this.customNamesUnknown || WELL_KNOWN_CFG_NAMES.has(name)) return undefined;
+    if (!this.buildScript) return `the package's build script may set cfg \`${name}\``;
+    const why = mayEmit(this.buildScript, name);
+    return why === undefined ? undefined : `the package's build script may set it: ${why.replace(/^its build script /, '')}`;
   }
 
   /** Whether an unset `name` (or pair with that name) evaluates as unknown rather than false. */

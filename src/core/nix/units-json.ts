@@ -315,7 +315,7 @@ export function nixUnit(index: UnitIndex, u: Unit, files: string[] | null, looku
     edition: u.target.edition,
     crateRoot: rel(u.target.path),
     features: u.features,
-    cfgs: index.options.cfgs.map((c) => (c.value === undefined ? c.name : `${c.name}="${c.value}"`)),
+    cfgs: index.extraCfgs.map((c) => (c.value === undefined ? c.name : `${c.name}="${c.value}"`)),
     checkCfgs: checkCfgs(u),
     target: !u.host && index.options.target ? index.targetCfg.triple : null,
     // Registry units: their id, features and dependencies, nothing of the workspace.

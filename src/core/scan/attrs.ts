@@ -154,10 +154,13 @@ function malformedGate(line: number): Gate {
 export function gateOf(expr: CfgExpr, cfg: CfgSet): Gate {
   const r = cfg.evaluate(expr);
   if (r.value !== 'unknown') return { value: r.value };
-  const names = [...new Set(r.unknown)].map((n) => `\`${n}\``).join(', ');
+  const unknown = [...new Set(r.unknown)];
+  const names = unknown.map((n) => `\`${n}\``).join(', ');
+  // Why the first name is unknown (which build script line prints it), when the set knows.
+  const why = unknown.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(unknown[0]!) ? cfg.unknownReason(unknown[0]!) : undefined;
   return {
     value: 'unknown',
-    reason: `cfg(${cfgToString(expr)}) depends on ${names || 'an unknown cfg'}, which a build script or RUSTFLAGS may set`,
+    reason: `cfg(${cfgToString(expr)}) depends on ${names || 'an unknown cfg'}${why ? `: ${why}` : ', which a build script or RUSTFLAGS may set'}`,
   };
 }
 

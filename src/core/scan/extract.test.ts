@@ -81,19 +81,17 @@ test('syntax errors are reported by line and what parses is kept', async () => {
   assert.ok(JSON.stringify(summary(f.items)).includes('"after"'));
 });
 
-test('item-wrapping macro_rules are recognised with the attributes they add', async () => {
+test('macro definitions keep their rules, and item-level calls their tokens and path, for the expander', async () => {
   const p = await rustParser();
-  const wrapperOf = (src: string) => {
-    const item = extractFacts(p, src).items[0];
-    return item?.kind === 'macro' ? item.wrapper?.map((a) => a.tokens.map((t) => (t.kind === 'group' ? '(…)' : t.text)).join('')) : undefined;
-  };
-  assert.deepEqual(wrapperOf('macro_rules! w { ($($i:item)*) => { $( #[cfg(unix)] #[doc(hidden)] $i )* } }'), ['cfg(…)', 'doc(…)']);
-  assert.deepEqual(wrapperOf('macro_rules! w { ({ $($i:item)+ }) => { $( $i )+ } }'), []);
-  // Not wrappers: another fragment, a different variable, rules that disagree, extra tokens.
-  assert.equal(wrapperOf('macro_rules! w { ($($i:tt)*) => { $( #[cfg(unix)] $i )* } }'), undefined);
-  assert.equal(wrapperOf('macro_rules! w { ($($i:item)*) => { $( #[cfg(unix)] $j )* } }'), undefined);
-  assert.equal(wrapperOf('macro_rules! w { ($($i:item)*) => { $( #[cfg(unix)] $i )* }; (x $($i:item)*) => { $( $i )* } }'), undefined);
-  assert.equal(wrapperOf('macro_rules! w { ($($i:item)*) => { $( #[cfg(unix)] $i )* fn extra() {} } }'), undefined);
+  const items = extractFacts(p, 'macro_rules! w { ($($i:item)*) => { $( #[cfg(unix)] $i )* } }\nw! { fn f() {} }\ncrate::w!(x);\nfn g() { w!(y); }\n').items;
+  assert.deepEqual(
+    items.map((i) => (i.kind === 'macro' ? { name: i.name, definition: i.definition, rules: i.rules, args: i.args, path: i.path } : i.kind)),
+    [
+      { name: 'w', definition: true, rules: '{ ($($i:item)*) => { $( #[cfg(unix)] $i )* } }', args: undefined, path: undefined },
+      { name: 'w', definition: false, rules: undefined, args: '{ fn f() {} }', path: undefined },
+      { name: 'w', definition: false, rules: undefined, args: '(x)', path: 'crate::w' },
+    ],
+  );
 });
 
 test('after a syntax error, items tree-sitter dropped are found by parsing each item on its own', async () => {

@@ -9,7 +9,9 @@ import { firstUnclosed, itemChunks } from './recover.js';
 
 const INCLUDE_MACROS = new Set<string>(['include', 'include_str', 'include_bytes']);
 /** Attributes whose first identifier can change which files are read. */
-const RELEVANT_ATTRS = new Set<string>(['cfg', 'cfg_attr', 'path']);
+const RELEVANT_ATTRS = new Set<string>(['cfg', 'cfg_attr', 'path', 'macro_use', 'macro_export']);
+/** Nodes whose children are items: macro calls there are kept (with their tokens) for the expander. */
+const ITEM_LEVEL = new Set(['source_file', 'declaration_list']);
 /** How deep macro bodies are re-parsed inside each other. */
 const MAX_MACRO_DEPTH = 8;
 
@@ -247,8 +249,24 @@ function walkChildren(parser: Parser, node: Node, s: Snippet, innerAttrs: Attr[]
         items.push(readMod(parser, c, s, pending));
         break;
       case 'macro_invocation':
-        items.push(...readMacroCall(parser, c, s, pending));
+        items.push(...readMacroCall(parser, c, s, pending, ITEM_LEVEL.has(node.type)));
         break;
+      case 'expression_statement': {
+        // `m!(…);` in item position parses as a statement holding the call.
+        const call = ITEM_LEVEL.has(node.type) ? c.namedChildren.find((x) => x?.type === 'macro_invocation') : undefined;
+        if (call && c.namedChildren.length === 1) {
+          items.push(...readMacroCall(parser, call, s, pending, true));
+          break;
+        }
+        if (mayHoldFacts(c, s)) {
+          const body = walkChildren(parser, c, s, []);
+          if (body.length > 0) {
+            if (pending.length > 0) items.push({ kind: 'gated', line: lineOf(c, s), attrs: pending, body });
+            else items.push(...body);
+          }
+        }
+        break;
+      }
       case 'macro_definition':
         items.push(...readMacroDefinition(parser, c, s, pending));
         break;
@@ -366,7 +384,7 @@ function readMod(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): Item {
   return { kind: 'mod', name, line, attrs, inline: true, innerAttrs, body: items };
 }
 
-function readMacroCall(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): Item[] {
+function readMacroCall(parser: Parser, node: Node, s: Snippet, attrs: Attr[], itemLevel: boolean): Item[] {
   const name = macroName(node);
   const tt = tokenTreeOf(node);
   if (!tt) return [];
@@ -377,12 +395,16 @@ function readMacroCall(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): I
     const args = group?.kind === 'group' ? group.children : [];
     return [{ kind: 'include', macro: name as IncludeMacro, args, line, attrs }];
   }
+  const path = macroPath(node);
+  const call = { args: tt.text, ...(path !== name ? { path } : {}) };
   const proc: Item[] = [];
-  if (!s.inMacro && !STD_MACROS.has(name) && tt.text.includes('"') || name === 'migrate') {
+  if ((!s.inMacro && !STD_MACROS.has(name) && tt.text.includes('"')) || name === 'migrate') {
     const group = tokenize(tt.text)[0];
     proc.push(...readProcCall(node, name, group?.kind === 'group' ? group.children : [], s, attrs));
   }
-  if (!mayHoldFacts(node, s) || s.depth >= MAX_MACRO_DEPTH) return proc;
+  if (!mayHoldFacts(node, s) || s.depth >= MAX_MACRO_DEPTH) {
+    return itemLevel && name !== 'macro_rules' ? [...proc, { kind: 'macro', name, line, attrs, definition: false, body: [], ...call }] : proc;
+  }
   const text = tt.text;
   const ttLine = s.lineBase + tt.startPosition.row;
   if (name === 'cfg_if') {
@@ -390,14 +412,18 @@ function readMacroCall(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): I
     if (cfgIf) return [cfgIf];
   }
   const body = macroBody(parser, text, ttLine, s, name);
-  return body.length > 0 ? [...proc, { kind: 'macro', name, line, attrs, definition: false, body }] : proc;
+  return body.length > 0 || itemLevel ? [...proc, { kind: 'macro', name, line, attrs, definition: false, body, ...call }] : proc;
+}
+
+/** The macro's path as written, without spaces (`crate::m`, `$crate::m`, `m`). */
+function macroPath(node: Node): string {
+  return (node.childForFieldName('macro')?.text ?? '').replace(/\s+/g, '');
 }
 
 function readMacroDefinition(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): Item[] {
   const name = node.childForFieldName('name')?.text ?? '';
   const line = lineOf(node, s);
   const rules = node.namedChildren.filter((r): r is Node => r?.type === 'macro_rule');
-  const wrapper = node.text.includes(':item') ? itemWrapper(rules, line) : undefined;
   const body: Item[] = [];
   if (mayHoldFacts(node, s) && s.depth < MAX_MACRO_DEPTH) {
     for (const rule of rules) {
@@ -406,70 +432,10 @@ function readMacroDefinition(parser: Parser, node: Node, s: Snippet, attrs: Attr
       body.push(...macroBody(parser, right.text, s.lineBase + right.startPosition.row, s, name));
     }
   }
-  if (body.length === 0 && !wrapper) return [];
-  return [{ kind: 'macro', name, line, attrs, definition: true, body, ...(wrapper ? { wrapper } : {}) }];
-}
-
-/**
- * Recognises `macro_rules!` whose every rule is `($($i:item)*) => { $( #[a] #[b] $i )* }`
- * (also with `+`, or with braces/brackets around the matcher), and returns the attributes it adds.
- * Every rule must add the same attributes. Anything else is not a wrapper.
- */
-function itemWrapper(rules: Node[], line: number): Attr[] | undefined {
-  let found: { attrs: Attr[]; text: string } | undefined;
-  for (const rule of rules) {
-    const left = rule.childForFieldName('left');
-    const right = rule.childForFieldName('right');
-    if (!left || !right) return undefined;
-    const matcher = tokenize(left.text)[0];
-    const transcriber = tokenize(right.text)[0];
-    if (matcher?.kind !== 'group' || transcriber?.kind !== 'group') return undefined;
-    // `({ $($i:item)* })`: the repetition may sit inside one more group.
-    const only = matcher.children.length === 1 ? matcher.children[0] : undefined;
-    const varName = repeatedItemVar(only?.kind === 'group' ? only.children : matcher.children);
-    if (!varName) return undefined;
-    const attrs = wrappedAttrs(transcriber.children, varName, line);
-    if (!attrs) return undefined;
-    const text = attrs.map((a) => renderTokens(a.tokens)).join('|');
-    if (found && found.text !== text) return undefined;
-    found ??= { attrs, text };
-  }
-  return found?.attrs;
-}
-
-/** `$( $name:item )*` → `name`. */
-function repeatedItemVar(ts: TokenTree[]): string | undefined {
-  const [dollar, group, rep] = ts;
-  if (ts.length !== 3 || !isPunct(dollar, '$') || group?.kind !== 'group' || group.delimiter !== '(') return undefined;
-  if (!isPunct(rep, '*') && !isPunct(rep, '+')) return undefined;
-  const [d, name, colon, frag] = group.children;
-  if (group.children.length !== 4 || !isPunct(d, '$') || name?.kind !== 'ident' || !isPunct(colon, ':')) return undefined;
-  if (frag?.kind !== 'ident' || frag.text !== 'item') return undefined;
-  return name.text;
-}
-
-/** `$( #[…]* $name )*` → the attributes. */
-function wrappedAttrs(ts: TokenTree[], varName: string, line: number): Attr[] | undefined {
-  const [dollar, group, rep] = ts;
-  if (ts.length !== 3 || !isPunct(dollar, '$') || group?.kind !== 'group' || group.delimiter !== '(') return undefined;
-  if (!isPunct(rep, '*') && !isPunct(rep, '+')) return undefined;
-  const inner = group.children;
-  const attrs: Attr[] = [];
-  let i = 0;
-  while (i + 1 < inner.length && isPunct(inner[i], '#')) {
-    const g = inner[i + 1];
-    if (g?.kind !== 'group' || g.delimiter !== '[') return undefined;
-    attrs.push({ tokens: g.children, line });
-    i += 2;
-  }
-  const d = inner[i];
-  const v = inner[i + 1];
-  if (i + 2 !== inner.length || !isPunct(d, '$') || v?.kind !== 'ident' || v.text !== varName) return undefined;
-  return attrs;
-}
-
-function isPunct(t: TokenTree | undefined, text: string): boolean {
-  return t?.kind === 'punct' && t.text === text;
+  const nameNode = node.childForFieldName('name');
+  const rulesText = nameNode ? node.text.slice(nameNode.endIndex - node.startIndex).replace(/;\s*$/, '').trim() : undefined;
+  // Kept even when empty: a call of a macro the crate defines is no proc-macro call (resolve.ts).
+  return [{ kind: 'macro', name, line, attrs, definition: true, body, ...(rulesText ? { rules: rulesText } : {}) }];
 }
 
 /** Items declared in a macro's token tree: re-parsed as items, plus every include call among its tokens. */

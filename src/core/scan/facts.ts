@@ -32,11 +32,11 @@ export type Item =
       attrs: Attr[];
       definition: boolean;
       body: Item[];
-      /**
-       * For a `macro_rules!` that only wraps items (`($($i:item)*) => { $( #[cfg(…)] $i )* }`):
-       * the attributes it puts on each item. Its calls are then expanded exactly.
-       */
-      wrapper?: Attr[];
+      /** For a definition: the token tree after `macro_rules! name` (its rules), for the expander. */
+      rules?: string;
+      /** For a call: its delimited token tree (`{ pub mod a; }`), and the macro's path when not a bare name (`crate::m`). */
+      args?: string;
+      path?: string;
     }
   | ProcItem;
 

@@ -1,80 +1,42 @@
 /**
  * Calls of macros defined in the workspace (`macro_rules!`), as the crate walker sees them: a
- * `LocalMacros` turns a call into the items it produces, or says it cannot.
- *
- * Today's expander knows one shape exactly: a `macro_rules!` whose rules only wrap items in
- * attributes (`cfg_fs! { pub mod fs; }`, see extract.ts `itemWrapper`). A fuller expander plugs in
- * by implementing the same interface.
+ * `LocalMacros` turns a call into the items it produces, or says it cannot. The walker tells it
+ * where definitions and module boundaries are, in source order, so that it can scope macros as
+ * rustc does (see macros/scope.ts). The expander is macros/expander.ts.
  */
-import { renderTokens } from '../syntax/tokens.js';
-import type { Attr, Item } from './facts.js';
+import type { Item } from './facts.js';
 
 export type MacroCall = Item & { kind: 'macro'; definition: false };
+export type MacroDefinition = Item & { kind: 'macro'; definition: true };
 
 export interface LocalMacros {
   /** The items `call` expands to, as if written where it is called; undefined when not expanded. */
   expand(call: MacroCall): Item[] | undefined;
+  /**
+   * True once a macro in scope can expand to a module or an include: the walker then reads item
+   * calls also from files the prefilter would leave unparsed.
+   */
+  wantsCalls(): boolean;
+  /** Why `call` was not expanded, when a local definition was found for it. */
+  whyNot(call: MacroCall): string | undefined;
+  /** A `macro_rules!` definition, in source order. `uncertain`: it may not be compiled (and why). */
+  define(def: MacroDefinition, file: string, uncertain: string | undefined): void;
+  /** Entering a module (`#[macro_use]` lets its definitions out when it ends). */
+  enterModule(macroUse: boolean): void;
+  leaveModule(): void;
 }
 
 /** Expands nothing: every call is walked as an unexpanded token tree. */
-export const NO_LOCAL_MACROS: LocalMacros = { expand: () => undefined };
+export const NO_LOCAL_MACROS: LocalMacros = {
+  expand: () => undefined,
+  whyNot: () => undefined,
+  wantsCalls: () => false,
+  define: () => undefined,
+  enterModule: () => undefined,
+  leaveModule: () => undefined,
+};
 
-/** Item-wrapping `macro_rules!` definitions found in the crate's files, by name. */
-export class ItemWrappers implements LocalMacros {
-  /** null when a name has conflicting definitions (then no call of it is expanded). */
-  private readonly byName = new Map<string, Attr[] | null>();
-
-  /** Collects the definitions in `items` (and in the bodies they nest). */
-  add(items: Item[]): void {
-    for (const item of items) {
-      switch (item.kind) {
-        case 'macro':
-          if (item.definition) {
-            const prev = this.byName.get(item.name);
-            const attrs = item.wrapper ?? null;
-            if (prev === undefined) this.byName.set(item.name, attrs);
-            else if (prev === null || attrs === null || attrText(prev) !== attrText(attrs)) this.byName.set(item.name, null);
-          }
-          this.add(item.body);
-          break;
-        case 'mod':
-          if (item.inline) this.add(item.body);
-          break;
-        case 'gated':
-          this.add(item.body);
-          break;
-        case 'cfg-if':
-          for (const b of item.branches) this.add(b.body);
-          break;
-        case 'include':
-          break;
-      }
-    }
-  }
-
-  /** True when some name in `names` is a wrapper this expander will expand. */
-  expandsAny(names: Iterable<string>): boolean {
-    for (const n of names) if (this.byName.get(n)) return true;
-    return false;
-  }
-
-  expand(call: MacroCall): Item[] | undefined {
-    const wrapper = this.byName.get(call.name);
-    if (!wrapper) return undefined;
-    // Each item gets the macro's attributes, as rustc expands it.
-    return call.body.map((b): Item => {
-      const withAttrs = { ...b, attrs: [...wrapper, ...b.attrs] };
-      if (withAttrs.kind === 'include') delete withAttrs.via;
-      return withAttrs;
-    });
-  }
-}
-
-function attrText(attrs: Attr[]): string {
-  return attrs.map((a) => renderTokens(a.tokens)).join('|');
-}
-
-/** Names of every `macro_rules!` defined in `items` (and the bodies they nest). */
+/** Names of every `macro_rules!` defined in `items` (and the bodies they nest), added to `out`. */
 export function definedMacroNames(items: Item[], out: Set<string>): void {
   for (const item of items) {
     switch (item.kind) {

@@ -41,7 +41,7 @@ function namesFiles(items: Item[]): boolean {
       case 'cfg-if':
         return i.branches.some((b) => namesFiles(b.body));
       case 'macro':
-        return i.wrapper !== undefined || namesFiles(i.body);
+        return (i.definition && /\$\s*\w+\s*:\s*item\b/.test(i.rules ?? '')) || namesFiles(i.body);
     }
   });
 }

@@ -10,7 +10,8 @@ import { childPath, isInside, resolveFrom } from '../paths.js';
 import { renderTokens, type TokenTree } from '../syntax/tokens.js';
 import { and, cfgTextOf, evaluateAttrs, pathCondTextsOf, gateOf, not, type AttrPath, type EvaluatedAttrs, type Gate } from './attrs.js';
 import type { Attr, Item, ProcItem } from './facts.js';
-import { definedMacroNames, ItemWrappers, NO_LOCAL_MACROS, type LocalMacros, type MacroCall } from './local-macros.js';
+import { definedMacroNames, type LocalMacros, type MacroCall, type MacroDefinition } from './local-macros.js';
+import { MacroExpander } from './macros/expander.js';
 import { includeTarget } from './macro-args.js';
 import { procEffects, type ProcMacroDeps } from './proc-macros.js';
 import type { SourceStore } from './sources.js';
@@ -65,6 +66,8 @@ interface Walk {
   depth: number;
   /** Inside a macro cargo-units does not expand: false cfgs are not trusted. */
   macro: string | undefined;
+  /** How many macro expansions this position is nested in. */
+  expansions?: number;
   /** Only when tracing: the cfgs guarding this position inside its file. */
   guard?: Guard;
   /** Only when tracing: below a false cfg (its text); nothing here is read. */
@@ -85,27 +88,34 @@ interface From {
 }
 
 /**
- * Resolves a crate. Local `macro_rules!` that only wrap items (`cfg_fs! { pub mod fs; }`) are
- * expanded exactly: a first walk finds their definitions, and a second one uses them if needed.
+ * Resolves a crate. Local `macro_rules!` are expanded where they are called (macros/expander.ts),
+ * scoped as rustc scopes them. A `crate::m!` call that comes before `m`'s `#[macro_export]`
+ * definition in walk order is expanded by a second walk that knows the exported definitions.
  */
 export function resolveCrate(input: CrateInput, store: SourceStore, tracer?: WalkTracer): CrateFiles {
-  const first = new CrateWalker(input, store, NO_LOCAL_MACROS, undefined, tracer).walk();
-  if (first.usedMacros.size === 0) return first.out;
-  const wrappers = new ItemWrappers();
-  const defined = new Set<string>();
-  for (const f of first.out.files) {
-    const facts = store.facts(f);
-    if (facts) {
-      wrappers.add(facts.items);
-      definedMacroNames(facts.items, defined);
-    }
-  }
+  const parse = (text: string) => store.parseSnippet(text);
+  const first = new MacroExpander(parse);
+  const r = new CrateWalker(input, store, first, undefined, tracer).walk();
+  const exported = first.exportedDefs();
+  // Files walked before a module-declaring macro was defined were read without their calls.
+  const missedCalls = first.wantsCalls() && r.skippedCalls;
   // A macro the crate defines itself is no proc-macro: the second walk leaves its calls alone.
-  const local = [...first.procCalls].filter((m) => defined.has(m));
-  if (!wrappers.expandsAny(first.usedMacros) && local.length === 0) return first.out;
+  let local: string[] = [];
+  if (r.procCalls.size > 0) {
+    const defined = new Set<string>();
+    for (const f of r.out.files) {
+      const facts = store.facts(f);
+      if (facts) definedMacroNames(facts.items, defined);
+    }
+    local = [...r.procCalls].filter((m) => defined.has(m));
+  }
+  if (!missedCalls && local.length === 0 && !exported.some((d) => first.unresolved.has(d.name))) return r.out;
   tracer?.reset();
-  return new CrateWalker(input, store, wrappers, new Set(local), tracer).walk().out;
+  return new CrateWalker(input, store, new MacroExpander(parse, exported, first.wantsCalls()), new Set(local), tracer).walk().out;
 }
+
+/** rustc's default `recursion_limit`: macro expansions nest at most this deep. */
+export const MAX_EXPANSION_DEPTH = 128;
 
 /** Where `mod name;` (without `#[path]`) finds its file: the result of `CrateWalker.lookupModule`. */
 export type ModuleLookup =
@@ -133,6 +143,8 @@ export class CrateWalker {
   private readonly visited = new Map<string, boolean>();
   /** Files being walked, for cycle detection. */
   private readonly stack: string[] = [];
+  /** Some file was read without its macro calls (the prefilter skipped it) while no macro wanted them. */
+  private skippedCalls = false;
   /** Names of macros called in item position (the caller decides whether a second walk can expand them). */
   private readonly usedMacros = new Set<string>();
 
@@ -149,7 +161,7 @@ export class CrateWalker {
     private readonly tracer?: WalkTracer,
   ) {}
 
-  walk(): { out: CrateFiles; usedMacros: Set<string>; procCalls: Set<string> } {
+  walk(): { out: CrateFiles; usedMacros: Set<string>; procCalls: Set<string>; skippedCalls: boolean } {
     const { input, out } = this;
     out.probed.add(input.root);
     if (!this.store.isFile(input.root)) {
@@ -158,7 +170,7 @@ export class CrateWalker {
       const rootDir = dirname(input.root);
       this.visitFile(input.root, { dirPath: rootDir, fileDir: rootDir, inline: false }, undefined, 0);
     }
-    return { out, usedMacros: this.usedMacros, procCalls: this.procCalls };
+    return { out, usedMacros: this.usedMacros, procCalls: this.procCalls, skippedCalls: this.skippedCalls };
   }
 
   // --- results -------------------------------------------------------------------------------
@@ -232,8 +244,10 @@ export class CrateWalker {
       this.diag(from?.file ?? abs, from?.line ?? 0, 'error', `module nesting deeper than ${MAX_MODULE_DEPTH} (a #[path] cycle?): ${abs}`);
       return;
     }
-    const facts = this.store.facts(abs);
+    const withCalls = this.macros.wantsCalls();
+    const facts = withCalls ? this.store.factsWithCalls(abs) : this.store.facts(abs);
     if (!facts) return;
+    if (!withCalls && this.store.unparsed(abs)) this.skippedCalls = true;
     if (dead !== undefined) {
       stack.push(abs);
       try {
@@ -320,8 +334,14 @@ export class CrateWalker {
     }
     switch (item.kind) {
       case 'mod':
-        if (item.inline) this.walkInlineMod(item, ev.paths, here);
-        else this.visitModFile(item, ev.paths, here);
+        // A module scopes the macros defined in it; `#[macro_use]` lets them out after it.
+        this.macros.enterModule(item.attrs.some((a) => a.tokens[0]?.kind === 'ident' && a.tokens[0].text === 'macro_use'));
+        try {
+          if (item.inline) this.walkInlineMod(item, ev.paths, here);
+          else this.visitModFile(item, ev.paths, here);
+        } finally {
+          this.macros.leaveModule();
+        }
         return;
       case 'include':
         this.visitInclude(item, here);
@@ -333,7 +353,7 @@ export class CrateWalker {
         this.walkCfgIf(item, here);
         return;
       case 'macro':
-        if (item.definition) this.walkMacroDefinition(item, here);
+        if (item.definition) this.walkMacroDefinition({ ...item, definition: true }, here);
         else this.walkMacroCall({ ...item, definition: false }, here);
         return;
       case 'proc-call':
@@ -434,7 +454,9 @@ export class CrateWalker {
   }
 
   /** The items a `macro_rules!` body declares are read only where the macro is used. */
-  private walkMacroDefinition(item: Item & { kind: 'macro' }, w: Walk): void {
+  private walkMacroDefinition(item: MacroDefinition, w: Walk): void {
+    // A definition inside a macro cargo-units did not expand may not exist: not in scope.
+    if (w.macro === undefined) this.macros.define(item, w.file, w.why);
     const reason = `declared in the body of \`macro_rules! ${item.name}\`, read only where that macro is used`;
     const inner: Walk = { ...w, why: w.why ?? reason, macro: item.name };
     if (this.tracer) inner.guard = pushGuard(w.guard, undefined, reason);
@@ -448,16 +470,22 @@ export class CrateWalker {
    */
   private walkMacroCall(call: MacroCall, w: Walk): void {
     this.usedMacros.add(call.name);
-    const expanded = this.macros.expand(call);
-    if (expanded) {
-      this.walkItems(expanded, w);
+    const depth = w.expansions ?? 0;
+    const expanded = w.macro === undefined ? this.macros.expand(call) : undefined;
+    if (expanded && depth >= MAX_EXPANSION_DEPTH) {
+      this.diag(w.file, call.line, 'error', `recursion limit (${MAX_EXPANSION_DEPTH}) reached while expanding \`${call.name}!\``);
+    } else if (expanded) {
+      this.walkItems(expanded, { ...w, expansions: depth + 1 });
       return;
     }
     if (TRANSPARENT_MACROS.has(call.name)) {
       this.walkItems(call.body, w);
       return;
     }
-    const reason = `declared inside \`${call.name}!\`, which cargo-units does not expand`;
+    const whyNot = this.macros.whyNot(call);
+    const reason = whyNot
+      ? `declared inside \`${call.name}!\`, which cargo-units could not expand: ${whyNot}`
+      : `declared inside \`${call.name}!\`, which cargo-units does not expand`;
     const inner: Walk = { ...w, why: w.why ?? reason, macro: call.name };
     if (this.tracer) inner.guard = pushGuard(w.guard, undefined, reason);
     this.walkItems(call.body, inner);

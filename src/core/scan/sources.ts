@@ -94,6 +94,9 @@ export class SourceStore {
   private readonly realRoot: string;
   private parser: Parser | undefined;
   private parsed = 0;
+  /** Content hashes the prefilter left unparsed, and their facts when parsed after all (factsWithCalls). */
+  private readonly prefilteredHashes = new Set<string>();
+  private readonly fullFacts = new Map<string, FileFacts>();
 
   constructor(
     readonly root: string,
@@ -249,6 +252,7 @@ export class SourceStore {
     let facts = this.factsByHash.get(src.hash);
     if (!facts) {
       if (src.text.length > MAX_PARSE_BYTES || !mayHoldFacts(src.text)) {
+        if (src.text.length <= MAX_PARSE_BYTES) this.prefilteredHashes.add(src.hash);
         facts = src.invalidUtf8 ? { ...NO_FACTS, invalidUtf8: true } : NO_FACTS;
       } else {
         facts = this.cache?.get(src.hash);
@@ -262,6 +266,39 @@ export class SourceStore {
       this.factsByHash.set(src.hash, facts);
     }
     return facts;
+  }
+
+  /** True when facts(abs) came from the prefilter alone: the file names no file by itself, but may call macros. */
+  unparsed(abs: string): boolean {
+    const src = this.read(abs);
+    return src !== undefined && this.facts(abs) !== undefined && this.prefilteredHashes.has(src.hash);
+  }
+
+  /**
+   * Facts of `abs` with its item-level macro calls, also when the prefilter would skip it (a
+   * local macro may expand such a call to modules). Parsed on demand; not kept in the disk cache.
+   */
+  factsWithCalls(abs: string): FileFacts | undefined {
+    if (!this.unparsed(abs)) return this.facts(abs);
+    const src = this.read(abs)!;
+    let facts = this.fullFacts.get(src.hash);
+    if (!facts) {
+      this.parsed++;
+      facts = this.parse(src);
+      this.fullFacts.set(src.hash, facts);
+    }
+    return facts;
+  }
+
+  /** True when `abs`'s current text was parsed by factsWithCalls (some walk read its macro calls). */
+  parsedWithCalls(abs: string): boolean {
+    const src = this.read(abs);
+    return src !== undefined && this.fullFacts.has(src.hash);
+  }
+
+  /** Facts of a piece of source that is no file (a macro expansion), parsed now. */
+  parseSnippet(text: string): FileFacts {
+    return extractFacts(this.parserNow(), text);
   }
 
   private parse(src: SourceText): FileFacts {
