@@ -3,14 +3,18 @@
  * `cargo check --workspace --all-targets` of each crate with its dev-dependencies, offline against
  * Debian's registry, each unit's files from cargo's own dep-info (verify --cargo). Unlike bare
  * rustc, this expands the proc-macros of dependencies (automod::dir! in serde_json's and syn's tests).
- * One copy and one cargo target directory per crate serve both feature modes: one `cargo check`
- * per crate and mode.
+ * One copy per crate serves both feature modes and one cargo target directory serves every crate
+ * (common dev-dependencies such as serde, rayon or quote are checked once): one `cargo check` per
+ * crate and mode.
  *
  * Every unit is checked, except the ones named in UNCHECKABLE with the reason cargo cannot compile
  * them here; the set of units cargo failed on must equal that list exactly, so a new failure (or a
  * unit that starts compiling) is caught.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { score } from '../../src/core/verify.js';
 import { cargoTruthCopy, type CargoTruthCopy } from './cargo-truth.js';
@@ -40,13 +44,16 @@ const UNCHECKABLE: Record<string, Partial<Record<Mode, { reason: string; units: 
   },
 };
 
+const shared = { targetDir: mkdtempSync(join(tmpdir(), 'cargo-units-corpus-target-')) };
+after(() => rmSync(shared.targetDir, { recursive: true, force: true }));
+
 for (const name of Object.keys(CORPUS)) {
   describe(`${name}: verify --cargo`, () => {
     let copy: CargoTruthCopy | undefined;
     after(() => copy?.dispose());
     for (const mode of ['default', 'all'] as const) {
       test(`${mode} features: 0 missed over every unit cargo checked`, { timeout: 1_800_000 }, async () => {
-        copy ??= cargoTruthCopy(name);
+        copy ??= cargoTruthCopy(name, shared);
         const r = await copy.check(mode);
         const missed = r.report.units.filter((v) => v.missed.length > 0).map((v) => `${v.id}: ${v.missed.join(', ')}`);
         assert.deepEqual(missed, []);
