@@ -282,20 +282,20 @@ function cargoUnits(graph: UnitGraph, ws: Workspace): string[] {
   };
   const depsOf = (u: GraphUnit, skipIndex?: number): string[] =>
     u.dependencies.flatMap((d) => {
-      const k = d.index === skipIndex ? undefined : key(graph.units[d.index]);
+      const k = d.index === skipIndex ? undefined : key(graph.units[d.index]!);
       return k === undefined ? [] : [`${k}:${d.extern_crate_name}`];
     });
   const isScript = (u: GraphUnit) => u.target.kind.includes('custom-build');
-  const roots = graph.roots.map((i) => graph.units[i]).filter((u) => key(u) !== undefined);
+  const roots = graph.roots.map((i) => graph.units[i]!).filter((u) => key(u) !== undefined);
   const rootSigs = roots.map((u) => signature(key(u) ?? '', u.features, depsOf(u)));
   const extra = new Set<string>();
   graph.units.forEach((u, i) => {
     const k = key(u);
     if (k === undefined || graph.roots.includes(i)) return;
     if (u.mode === 'run-custom-build') {
-      const compile = u.dependencies.find((d) => graph.units[d.index].mode !== 'run-custom-build' && isScript(graph.units[d.index]));
+      const compile = u.dependencies.find((d) => graph.units[d.index]!.mode !== 'run-custom-build' && isScript(graph.units[d.index]!));
       assert.ok(compile, `the run of ${k} depends on its compilation`);
-      extra.add(signature(k, u.features, [...depsOf(graph.units[compile.index]), ...depsOf(u, compile.index)]));
+      extra.add(signature(k, u.features, [...depsOf(graph.units[compile.index]!), ...depsOf(u, compile.index)]));
     } else if (!isScript(u)) {
       const sig = signature(k, u.features, depsOf(u));
       if (!rootSigs.includes(sig)) extra.add(sig);
@@ -405,7 +405,7 @@ function rustcInvocations(dir: string, wsRoot: string): string[] {
   for (const line of r.stderr.split('\n')) {
     const m = /Running `.*?--crate-name (\S+) --edition=\S+ (\S+) (.*)`$/.exec(line);
     if (!m) continue;
-    out.add(`${m[1]}|${resolve(wsRoot, m[2])}|${/ --test( |$)/.test(m[3])}`);
+    out.add(`${m[1]}|${resolve(wsRoot, m[2]!)}|${/ --test( |$)/.test(m[3]!)}`);
   }
   return [...out].sort();
 }

@@ -162,7 +162,7 @@ describe('parseManifest', () => {
     const m = parseManifest('[lib]\nproc-macro = false\nproc_macro = true\n', FILE, diagnostics);
     assert.equal(m.lib?.procMacro, false);
     assert.equal(diagnostics.length, 1);
-    assert.equal(diagnostics[0].line, 3);
+    assert.equal(diagnostics[0]?.line, 3);
   });
 
   test('dev-dependencies cannot be optional', () => {

@@ -100,7 +100,7 @@ describe('discoverTargets', () => {
     // build = false: build.rs exists but is no target.
     assert.deepEqual(diagnostics.map((d) => d.line), [8, 13, 18, 22]);
     assert.ok(diagnostics.every((d) => d.severity === 'warning'));
-    assert.match(diagnostics[1].message, /src\/bin\/ignored\.rs/);
+    assert.match(diagnostics[1]?.message ?? '', /src\/bin\/ignored\.rs/);
   });
 
   test('auto* = false turns inference off; explicit targets without a path still get the conventional one', () => {
@@ -113,8 +113,9 @@ describe('discoverTargets', () => {
 
   test('proc-macro libraries, spelled `proc_macro = true` or `crate_type = ["proc-macro"]`', () => {
     for (const [name, crateName] of [['macros', 'macros'], ['macros-ct', 'macros_ct']]) {
-      const dir = join(FIXTURES, 'proc-macro', name);
-      const [lib] = discoverTargets(readManifest(join(dir, 'Cargo.toml')), name, '2021');
+      const dir = join(FIXTURES, 'proc-macro', name!);
+      const [lib] = discoverTargets(readManifest(join(dir, 'Cargo.toml')), name!, '2021');
+      assert.ok(lib);
       assert.deepEqual([lib.kind, lib.name, lib.crateName, lib.crateTypes, lib.test, lib.doctest], ['proc-macro', crateName, crateName, ['proc-macro'], true, true]);
     }
   });

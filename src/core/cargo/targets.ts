@@ -235,7 +235,8 @@ class TargetDiscovery {
   private targetPath(section: Section, t: ManifestTarget, inferred: Inferred[], hasLib: boolean): string {
     const name = t.name ?? '';
     const matching = inferred.filter(([n]) => n === name).map(([, p]) => p);
-    if (matching.length === 1) return matching[0];
+    const [only] = matching;
+    if (matching.length === 1 && only !== undefined) return only;
     if (this.edition === '2015') {
       const legacy = this.legacyPath(section, name, hasLib);
       if (legacy) {

@@ -76,7 +76,7 @@ function scanKeys(text: string): KeySite[] {
     }
   };
   const readString = (): string => {
-    const q = text[i];
+    const q = text[i] ?? '"';
     const triple = text.startsWith(q.repeat(3), i);
     i += triple ? 3 : 1;
     let out = '';
@@ -109,7 +109,7 @@ function scanKeys(text: string): KeySite[] {
       if (text[i] === '"' || text[i] === "'") parts.push(readString());
       else {
         const start = i;
-        while (i < n && /[A-Za-z0-9_-]/.test(text[i])) i++;
+        while (i < n && /[A-Za-z0-9_-]/.test(text[i] ?? '')) i++;
         if (i === start) return parts;
         parts.push(text.slice(start, i));
       }
@@ -152,7 +152,7 @@ function scanKeys(text: string): KeySite[] {
         if (i === before) i++;
       }
     } else {
-      while (i < n && !/[,\]}\n#]/.test(text[i])) i++;
+      while (i < n && !/[,\]}\n#]/.test(text[i] ?? '')) i++;
     }
   };
 

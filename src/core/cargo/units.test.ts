@@ -160,6 +160,7 @@ describe('planUnits', () => {
 
   test('unit fields', () => {
     const [bench] = plan('targets-explicit');
+    assert.ok(bench);
     assert.equal(bench.kind, 'bench');
     assert.equal(bench.name, 'b');
     assert.equal(bench.package.name, 'targets-explicit');

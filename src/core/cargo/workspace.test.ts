@@ -113,11 +113,12 @@ describe('loadWorkspace', () => {
     const { workspace, diagnostics } = loadWorkspace(fx('ws-outside/ws'));
     assert.deepEqual(memberDirs(workspace), ['a=a', 'ext-member=../ext-member']);
     const a = workspace.members[0];
+    assert.ok(a);
     assert.deepEqual(a.dependencies.map((d) => [d.name, d.path]), [['ext-member', fx('ws-outside/ext-member')], ['ext-other', fx('ws-outside/ext-other')]]);
     // Virtual, no resolver key: "1", with cargo's warning since the members are on 2021.
     assert.equal(workspace.resolver, '1');
     assert.equal(diagnostics.length, 1);
-    assert.match(diagnostics[0].message, /virtual workspace defaulting to `resolver = "1"`/);
+    assert.match(diagnostics[0]?.message ?? '', /virtual workspace defaulting to `resolver = "1"`/);
   });
 
   test('a package without [workspace] is a workspace of one: its path dependencies are not members', () => {
@@ -197,6 +198,7 @@ describe('loadWorkspace', () => {
     const { workspace } = loadWorkspace(fx('features'));
     assert.deepEqual(workspace.members.map((m) => m.name), ['feat-core', 'feat-user', 'opt-a', 'opt-b', 'opt-c', 'opt-d']);
     const core = workspace.members[0];
+    assert.ok(core);
     assert.equal(core.manifestPath, fx('features/feat-core/Cargo.toml'));
     assert.equal(core.dir, fx('features/feat-core'));
     assert.deepEqual(core.features['weak-c'], ['opt-c?/fast']);

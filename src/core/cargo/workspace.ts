@@ -368,7 +368,7 @@ function subdirectories(dir: string): string[] {
 function componentRegExp(comp: string): RegExp {
   let re = '';
   for (let i = 0; i < comp.length; i++) {
-    const c = comp[i];
+    const c = comp.charAt(i);
     if (c === '*') re += '.*';
     else if (c === '?') re += '.';
     else if (c === '[') {

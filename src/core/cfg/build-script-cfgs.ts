@@ -172,9 +172,10 @@ export function buildScriptCfgs(files: BuildScriptFile[], buildDeps: string[] = 
           const arg = splitCommas(call.children)[index] ?? [];
           const at = where(ctx, t.offset);
           const a = arg[0]?.kind === 'punct' && arg[0].text === '&' ? arg.slice(1) : arg;
-          if (a.length === 1 && a[0]!.kind === 'literal' && a[0].value !== undefined) addValue(a[0].value, at);
-          else if (a.length === 1 && a[0]!.kind === 'ident' && ctx.fn && ctx.fn.params.includes(a[0].text)) {
-            helperParams.push({ fn: ctx.fn, index: ctx.fn.params.indexOf(a[0].text), where: at });
+          const only = a.length === 1 ? a[0] : undefined;
+          if (only?.kind === 'literal' && only.value !== undefined) addValue(only.value, at);
+          else if (only?.kind === 'ident' && ctx.fn && ctx.fn.params.includes(only.text)) {
+            helperParams.push({ fn: ctx.fn, index: ctx.fn.params.indexOf(only.text), where: at });
           } else throw new Unknown(`${at}: \`${h.fn.name}\` (which prints a cfg) is called with a name computed at run time`);
         });
       }

@@ -25,7 +25,7 @@ export function tokenize(text: string): TokenTree[] {
 
   function skipTrivia(): void {
     while (i < n) {
-      const c = text[i];
+      const c = text[i] ?? '';
       if (WHITESPACE.has(c)) {
         i++;
       } else if (c === '/' && text[i + 1] === '/') {
