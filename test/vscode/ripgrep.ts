@@ -150,7 +150,13 @@ export async function ripgrepTest(): Promise<{ seconds: number; snapshots: numbe
     // Never a state older than the status bar, on every change recorded.
     const all = await snapshots();
     assert.ok(all.length > 20, `changes recorded: ${all.length}`);
-    const stale = all.filter((x) => RESULT.test(x.status) && x.rows.some((r) => PENDING.test(r.icon)));
+    // Pending rows next to a result are allowed only when the view is ahead: a new build began and
+    // the status bar's next change is to "building". Otherwise the view is behind the status bar.
+    const stale = all.filter((x, i) => {
+      if (!RESULT.test(x.status) || !x.rows.some((r) => PENDING.test(r.icon))) return false;
+      const next = all.slice(i + 1).find((y) => y.status !== x.status);
+      return !(next && /building/.test(next.status));
+    });
     assert.deepEqual(stale.slice(0, 3), [], `the Build view showed pending units after the status bar showed a result (${stale.length} times)`);
     // The fixed file compiles: the CLI on the same store, with the registry back.
     execFileSync('cp', ['-r', join(RIPGREP, '.cargo'), join(s.folder, '.cargo')]);
