@@ -19,7 +19,7 @@ import { REPO } from '../helpers.js';
 import { isolatedNixVars } from '../nix/nix-env.js';
 import { startSession } from './code-server.js';
 import { SHOTS } from './large.js';
-import { notifications, openFile, openPane, runCommand, statusText } from './page.js';
+import { notifications, openFile, openPane, statusText } from './page.js';
 
 export const RIPGREP = process.env.CARGO_UNITS_RIPGREP ?? '/work/shared/workspaces/ripgrep-13';
 

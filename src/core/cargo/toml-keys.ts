@@ -83,11 +83,17 @@ function scanKeys(text: string): KeySite[] {
     while (i < n) {
       if (triple && text.startsWith(q.repeat(3), i)) {
         i += 3;
-        while (text[i] === q) { out += q; i++; }
+        while (text[i] === q) {
+          out += q;
+          i++;
+        }
         return out;
       }
       const c = text[i];
-      if (!triple && c === q) { i++; return out; }
+      if (!triple && c === q) {
+        i++;
+        return out;
+      }
       if (!triple && c === '\n') return out;
       if (c === '\n') advanceNewline();
       if (c === '\\' && q === '"' && i + 1 < n) {
@@ -127,12 +133,21 @@ function scanKeys(text: string): KeySite[] {
       i++;
       for (;;) {
         skipBlank();
-        if (i >= n || text[i] === '}') { i++; return; }
-        if (text[i] === ',') { i++; continue; }
+        if (i >= n || text[i] === '}') {
+          i++;
+          return;
+        }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
         const at = i;
         const atLine = line;
         const key = readKey();
-        if (key.length === 0) { i++; continue; }
+        if (key.length === 0) {
+          i++;
+          continue;
+        }
         sites.push({ path: [...path, ...key], line: atLine, column: col(at) });
         skipSpaces();
         if (text[i] === '=') i++;
@@ -143,8 +158,15 @@ function scanKeys(text: string): KeySite[] {
       let index = 0;
       for (;;) {
         skipBlank();
-        if (i >= n || text[i] === ']') { i++; return; }
-        if (text[i] === ',') { i++; index++; continue; }
+        if (i >= n || text[i] === ']') {
+          i++;
+          return;
+        }
+        if (text[i] === ',') {
+          i++;
+          index++;
+          continue;
+        }
         const before = i;
         const atLine = line;
         sites.push({ path: [...path, index], line: atLine, column: col(before) });

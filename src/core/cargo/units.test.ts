@@ -169,9 +169,13 @@ describe('planUnits', () => {
   });
 
   test('selected packages: their targets plus the libraries and build scripts they need', () => {
-    assert.deepEqual(plan('dev-cycle', [], ['c']).map((u) => u.id), [
-      'a/lib/a_lib', 'b/lib/b', 'c/bin/c', 'c/bin/c[test]', 'c/custom-build/build-script-build',
-    ]);
-    assert.throws(() => plan('dev-cycle', [], ['zzz']), (e: unknown) => e instanceof InputError && /`zzz` is not a member/.test(e.message));
+    assert.deepEqual(
+      plan('dev-cycle', [], ['c']).map((u) => u.id),
+      ['a/lib/a_lib', 'b/lib/b', 'c/bin/c', 'c/bin/c[test]', 'c/custom-build/build-script-build'],
+    );
+    assert.throws(
+      () => plan('dev-cycle', [], ['zzz']),
+      (e: unknown) => e instanceof InputError && /`zzz` is not a member/.test(e.message),
+    );
   });
 });
