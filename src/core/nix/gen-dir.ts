@@ -5,8 +5,8 @@
  *
  * - When one generated file changes (the usual case: units.json), its atomic rename is enough.
  * - When several change, the new set is written into `<out>/.next-<pid>/`; everything else in the
- *   directory (caches, GC roots, learned data, the user's overrides.nix) is hard-linked into it
- *   (files) or moved (directories, which Nix evaluation never reads); then `<out>` is renamed to
+ *   directory (caches, GC roots, learned data, the user's overrides.nix) is recreated in it with
+ *   hard links (the old directory stays untouched); then `<out>` is renamed to
  *   the sibling `<out>.old-<pid>` and the staged directory renamed to `<out>`. Between those two
  *   renames (two system calls) `<out>` is absent; a process killed there leaves the old directory
  *   as `<out>.old-<pid>`, which the next run renames back before anything else.
@@ -49,8 +49,7 @@ function oldName(out: string, pid: number | string): string {
 
 /**
  * Undoes what an interrupted run left: a missing `out` with a `<out>.old-<pid>` sibling is
- * renamed back; stray old siblings of dead runs are removed, and so are their staging directories
- * once the directories they had carried over are moved back.
+ * renamed back; stray old siblings and staging directories of dead runs are removed.
  */
 export function recoverGenDir(out: string): void {
   const parent = dirname(out);
@@ -69,13 +68,16 @@ export function recoverGenDir(out: string): void {
     if (!n.startsWith(STAGE_PREFIX)) continue;
     const pid = Number(n.slice(STAGE_PREFIX.length));
     if (pid !== process.pid && alive(pid)) continue;
-    // Directories carried over (gcroots/, incremental/) were moved, not linked: move them back.
     const stage = join(out, n);
-    for (const e of list(stage)) {
-      if (!GENERATED_TOP.has(e) && !existsSync(join(out, e)) && lstatSync(join(stage, e)).isDirectory()) renameSync(join(stage, e), join(out, e));
-    }
     rmSync(stage, { recursive: true, force: true });
   }
+}
+
+/** Recreates `src` at `dst` with hard links to its files and symlinks: no data is copied, and `src` is untouched. */
+function linkTree(src: string, dst: string): void {
+  if (!lstatSync(src).isDirectory()) return linkSync(src, dst);
+  mkdirSync(dst);
+  for (const n of readdirSync(src)) linkTree(join(src, n), join(dst, n));
 }
 
 function list(dir: string): string[] {
@@ -128,8 +130,7 @@ export function replaceGenerated(out: string, files: Map<string, string>): boole
   }
   for (const n of readdirSync(out)) {
     if (GENERATED_TOP.has(n) || n.startsWith(STAGE_PREFIX)) continue;
-    if (lstatSync(join(out, n)).isDirectory()) renameSync(join(out, n), join(stage, n));
-    else linkSync(join(out, n), join(stage, n));
+    linkTree(join(out, n), join(stage, n));
     step();
   }
   const old = oldName(out, process.pid);
