@@ -136,7 +136,12 @@ export function replaceGenerated(out: string, files: Map<string, string>): boole
   const old = oldName(out, process.pid);
   renameSync(out, old);
   step();
-  renameSync(join(old, basename(stage)), out);
+  try {
+    renameSync(join(old, basename(stage)), out);
+  } catch (e) {
+    renameSync(old, out); // a failed swap puts the old directory back
+    throw e;
+  }
   step();
   rmSync(old, { recursive: true, force: true });
   return true;
