@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
+import { findExecutable } from '../../src/core/toolchain.js';
 import { copyFixture, EXAMPLE, REPO } from '../helpers.js';
 import { cliBuild, finishedOf, isolatedNixEnv, NIX_SKIP } from './nix-env.js';
 
@@ -111,7 +112,7 @@ test('cargo-units nix killed at every step of a generation leaves the old comple
   rmSync(ws, { recursive: true, force: true });
 });
 
-test('after a real cargo-units build, git status shows only the committable files', { skip: NIX_SKIP, timeout: 300_000 }, () => {
+test('after a real cargo-units build, git status shows only the committable files', { skip: NIX_SKIP || (findExecutable('git') ? false : 'git not installed'), timeout: 300_000 }, () => {
   const ws = copyFixture(EXAMPLE);
   rmSync(join(ws, 'target'), { recursive: true, force: true });
   const git = (...args: string[]): string =>
