@@ -135,5 +135,20 @@ test('after a real cargo-units build, git status shows only the committable file
   const lib = readdirSync(join(REPO, 'nix')).map((f) => `?? .cargo-units/lib/${f}`);
   const expected = ['?? .cargo-units/.gitignore', '?? .cargo-units/default.nix', '?? .cargo-units/units.json', '?? .cargo-units/rerun-if-changed.json', ...lib];
   assert.deepEqual(untracked, expected.sort());
+
+  // A regeneration that swaps the directory (lib/ from an older cargo-units) keeps the GC roots
+  // working: after it, nix-store --gc collects nothing the build needs.
+  writeFileSync(join(out, 'lib', 'unpack.sh'), '# from an older cargo-units\n');
+  writeFileSync(join(out, 'lib', 'retired.sh'), '# no longer in the library\n');
+  const gen = spawnSync(process.execPath, [join(REPO, 'bin', 'cargo-units'), 'nix'], { cwd: ws, encoding: 'utf8' });
+  assert.equal(gen.status, 0, gen.stderr);
+  assert.ok(!existsSync(join(out, 'lib', 'retired.sh')), 'the regeneration replaced the directory');
+  execFileSync('nix-store', ['--gc'], { env, stdio: 'ignore' });
+  const again = cliBuild(env, ws, ['--unit', 'units-core/lib/units_core']);
+  assert.equal(again.status, 0, again.stderr);
+  const plan = again.events.find((e) => e.type === 'plan');
+  assert.ok(plan && plan.type === 'plan');
+  assert.deepEqual(plan.build, [], 'the GC roots survived the swap');
+  assert.deepEqual(git('status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort(), expected);
   rmSync(ws, { recursive: true, force: true });
 });
