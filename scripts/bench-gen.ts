@@ -70,7 +70,10 @@ export function generateWorkspace(root: string, files: number, crates: number, s
   for (let c = 0; c < crates; c++) {
     const dir = join(root, 'crates', names[c]!);
     const deps = c > 0 ? `[dependencies]\n${names[c - 1]} = { path = "../${names[c - 1]}" }\n` : '';
-    write(join(dir, 'Cargo.toml'), `[package]\nname = "${names[c]}"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\ndefault = ["extra"]\nextra = []\nslow = []\n\n${deps}`);
+    write(
+      join(dir, 'Cargo.toml'),
+      `[package]\nname = "${names[c]}"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\ndefault = ["extra"]\nextra = []\nslow = []\n\n${deps}`,
+    );
     write(join(dir, 'tests', 'it.rs'), `#[test]\nfn works() { assert_eq!(${names[c]}::answer(), 42); }\n`);
     write(join(dir, 'src', 'main.rs'), `fn main() { println!("{}", ${names[c]}::answer()); }\n`);
     const budget = Math.round(((c + 1) * files) / crates) - written;
@@ -85,7 +88,16 @@ export function generateWorkspace(root: string, files: number, crates: number, s
       const kids = 1 + Math.floor(rand() * 4);
       for (let k = 0; k < kids && made < budget; k++) {
         const name = `m${k}_${n++}`;
-        const gate = n % 5 === 0 ? '#[cfg(feature = "extra")]\n' : n % 7 === 0 ? '#[cfg(test)]\n' : n % 11 === 0 ? '#[cfg(unix)]\n' : n % 17 === 0 ? '#[cfg(feature = "slow")]\n' : '';
+        const gate =
+          n % 5 === 0
+            ? '#[cfg(feature = "extra")]\n'
+            : n % 7 === 0
+              ? '#[cfg(test)]\n'
+              : n % 11 === 0
+                ? '#[cfg(unix)]\n'
+                : n % 17 === 0
+                  ? '#[cfg(feature = "slow")]\n'
+                  : '';
         parent.decls.push(`${gate}pub mod ${name};`);
         const modRs = rand() < 0.3;
         const file = modRs ? join(parent.childDir, name, 'mod.rs') : join(parent.childDir, `${name}.rs`);
@@ -104,4 +116,3 @@ export function generateWorkspace(root: string, files: number, crates: number, s
   }
   return written;
 }
-

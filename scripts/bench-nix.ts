@@ -46,12 +46,17 @@ async function drvPaths(nixDir: string, rustc: string, env: NodeJS.ProcessEnv, s
 }
 
 function changed(a: Map<string, string>, b: Map<string, string>): string[] {
-  return [...b].filter(([id, d]) => a.get(id) !== d).map(([id]) => id).sort();
+  return [...b]
+    .filter(([id, d]) => a.get(id) !== d)
+    .map(([id]) => id)
+    .sort();
 }
 
 function machineLine(env: NodeJS.ProcessEnv): string {
-  return `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
-    `${execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim()}, ${execFileSync('cargo', ['--version'], { encoding: 'utf8' }).trim()}, ${execFileSync('nix-store', ['--version'], { encoding: 'utf8', env }).trim()}`;
+  return (
+    `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
+    `${execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim()}, ${execFileSync('cargo', ['--version'], { encoding: 'utf8' }).trim()}, ${execFileSync('nix-store', ['--version'], { encoding: 'utf8', env }).trim()}`
+  );
 }
 
 /** Replaces the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` in BENCHMARKS.md (appended under `heading` when missing). */
@@ -78,13 +83,17 @@ function ripgrepPart(): void {
   const body = benchRipgrep();
   if (body === undefined) return;
   const env = isolatedNixEnv();
-  writeBlock('bench-nix-ripgrep', '## Nix edit → built on ripgrep-13 against cargo (issue 12)', [
-    `Command: \`npm run bench -- --write\` (\`scripts/bench-nix-ripgrep.ts\`, alone: \`node --import tsx scripts/bench-nix.ts --ripgrep --write\`), ${t0.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
-    `Machine: ${machineLine(env)}; an isolated Nix store, \`max-jobs = auto\`, no sandbox; cargo's dev profile against the dev profile cargo-units generates (its debuginfo setting is in the notes below the block); ` +
-      `load average ${load} at the start, ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared: compare the ratios, measured in the same rounds).`,
-    '',
-    body,
-  ].join('\n'));
+  writeBlock(
+    'bench-nix-ripgrep',
+    '## Nix edit → built on ripgrep-13 against cargo (issue 12)',
+    [
+      `Command: \`npm run bench -- --write\` (\`scripts/bench-nix-ripgrep.ts\`, alone: \`node --import tsx scripts/bench-nix.ts --ripgrep --write\`), ${t0.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+      `Machine: ${machineLine(env)}; an isolated Nix store, \`max-jobs = auto\`, no sandbox; cargo's dev profile against the dev profile cargo-units generates (its debuginfo setting is in the notes below the block); ` +
+        `load average ${load} at the start, ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared: compare the ratios, measured in the same rounds).`,
+      '',
+      body,
+    ].join('\n'),
+  );
 }
 
 async function main(): Promise<void> {
@@ -119,18 +128,34 @@ async function main(): Promise<void> {
     noops.push(r.seconds);
   }
 
-  interface Row { edit: string; counts: Record<Mode, number>; built?: string[]; seconds?: number }
+  interface Row {
+    edit: string;
+    counts: Record<Mode, number>;
+    built?: string[];
+    seconds?: number;
+  }
   const rows: Row[] = [];
   // A leaf package's library (nothing in the tree below it), its integration test, app's bin,
   // and the root library every package depends on.
-  const edits: [string, boolean][] = [['p20/src/extra.rs', true], ['p20/tests/it.rs', true], ['app/src/main.rs', true], ['p1/src/extra.rs', false]];
+  const edits: [string, boolean][] = [
+    ['p20/src/extra.rs', true],
+    ['p20/tests/it.rs', true],
+    ['app/src/main.rs', true],
+    ['p1/src/extra.rs', false],
+  ];
   for (const [edit, build] of edits) {
-    const before = Object.fromEntries(await Promise.all(MODES.map(async (m) => [m, await drvPaths(nixDir, rustc, env, m)] as const))) as Record<Mode, Map<string, string>>;
+    const before = Object.fromEntries(await Promise.all(MODES.map(async (m) => [m, await drvPaths(nixDir, rustc, env, m)] as const))) as Record<
+      Mode,
+      Map<string, string>
+    >;
     const file = join(ws, edit);
     const t0 = performance.now();
     const text = readFileSync(file, 'utf8');
     // One line changes: a number in extra.rs, the comparison in it.rs, the format string in main.rs.
-    const edited = text.replace(/^( {4})(\d+)$/m, (_, sp: string, n: string) => `${sp}${Number(n) + 100}`).replace('> 0)', '>= 1)').replace('"total {} ({})"', '"total: {} ({})"');
+    const edited = text
+      .replace(/^( {4})(\d+)$/m, (_, sp: string, n: string) => `${sp}${Number(n) + 100}`)
+      .replace('> 0)', '>= 1)')
+      .replace('"total {} ({})"', '"total: {} ({})"');
     if (edited === text) throw new Error(`no line to edit in ${edit}`);
     writeFileSync(file, edited);
     const row: Row = { edit, counts: { unit: 0, package: 0, tree: 0 } };
@@ -145,7 +170,8 @@ async function main(): Promise<void> {
     rows.push(row);
   }
 
-  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
+  const machine =
+    `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
     `${execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim()}, ${execFileSync('nix-store', ['--version'], { encoding: 'utf8', env }).trim()}`;
   const body = [
     `Command: \`npm run bench\` (\`scripts/bench-nix.ts\`), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
@@ -159,7 +185,10 @@ async function main(): Promise<void> {
     '',
     '| edit | per-unit sources | per-package directory | whole tree | `cargo-units build` built | edit → finished build |',
     '|---|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.edit} | ${r.counts.unit} | ${r.counts.package} | ${r.counts.tree} | ${r.built ? r.built.length : '—'} | ${r.seconds !== undefined ? `${fmt(r.seconds)} s` : '—'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.edit} | ${r.counts.unit} | ${r.counts.package} | ${r.counts.tree} | ${r.built ? r.built.length : '—'} | ${r.seconds !== undefined ? `${fmt(r.seconds)} s` : '—'} |`,
+    ),
     '',
     ...rows.filter((r) => r.built).map((r) => `- rebuilt after the ${r.edit} edit: ${r.built!.join(', ')}`),
     '',

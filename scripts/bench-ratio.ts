@@ -146,7 +146,10 @@ export function measureRatio(tmp: string, log: (s: string) => void): RatioResult
   };
   const time = findExecutable('time') ?? (existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined);
   if (time) {
-    const r = spawnSync(time, ['-f', '%M', process.execPath, cli, 'units', '--json', '--all-features', '--no-cache', crate], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const r = spawnSync(time, ['-f', '%M', process.execPath, cli, 'units', '--json', '--all-features', '--no-cache', crate], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
     coldRssMb = Number(r.stderr.trim().split('\n').pop()) / 1024;
   }
   runCli(true); // fills the cache
@@ -172,7 +175,10 @@ export function measureRatio(tmp: string, log: (s: string) => void): RatioResult
     pairedCold: median(cold.map((c, i) => c / rustcTimes[i]!)),
     pairedWarm: median(warm.map((w, i) => w / rustcTimes[i]!)),
     coldRssMb,
-    rustcCmd: `${Object.entries(cmdEnv).length} cargo env vars + ${exe} ${rustcArgs.map((a) => a.replace(tmp, '$TMP')).map((a) => (/[\s"']/.test(a) ? `'${a}'` : a)).join(' ')}`,
+    rustcCmd: `${Object.entries(cmdEnv).length} cargo env vars + ${exe} ${rustcArgs
+      .map((a) => a.replace(tmp, '$TMP'))
+      .map((a) => (/[\s"']/.test(a) ? `'${a}'` : a))
+      .join(' ')}`,
   };
 }
 
@@ -199,7 +205,9 @@ export function ratioMarkdown(r: RatioResult, machine: string): string {
 export function machineLine(): string {
   const rustc = findRustc();
   const v = rustc ? execFileSync(rustc, ['--version'], { encoding: 'utf8' }).trim() : 'no rustc';
-  return `Machine: ${cpus()[0]?.model.trim() ?? 'unknown'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${v}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; shared with other jobs: load average ${loadavg().map((x) => x.toFixed(1)).join(', ')} at the start.`;
+  return `Machine: ${cpus()[0]?.model.trim() ?? 'unknown'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${v}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; shared with other jobs: load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(', ')} at the start.`;
 }
 
 export function writeRatioBlock(body: string): void {

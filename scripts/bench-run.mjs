@@ -7,7 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-for (const cmd of [['scripts/build.mjs'], ['--import', 'tsx', 'scripts/bench.ts', ...args], ['--import', 'tsx', 'scripts/bench-nix.ts', ...args], ['--import', 'tsx', 'scripts/bench-why.ts', ...args]]) {
+for (const cmd of [
+  ['scripts/build.mjs'],
+  ['--import', 'tsx', 'scripts/bench.ts', ...args],
+  ['--import', 'tsx', 'scripts/bench-nix.ts', ...args],
+  ['--import', 'tsx', 'scripts/bench-why.ts', ...args],
+]) {
   const r = spawnSync(process.execPath, cmd, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -35,4 +35,13 @@ for (let i = 0; i < runs; i++) {
   }
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-console.log(JSON.stringify({ machine: `${cpus().length} × ${cpus()[0]?.model}`, runs, coldMedianMs: med(results.cold), warmMedianMs: med(results.warm), cold: results.cold, warm: results.warm }));
+console.log(
+  JSON.stringify({
+    machine: `${cpus().length} × ${cpus()[0]?.model}`,
+    runs,
+    coldMedianMs: med(results.cold),
+    warmMedianMs: med(results.warm),
+    cold: results.cold,
+    warm: results.warm,
+  }),
+);

@@ -125,7 +125,9 @@ async function main(): Promise<void> {
       cpSync(RIPGREP, rg, { recursive: true, filter: (s) => !s.includes('/target') && !s.includes('/.git') });
       rows.push(await measure('ripgrep 13', rg, join(rg, 'crates', 'searcher', 'src', 'searcher', 'glue.rs')));
     }
-    const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+    const load = loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
     const lines = [
       `Command: \`node --import tsx scripts/bench-why.ts\` (also the last part of \`npm run bench\`). Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average at the end ${load}.`,
       '',

@@ -116,7 +116,9 @@ function timeMs(fn: () => void): number {
 const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 function tool(name: string): string | undefined {
-  return findExecutable(name) ?? (existsSync(join(process.env.HOME ?? '', '.cargo', 'bin', name)) ? join(process.env.HOME ?? '', '.cargo', 'bin', name) : undefined);
+  return (
+    findExecutable(name) ?? (existsSync(join(process.env.HOME ?? '', '.cargo', 'bin', name)) ? join(process.env.HOME ?? '', '.cargo', 'bin', name) : undefined)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -137,7 +139,9 @@ async function main(): Promise<void> {
       rustc: execFileSync(rustc, ['--version'], { encoding: 'utf8' }).trim(),
       cargo: execFileSync(cargo, ['--version'], { encoding: 'utf8' }).trim(),
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-      loadBefore: loadavg().map((x) => x.toFixed(1)).join(', '),
+      loadBefore: loadavg()
+        .map((x) => x.toFixed(1))
+        .join(', '),
     };
     log(JSON.stringify(machine));
 
@@ -171,7 +175,10 @@ async function main(): Promise<void> {
       if (!existsSync(depFile)) throw new Error('rustc wrote no dep-info for syn');
       return t;
     };
-    const rustcCmd = `rustc ${rustcArgs.map((a) => a.replace(tmp, '$TMP')).map((a) => (/[\s"]/.test(a) ? `'${a}'` : a)).join(' ')}`;
+    const rustcCmd = `rustc ${rustcArgs
+      .map((a) => a.replace(tmp, '$TMP'))
+      .map((a) => (/[\s"]/.test(a) ? `'${a}'` : a))
+      .join(' ')}`;
     // The CLI end to end (Node start-up and bundle load included), as a user runs it.
     const runCliOnce = (): number =>
       timeMs(() => {
@@ -192,7 +199,14 @@ async function main(): Promise<void> {
     const cold1k = cold(gen1k, false);
 
     // I/O floor: read the files the cold index lists, no parsing.
-    const ioFloor = (files: string[]): number => median(Array.from({ length: REPEATS }, () => timeMs(() => { for (const f of files) readFileSync(f); })));
+    const ioFloor = (files: string[]): number =>
+      median(
+        Array.from({ length: REPEATS }, () =>
+          timeMs(() => {
+            for (const f of files) readFileSync(f);
+          }),
+        ),
+      );
     const io2k = ioFloor(cold2k[0]!.allFiles);
     const ioDev = ioFloor(coldDev[0]!.allFiles);
     const ioSyn = ioFloor(coldSyn[0]!.allFiles);
@@ -205,7 +219,8 @@ async function main(): Promise<void> {
     };
     const warm2k = warm(gen2k);
     const warm1k = warm(gen1k);
-    for (const r of [...warm2k, ...warm1k]) if (r.parsed !== 0 || r.grammar) throw new Error(`warm start parsed ${r.parsed} files (grammar loaded: ${r.grammar})`);
+    for (const r of [...warm2k, ...warm1k])
+      if (r.parsed !== 0 || r.grammar) throw new Error(`warm start parsed ${r.parsed} files (grammar loaded: ${r.grammar})`);
     log(`warm 1k ${median(warm1k.map((r) => r.openMs))} ms`);
 
     // Re-index after one edit (overlay text), 200 random edits with a fixed seed.
@@ -218,7 +233,12 @@ async function main(): Promise<void> {
       const text = readFileSync(f, 'utf8');
       const kind = rand();
       // A body edit, a new (missing) module declaration, or a cfg'd module declaration.
-      const edited = kind < 0.6 ? `${text}\npub fn edited_${i}() -> u32 { ${i} }\n` : kind < 0.8 ? `mod added_${i};\n${text}` : `#[cfg(feature = "extra")]\nmod gated_${i};\n${text}`;
+      const edited =
+        kind < 0.6
+          ? `${text}\npub fn edited_${i}() -> u32 { ${i} }\n`
+          : kind < 0.8
+            ? `mod added_${i};\n${text}`
+            : `#[cfg(feature = "extra")]\nmod gated_${i};\n${text}`;
       edits.push(timeMs(() => index.updateFile(f, edited, true)));
       index.updateFile(f, undefined, true);
     }
@@ -250,7 +270,9 @@ async function main(): Promise<void> {
     const body = [
       `Command: \`npm run bench\` (\`scripts/bench.ts\`), ${machine.date}.`,
       `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Node ${machine.node}, ${machine.rustc}, ${machine.cargo}. ` +
-        `The machine is shared: load average (1, 5, 15 min) ${machine.loadBefore} when the run started, ${loadavg().map((x) => x.toFixed(1)).join(', ')} when it ended.`,
+        `The machine is shared: load average (1, 5, 15 min) ${machine.loadBefore} when the run started, ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(', ')} when it ended.`,
       '',
       `Inputs, copied or generated into a temporary directory: **dev crates** = the 8 development crates from ` +
         `\`${REGISTRY}\` (${DEV_CRATES.join(', ')}) as members of one virtual workspace; **syn** = syn-1.0.107 alone; ` +
@@ -283,7 +305,10 @@ async function main(): Promise<void> {
       '',
       '| workspace | units | files listed | open ms (median) | open ms (min) | open CPU ms (median) | re-open ms | peak RSS MB |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
-      ...[['gen-2000', warm2k], ['gen-1000', warm1k]].map(([name, rs]) => {
+      ...[
+        ['gen-2000', warm2k],
+        ['gen-1000', warm1k],
+      ].map(([name, rs]) => {
         const r = rs as ChildResult[];
         return `| ${name as string} | ${r[0]!.units} | ${r[0]!.files} | ${ms(med(r, 'openMs'))} | ${ms(Math.min(...r.map((x) => x.openMs)))} | ${ms(med(r, 'openCpuMs'))} | ${ms(med(r, 'reopenMs'))} | ${med(r, 'maxRssMb').toFixed(0)} |`;
       }),

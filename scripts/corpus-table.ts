@@ -15,7 +15,7 @@ import { cargoTruthCopy } from '../test/corpus/cargo-truth.js';
 import { CORPUS, modeFeatures, requireCrate, verifyCrate } from '../test/corpus/corpus.js';
 
 const truthArg = process.argv.indexOf('--truth');
-const truth = truthArg >= 0 ? process.argv[truthArg + 1] ?? 'both' : 'both';
+const truth = truthArg >= 0 ? (process.argv[truthArg + 1] ?? 'both') : 'both';
 const rows: string[] = [];
 rows.push(
   '| crate | features | units | listed | read | missed | extra | recall | precision | build output | listed | read | missed | extra | recall | precision | verify s |',
@@ -36,7 +36,9 @@ for (const name of truth === 'cargo' ? [] : Object.keys(CORPUS)) {
     totals.with.push(b);
     const label = mode === 'default' ? 'default' : `all but nightly (${plain.features.length})`;
     const used = build ? `used by ${withOut.withOutput.length} units` : 'no build script';
-    rows.push(`| ${basename(dir)} | ${label} | ${plain.units} | ${cells(a)} | ${used} | ${cells(b)} | ${(plain.report.seconds + (build ? withOut.report.seconds : 0)).toFixed(2)} |`);
+    rows.push(
+      `| ${basename(dir)} | ${label} | ${plain.units} | ${cells(a)} | ${used} | ${cells(b)} | ${(plain.report.seconds + (build ? withOut.report.seconds : 0)).toFixed(2)} |`,
+    );
   }
   if (build) rmSync(build.dir, { recursive: true, force: true });
 }
@@ -81,7 +83,9 @@ if (truth !== 'rustc') {
         all.push(s);
         const label = mode === 'default' ? 'default' : `all but nightly (${r.features.length})`;
         const dropped = [...copy.dropped, ...copy.droppedTargets].join(', ') || 'none';
-        out.push(`| ${basename(copy.dir)} | ${label} | ${r.units} | ${s.units} | ${s.listed} | ${s.read} | ${s.missed} | ${s.extra} | ${s.recall.toFixed(3)} | ${s.precision.toFixed(3)} | ${dropped} | ${r.report.seconds.toFixed(1)} |`);
+        out.push(
+          `| ${basename(copy.dir)} | ${label} | ${r.units} | ${s.units} | ${s.listed} | ${s.read} | ${s.missed} | ${s.extra} | ${s.recall.toFixed(3)} | ${s.precision.toFixed(3)} | ${dropped} | ${r.report.seconds.toFixed(1)} |`,
+        );
       }
     } finally {
       copy.dispose();
@@ -89,7 +93,9 @@ if (truth !== 'rustc') {
   }
   const t = total(all);
   out.push(`| **total** | | | ${t.units} | ${t.listed} | ${t.read} | ${t.missed} | ${t.extra} | ${t.recall.toFixed(3)} | ${t.precision.toFixed(3)} | | |`);
-  console.log('\nTruth: `verify --cargo`, cargo\'s own dep-info after `cargo check --workspace --all-targets` with dev-dependencies (proc-macros expanded).\n');
+  console.log("\nTruth: `verify --cargo`, cargo's own dep-info after `cargo check --workspace --all-targets` with dev-dependencies (proc-macros expanded).\n");
   console.log(out.join('\n'));
-  console.log(`\nrecall **${t.recall.toFixed(3)}** over ${t.units} checked units; ${((performance.now() - cargoStarted) / 1000).toFixed(1)} s wall, cargo checks included.`);
+  console.log(
+    `\nrecall **${t.recall.toFixed(3)}** over ${t.units} checked units; ${((performance.now() - cargoStarted) / 1000).toFixed(1)} s wall, cargo checks included.`,
+  );
 }

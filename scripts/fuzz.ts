@@ -32,9 +32,13 @@ for (const t of targets) {
   const stats: FuzzStats = await fuzz(t, { seed, maxInputs: Number.MAX_SAFE_INTEGER, maxSeconds: seconds, save: true, currentFile: `${current}.${t.name}` });
   failed += stats.failures.length;
   const distinct = new Set(stats.failures.map((f) => f.file)).size;
-  console.log(`${t.name}: ${stats.inputs} inputs in ${stats.seconds.toFixed(0)} s, ${stats.failures.length} failing (${distinct} saved), slowest input ${stats.slowestMs.toFixed(0)} ms`);
+  console.log(
+    `${t.name}: ${stats.inputs} inputs in ${stats.seconds.toFixed(0)} s, ${stats.failures.length} failing (${distinct} saved), slowest input ${stats.slowestMs.toFixed(0)} ms`,
+  );
   for (const f of stats.failures.slice(0, 5)) console.log(`  ${f.file}: ${f.message.split('\n')[0]}`);
-  rows.push(`| ${t.name} | ${t.seeds.length} | ${stats.inputs} | ${stats.seconds.toFixed(0)} | ${stats.failures.length} | ${before} | ${stats.slowestMs.toFixed(0)} |`);
+  rows.push(
+    `| ${t.name} | ${t.seeds.length} | ${stats.inputs} | ${stats.seconds.toFixed(0)} | ${stats.failures.length} | ${before} | ${stats.slowestMs.toFixed(0)} |`,
+  );
 }
 
 const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
@@ -54,8 +58,11 @@ const text = readFileSync(file, 'utf8');
 const block = `<!-- fuzz:start -->\n${body}\n<!-- fuzz:end -->`;
 const start = text.indexOf('<!-- fuzz:start -->');
 const end = text.indexOf('<!-- fuzz:end -->');
-writeFileSync(file, start >= 0 && end > start
-  ? text.slice(0, start) + block + text.slice(end + '<!-- fuzz:end -->'.length)
-  : `${text.trimEnd()}\n\n## Fuzzing (issue 7)\n\n${block}\n`);
+writeFileSync(
+  file,
+  start >= 0 && end > start
+    ? text.slice(0, start) + block + text.slice(end + '<!-- fuzz:end -->'.length)
+    : `${text.trimEnd()}\n\n## Fuzzing (issue 7)\n\n${block}\n`,
+);
 console.log('BENCHMARKS.md updated');
 process.exitCode = failed > 0 ? 1 : 0;

@@ -19,11 +19,24 @@ try {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   delete manifest.files;
   writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
-  for (const p of ['.vscodeignore', 'dist', 'nix', 'media', 'LICENSE']) if (existsSync(join(root, p))) cpSync(join(root, p), join(stage, p), { recursive: true });
+  for (const p of ['.vscodeignore', 'dist', 'nix', 'media', 'LICENSE'])
+    if (existsSync(join(root, p))) cpSync(join(root, p), join(stage, p), { recursive: true });
   execFileSync(
     process.execPath,
-    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links',
-     '--readme-path', 'media/README.md', '--changelog-path', 'media/CHANGELOG.md', '-o', out],
+    [
+      vsce,
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--skip-license',
+      '--no-rewrite-relative-links',
+      '--readme-path',
+      'media/README.md',
+      '--changelog-path',
+      'media/CHANGELOG.md',
+      '-o',
+      out,
+    ],
     { cwd: stage, stdio: ['ignore', process.argv[2] ? 'ignore' : 'inherit', 'inherit'] },
   );
 } finally {

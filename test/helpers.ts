@@ -25,7 +25,9 @@ export function copyFixture(src: string): string {
   return dest;
 }
 
-export function options(over: Omit<Partial<IndexOptions>, 'features'> & { features?: string[]; allFeatures?: boolean; noDefaultFeatures?: boolean } = {}): IndexOptions {
+export function options(
+  over: Omit<Partial<IndexOptions>, 'features'> & { features?: string[]; allFeatures?: boolean; noDefaultFeatures?: boolean } = {},
+): IndexOptions {
   return {
     ...DEFAULT_OPTIONS,
     target: over.target,

@@ -42,8 +42,26 @@ export function fakeSysroot(rustc: string, triples: string[]): string {
     const lib = join(root, 'lib', 'rustlib', triple, 'lib');
     mkdirSync(lib, { recursive: true });
     for (const name of ['core', 'compiler_builtins']) {
-      execFileSync(rustc, ['--target', triple, '--crate-name', name, '--crate-type', 'rlib', '--edition', '2021', '--cap-lints', 'allow',
-        '--emit=metadata', '-o', join(lib, `lib${name}.rmeta`), join(src, `${name}.rs`)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync(
+        rustc,
+        [
+          '--target',
+          triple,
+          '--crate-name',
+          name,
+          '--crate-type',
+          'rlib',
+          '--edition',
+          '2021',
+          '--cap-lints',
+          'allow',
+          '--emit=metadata',
+          '-o',
+          join(lib, `lib${name}.rmeta`),
+          join(src, `${name}.rs`),
+        ],
+        { env, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
     }
   }
   return root;

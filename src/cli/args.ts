@@ -258,7 +258,8 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--profile': {
         const name = flag === '--release' ? 'release' : value!;
         if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new UsageError(`--profile needs a profile name, got ${JSON.stringify(name)}`);
-        if (args.profile !== undefined && args.profile !== name) throw new UsageError(`conflicting profiles: ${args.profile} and ${name} (--release is --profile release)`);
+        if (args.profile !== undefined && args.profile !== name)
+          throw new UsageError(`conflicting profiles: ${args.profile} and ${name} (--release is --profile release)`);
         args.profile = name;
         break;
       }

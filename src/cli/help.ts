@@ -132,7 +132,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   build: {
     brief: 'build with Nix the units affected by FILEs (none: all)',
-    usage: 'build [FILE…] [--unit ID]… [--dry-run] [--content-addressed] [--release | --profile NAME] [--json] [--out OUT] [--out-link PATH] [--no-gc-roots] [--substituters URLS] [--builders SPEC] [--incremental] [-- NIX ARGS]',
+    usage:
+      'build [FILE…] [--unit ID]… [--dry-run] [--content-addressed] [--release | --profile NAME] [--json] [--out OUT] [--out-link PATH] [--no-gc-roots] [--substituters URLS] [--builders SPEC] [--incremental] [-- NIX ARGS]',
     summary:
       'Builds with Nix, one derivation per unit: the units affected by the FILEs, or the --unit ids, or every unit. ' +
       'Refreshes the Nix directory first. Needs Nix and rustc; settings Nix needs for a build with the host ' +
@@ -146,7 +147,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       '                         first unit (in unit-id order), PATH-2, PATH-3… for the others\n' +
       '  --no-gc-roots          keep no GC roots in OUT/gcroots (by default the last build of each requested\n' +
       '                         unit, dependencies included, survives nix-collect-garbage)\n' +
-      '  --substituters URLS    binary caches to fetch units from (Nix\'s setting; space-separated)\n' +
+      "  --substituters URLS    binary caches to fetch units from (Nix's setting; space-separated)\n" +
       "  --builders SPEC        remote builders (Nix's setting, e.g. 'ssh://host x86_64-linux')\n" +
       "  --incremental          impure, opt-in: workspace units keep rustc's incremental state in\n" +
       '                         OUT/incremental; outputs named *-incremental, never to be pushed to a cache\n' +

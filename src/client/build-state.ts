@@ -154,13 +154,24 @@ export class BuildState {
           r.state = 'failed';
           r.failedOrder = [...run.units.values()].filter((u) => u.failedOrder !== undefined).length;
           if (r.startedAt !== undefined) r.seconds = (now - r.startedAt) / 1000;
-          if (r.errors.length === 0) r.failure = e.message.split('\n').slice(1).filter((l) => l.trim() !== '').slice(-8).join('\n') || e.message;
+          if (r.errors.length === 0)
+            r.failure =
+              e.message
+                .split('\n')
+                .slice(1)
+                .filter((l) => l.trim() !== '')
+                .slice(-8)
+                .join('\n') || e.message;
         }
         break;
       }
       case 'finished':
         run.seconds = e.seconds;
-        run.result = { built: e.built.filter((id) => !id.endsWith('#run')).length, cached: e.cached.length, failed: e.failed.filter((id) => run.units.get(id)?.state === 'failed').length };
+        run.result = {
+          built: e.built.filter((id) => !id.endsWith('#run')).length,
+          cached: e.cached.length,
+          failed: e.failed.filter((id) => run.units.get(id)?.state === 'failed').length,
+        };
         break;
       case 'log':
         return undefined;
@@ -200,7 +211,8 @@ function newRow(id: string, state: UnitState): UnitRow {
 function end(run: BuildRun, p: Extract<BuildProgress, { kind: 'end' }>, now: number): BuildRun {
   run.status = p.outcome;
   run.seconds ??= (now - run.startedAt) / 1000;
-  if (p.message && p.outcome !== 'cancelled') run.problem ??= { message: p.message, ...(p.reason ? { reason: p.reason } : {}), ...settingOf(p.reason, p.setting) };
+  if (p.message && p.outcome !== 'cancelled')
+    run.problem ??= { message: p.message, ...(p.reason ? { reason: p.reason } : {}), ...settingOf(p.reason, p.setting) };
   for (const u of run.units.values()) {
     if (u.state === 'queued' || u.state === 'building') {
       u.state = p.outcome === 'succeeded' ? 'built' : p.outcome === 'cancelled' ? 'cancelled' : 'skipped';
@@ -210,7 +222,11 @@ function end(run: BuildRun, p: Extract<BuildProgress, { kind: 'end' }>, now: num
   }
   if (!run.result) {
     const states = [...run.units.values()].map((u) => u.state);
-    run.result = { built: states.filter((s) => s === 'built').length, cached: states.filter((s) => s === 'cached').length, failed: states.filter((s) => s === 'failed').length };
+    run.result = {
+      built: states.filter((s) => s === 'built').length,
+      cached: states.filter((s) => s === 'cached').length,
+      failed: states.filter((s) => s === 'failed').length,
+    };
   }
   return run;
 }

@@ -32,7 +32,8 @@ interface UnitProblem {
   fixes: ProblemFix[];
 }
 
-const toRange = (r: { startLine: number; startCharacter: number; endLine: number; endCharacter: number }) => new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter);
+const toRange = (r: { startLine: number; startCharacter: number; endLine: number; endCharacter: number }) =>
+  new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter);
 
 /** `units-core (build script)` → `units-core (build script run)` for the run of a build script. */
 export function runLabel(scriptLabel: string): string {
@@ -145,7 +146,9 @@ export class BuildUi implements vscode.Disposable, vscode.CodeActionProvider {
       void vscode.commands.executeCommand('setContext', 'cargoUnits.building', true);
       this.showNotification(p.workspace, p.build);
     } else if (p.kind === 'end') {
-      this.ctx.buildLog.appendLine(`— build ${p.build} ${p.outcome}${p.exitCode !== undefined ? ` (exit code ${p.exitCode})` : ''}${p.message ? `: ${p.message}` : ''}`);
+      this.ctx.buildLog.appendLine(
+        `— build ${p.build} ${p.outcome}${p.exitCode !== undefined ? ` (exit code ${p.exitCode})` : ''}${p.message ? `: ${p.message}` : ''}`,
+      );
       if (this.notification?.build === p.build) this.notification.resolve();
       if (!this.state.progress().running) void vscode.commands.executeCommand('setContext', 'cargoUnits.building', false);
       if (run?.problem) void this.showProblem(p.workspace);
@@ -165,7 +168,9 @@ export class BuildUi implements vscode.Disposable, vscode.CodeActionProvider {
     const diagnostic = new vscode.Diagnostic(toRange(problem.range), problem.message, SEVERITY[problem.severity]);
     diagnostic.source = 'rustc';
     if (problem.code) diagnostic.code = problem.code.href ? { value: problem.code.value, target: vscode.Uri.parse(problem.code.href) } : problem.code.value;
-    diagnostic.relatedInformation = problem.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), toRange(r.range)), r.message));
+    diagnostic.relatedInformation = problem.related.map(
+      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), toRange(r.range)), r.message),
+    );
     this.fixes.set(diagnostic, problem.fixes);
     const list = this.unitProblems.get(workspace)?.get(unit) ?? [];
     list.push({ uri: vscode.Uri.file(problem.file), diagnostic, fixes: problem.fixes });
@@ -233,11 +238,14 @@ export class BuildUi implements vscode.Disposable, vscode.CodeActionProvider {
     const done = new Promise<void>((r) => (resolve = r));
     const n = { build, resolve, report: (_m: string) => undefined as void };
     this.notification = n;
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'cargo-units: building', cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => void this.ctx.client?.sendRequest(ext.cancelBuild, { workspace }));
-      n.report = (message) => progress.report({ message });
-      return done;
-    });
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'cargo-units: building', cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => void this.ctx.client?.sendRequest(ext.cancelBuild, { workspace }));
+        n.report = (message) => progress.report({ message });
+        return done;
+      },
+    );
     void vscode.window.withProgress({ location: { viewId: 'cargoUnits.progress' } }, () => done);
   }
 

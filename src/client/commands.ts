@@ -55,7 +55,9 @@ export function registerCommands(f: Features): vscode.Disposable[] {
       if (!chosen) {
         const all = await client(f).sendRequest(ext.allUnits);
         const item = await vscode.window.showQuickPick(
-          all.flatMap((ws) => ws.units.map((u) => ({ label: u.label, description: u.id, detail: all.length > 1 ? ws.name : undefined, workspace: ws.root, unit: u.id }))),
+          all.flatMap((ws) =>
+            ws.units.map((u) => ({ label: u.label, description: u.id, detail: all.length > 1 ? ws.name : undefined, workspace: ws.root, unit: u.id })),
+          ),
           { placeHolder: 'Build which unit?', matchOnDescription: true },
         );
         if (!item) return undefined;
@@ -70,7 +72,9 @@ export function registerCommands(f: Features): vscode.Disposable[] {
       if (!info) return undefined;
       if (uri) return info;
       if (info.units.length === 0) {
-        void vscode.window.showInformationMessage(`cargo-units: ${vscode.workspace.asRelativePath(target)} is ${info.status === 'outside' ? 'in no Cargo workspace' : 'read by no unit'}.`);
+        void vscode.window.showInformationMessage(
+          `cargo-units: ${vscode.workspace.asRelativePath(target)} is ${info.status === 'outside' ? 'in no Cargo workspace' : 'read by no unit'}.`,
+        );
         return info;
       }
       const item = await vscode.window.showQuickPick(

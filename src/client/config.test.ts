@@ -30,7 +30,15 @@ test('valid settings are taken', () => {
   assert.equal(config.debounceMs, 0);
   const init = initializationOptions(config, true);
   assert.deepEqual(init.features, ['std', 'serde', 'dep/feat']);
-  assert.deepEqual(init.build, { command: [], nixCommand: '/run/current-system/sw/bin/nix', nixArgs: ['--builders', 'ssh://b x86_64-linux'], vendorDir: 'vendor', profile: 'release', onSave: false, debounceMs: 0 });
+  assert.deepEqual(init.build, {
+    command: [],
+    nixCommand: '/run/current-system/sw/bin/nix',
+    nixArgs: ['--builders', 'ssh://b x86_64-linux'],
+    vendorDir: 'vendor',
+    profile: 'release',
+    onSave: false,
+    debounceMs: 0,
+  });
   assert.deepEqual(init.linkedProjects, ['rust/engine']);
   assert.equal(config.buildOnAutoSave, true);
   assert.equal(init.trusted, true);

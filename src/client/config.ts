@@ -62,7 +62,7 @@ export const KEYS: Record<keyof Config, string> = {
 
 const FEATURE = /^[A-Za-z0-9_][A-Za-z0-9_\-+.]*(\/[A-Za-z0-9_][A-Za-z0-9_\-+.]*)?$/;
 const PROFILE = /^[A-Za-z0-9_-]+$/;
-const TRIPLE = /^[A-Za-z0-9_][A-Za-z0-9_.\-]*$/;
+const TRIPLE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
@@ -139,6 +139,14 @@ export function initializationOptions(c: Config, trusted: boolean): Initializati
     target: c.target,
     cfgs: c.cfgs,
     linkedProjects: c.linkedProjects,
-    build: { command: c.buildCommand, nixCommand: c.nixCommand, nixArgs: c.nixArgs, vendorDir: c.vendorDir, profile: c.profile, onSave: c.buildOnSave, debounceMs: c.debounceMs },
+    build: {
+      command: c.buildCommand,
+      nixCommand: c.nixCommand,
+      nixArgs: c.nixArgs,
+      vendorDir: c.vendorDir,
+      profile: c.profile,
+      onSave: c.buildOnSave,
+      debounceMs: c.debounceMs,
+    },
   };
 }

@@ -50,11 +50,20 @@ export class UnitDecorations implements vscode.FileDecorationProvider, vscode.Di
     const files = p.uris.map((u) => vscode.Uri.parse(u));
     // A file's change can change its folders' answers.
     const folders = new Set<string>();
-    for (const f of files) for (let d = f.with({ path: f.path.replace(/\/[^/]*$/, '') }); d.path.length > 1 && !folders.has(d.toString()); d = d.with({ path: d.path.replace(/\/[^/]*$/, '') })) folders.add(d.toString());
+    for (const f of files)
+      for (
+        let d = f.with({ path: f.path.replace(/\/[^/]*$/, '') });
+        d.path.length > 1 && !folders.has(d.toString());
+        d = d.with({ path: d.path.replace(/\/[^/]*$/, '') })
+      )
+        folders.add(d.toString());
     const uris = [...files, ...[...folders].map((f) => vscode.Uri.parse(f))];
     // Fetch first, then fire: VS Code asks again right away and gets the new answer from the cache.
     const known = uris.filter((u) => this.cache.has(u.toString()));
-    await this.fetch(known.map((u) => u.toString()), true);
+    await this.fetch(
+      known.map((u) => u.toString()),
+      true,
+    );
     this.changed.fire(uris);
     this.updated.fire(uris);
   }

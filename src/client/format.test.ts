@@ -24,7 +24,10 @@ test('one line per unit with its shortest chain, when the server sent one', () =
     decorationData({ uri: 'file:///length.rs', status: 'read', units: [chained, libTest] }, '/length.rs')?.tooltip,
     'Read by cargo (lib), cargo (lib) [test]\ncargo (lib): lib.rs:5 pub mod quantity › quantity.rs:4 mod length',
   );
-  const u = decorationData({ uri: 'file:///s.rs', status: 'uncertain', units: [{ ...chained, uncertain: true, chain: 'lib.rs:13 pub mod stats (?)' }] }, '/s.rs');
+  const u = decorationData(
+    { uri: 'file:///s.rs', status: 'uncertain', units: [{ ...chained, uncertain: true, chain: 'lib.rs:13 pub mod stats (?)' }] },
+    '/s.rs',
+  );
   assert.match(u?.tooltip ?? '', /\ncargo \(lib\): lib\.rs:13 pub mod stats \(\?\)$/);
 });
 
@@ -39,7 +42,11 @@ test('possibly read, unread Rust files, and other files', () => {
 });
 
 test('folders: greyed only when no unit reads a file in them', () => {
-  assert.deepEqual(decorationData({ uri: 'file:///d', folder: true, status: 'unread', units: [] }, '/d'), { badge: '', tooltip: 'No unit reads a file in this folder', look: 'unread-folder' });
+  assert.deepEqual(decorationData({ uri: 'file:///d', folder: true, status: 'unread', units: [] }, '/d'), {
+    badge: '',
+    tooltip: 'No unit reads a file in this folder',
+    look: 'unread-folder',
+  });
   assert.equal(decorationData({ uri: 'file:///d', folder: true, status: 'read', units: [] }, '/d'), undefined);
 });
 

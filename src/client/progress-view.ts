@@ -90,7 +90,10 @@ export class ProgressView implements vscode.TreeDataProvider<ProgressNode>, vsco
     const key = `${n.run.workspace}#${n.run.build}`;
     switch (n.kind) {
       case 'run': {
-        const item = new vscode.TreeItem(vscode.workspace.asRelativePath(vscode.Uri.parse(n.run.workspace)) || n.run.workspace, vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(
+          vscode.workspace.asRelativePath(vscode.Uri.parse(n.run.workspace)) || n.run.workspace,
+          vscode.TreeItemCollapsibleState.Expanded,
+        );
         item.description = n.run.status + (n.run.seconds !== undefined ? ` · ${formatSeconds(n.run.seconds)}` : '');
         item.id = key;
         return item;
@@ -131,13 +134,18 @@ export class ProgressView implements vscode.TreeDataProvider<ProgressNode>, vsco
     const expandable = row.errors.length > 0 || row.failure !== undefined;
     const item = new vscode.TreeItem(
       this.labelOf(run.workspace, row.id),
-      expandable ? (row.failedOrder === 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None,
+      expandable
+        ? row.failedOrder === 0
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.None,
     );
     const seconds = row.seconds ?? (row.state === 'building' && row.startedAt !== undefined ? (Date.now() - row.startedAt) / 1000 : undefined);
     let what: string = row.state;
     if (row.state === 'building' && row.phase) what = row.phase;
     if (row.state === 'failed' && row.errors.length > 0) what = `failed: ${row.errors[0]!.title}${row.errors.length > 1 ? ` (+${row.errors.length - 1})` : ''}`;
-    if (row.state === 'skipped') what = row.causes.length > 0 ? `skipped: ${row.causes.map((c) => this.labelOf(run.workspace, c)).join(', ')} failed` : 'skipped';
+    if (row.state === 'skipped')
+      what = row.causes.length > 0 ? `skipped: ${row.causes.map((c) => this.labelOf(run.workspace, c)).join(', ')} failed` : 'skipped';
     item.description = [what, seconds !== undefined && row.state !== 'skipped' ? formatSeconds(seconds) : undefined].filter(Boolean).join(' · ');
     const [icon, color] = ICON[row.state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);

@@ -66,10 +66,15 @@ export function toProblem(d: RustcDiagnostic): Problem | undefined {
   for (const c of children) {
     for (const s of c.spans) {
       const replacement = s.suggested_replacement;
-      const text = replacement !== null && replacement !== undefined ? `${c.level}: ${c.message}: \`${replacement}\`` : `${c.level}: ${c.message}${s.label ? ` (${s.label})` : ''}`;
+      const text =
+        replacement !== null && replacement !== undefined
+          ? `${c.level}: ${c.message}: \`${replacement}\``
+          : `${c.level}: ${c.message}${s.label ? ` (${s.label})` : ''}`;
       related.push({ file: s.file_name, range: rangeOf(s), message: text });
     }
-    const edits = c.spans.filter((s) => s.suggested_replacement !== null && s.suggested_replacement !== undefined && FIXABLE.has(s.suggestion_applicability ?? ''));
+    const edits = c.spans.filter(
+      (s) => s.suggested_replacement !== null && s.suggested_replacement !== undefined && FIXABLE.has(s.suggestion_applicability ?? ''),
+    );
     if (edits.length > 0 && edits.length === c.spans.filter((s) => s.suggested_replacement != null).length) {
       const only = edits.length === 1 ? edits[0]!.suggested_replacement! : undefined;
       fixes.push({

@@ -10,7 +10,9 @@ export class SaveFilter implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly buildOnAutoSave: () => boolean) {
-    this.subscription = vscode.workspace.onWillSaveTextDocument((e) => e.document.languageId === 'rust' && this.reasons.set(e.document.uri.toString(), e.reason));
+    this.subscription = vscode.workspace.onWillSaveTextDocument(
+      (e) => e.document.languageId === 'rust' && this.reasons.set(e.document.uri.toString(), e.reason),
+    );
   }
 
   /** Called once per save, after it: whether this save should build. */

@@ -55,7 +55,10 @@ export class SavePreview implements vscode.Disposable {
     }
     const n = r.units.length;
     this.item.text = `$(tools) save rebuilds ${n} unit${n === 1 ? '' : 's'}`;
-    this.item.tooltip = n === 0 ? 'No unit reads this file: saving it rebuilds nothing.' : `Saving ${vscode.workspace.asRelativePath(doc.uri)} rebuilds:\n${r.units.map((u) => u.label).join('\n')}`;
+    this.item.tooltip =
+      n === 0
+        ? 'No unit reads this file: saving it rebuilds nothing.'
+        : `Saving ${vscode.workspace.asRelativePath(doc.uri)} rebuilds:\n${r.units.map((u) => u.label).join('\n')}`;
     this.item.show();
   }
 

@@ -48,7 +48,10 @@ export class UnitsView implements vscode.TreeDataProvider<UnitNode>, vscode.Disp
     const client = this.client;
     this.workspaces ??= Promise.resolve(client.sendRequest(ext.allUnits)).then(
       (all) => {
-        this.view.message = all.length === 0 ? 'No Cargo workspace at the open folders. Open the folder of a Cargo.toml, or list projects in the cargoUnits.linkedProjects setting.' : undefined;
+        this.view.message =
+          all.length === 0
+            ? 'No Cargo workspace at the open folders. Open the folder of a Cargo.toml, or list projects in the cargoUnits.linkedProjects setting.'
+            : undefined;
         return all;
       },
       (err: unknown) => {
@@ -66,7 +69,9 @@ export class UnitsView implements vscode.TreeDataProvider<UnitNode>, vscode.Disp
       case 'workspace':
         return [...new Set(n.ws.units.map((u) => u.package))].sort().map((name) => this.node({ kind: 'package', key: `${n.ws.root}#${name}`, ws: n.ws, name }));
       case 'package':
-        return n.ws.units.filter((u) => u.package === n.name).map((unit) => this.node({ kind: 'unit', key: `${n.ws.root}#${unit.package}#${unit.id}`, ws: n.ws, unit }));
+        return n.ws.units
+          .filter((u) => u.package === n.name)
+          .map((unit) => this.node({ kind: 'unit', key: `${n.ws.root}#${unit.package}#${unit.id}`, ws: n.ws, unit }));
       case 'unit': {
         if (!this.client) return [];
         const r = await this.client.sendRequest(ext.filesOfUnit, { workspace: n.ws.root, unit: n.unit.id });

@@ -30,19 +30,35 @@ export function whyItems(r: ext.WhyResult): Item[] {
     if (u.chain.length === 0) items.push({ label: '$(file-code) crate root', description: rel(r.uri), uri: r.uri, line: 1 });
     u.chain.forEach((s, i) => {
       const detail = [cfgText(s.cfg, s.value), s.value === 'unknown' ? (s.reason ?? 'unknown') : ''].filter(Boolean).join(' — ');
-      items.push({ label: `${'\u2003'.repeat(i)}$(arrow-small-right) ${s.via}`, description: `${rel(s.uri)}:${s.line}`, ...(detail ? { detail } : {}), uri: s.uri, line: s.line });
+      items.push({
+        label: `${'\u2003'.repeat(i)}$(arrow-small-right) ${s.via}`,
+        description: `${rel(s.uri)}:${s.line}`,
+        ...(detail ? { detail } : {}),
+        uri: s.uri,
+        line: s.line,
+      });
     });
   }
   if (r.notRead.length > 0) {
     items.push({ label: 'not read by', kind: vscode.QuickPickItemKind.Separator });
     for (const n of r.notRead) {
-      items.push({ label: `$(circle-slash) ${n.label}: ${n.via}`, description: `${rel(n.uri)}:${n.line}`, detail: cfgText(n.cfg, false), uri: n.uri, line: n.line });
+      items.push({
+        label: `$(circle-slash) ${n.label}: ${n.via}`,
+        description: `${rel(n.uri)}:${n.line}`,
+        detail: cfgText(n.cfg, false),
+        uri: n.uri,
+        line: n.line,
+      });
     }
   }
   if (r.declareIn && r.declareIn.length > 0) {
     items.push({ label: 'nothing declares this file; declare it in', kind: vscode.QuickPickItemKind.Separator });
     for (const d of r.declareIn) {
-      items.push({ label: `$(add) ${d.declaration}`, description: `${rel(d.uri)}${d.exists ? '' : ' (to create)'}`, ...(d.exists ? { uri: d.uri, line: 1 } : {}) });
+      items.push({
+        label: `$(add) ${d.declaration}`,
+        description: `${rel(d.uri)}${d.exists ? '' : ' (to create)'}`,
+        ...(d.exists ? { uri: d.uri, line: 1 } : {}),
+      });
     }
   }
   return items;

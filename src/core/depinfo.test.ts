@@ -10,7 +10,13 @@ import { findRustc } from './toolchain.js';
 test('parses the first rule, escaped spaces and env-dep lines', () => {
   const d = parseDepInfo('/t/x.d: src/lib.rs src/a\\ b.rs src/back\\slash.rs\n\nsrc/lib.rs:\nsrc/a\\ b.rs:\n\n# env-dep:CARGO_PKG_NAME=x\n# env-dep:OUT_DIR\n');
   assert.deepEqual(d.files, ['src/lib.rs', 'src/a b.rs', 'src/back\\slash.rs']);
-  assert.deepEqual([...d.env], [['CARGO_PKG_NAME', 'x'], ['OUT_DIR', undefined]]);
+  assert.deepEqual(
+    [...d.env],
+    [
+      ['CARGO_PKG_NAME', 'x'],
+      ['OUT_DIR', undefined],
+    ],
+  );
   assert.deepEqual(parseDepInfo('').files, []);
 });
 

@@ -127,7 +127,7 @@ export class UnitIndex {
           options.buildOutput,
           workspace.members.map((m) => ({ name: m.name, dir: m.dir, features: units.find((u) => u.package === m)?.features ?? [] })),
           options.target,
-          { rustc: options.rustc === false ? undefined : options.rustc ?? findRustc() },
+          { rustc: options.rustc === false ? undefined : (options.rustc ?? findRustc()) },
         )
       : new Map();
     // Build scripts first: whether their output is current decides the cfgs of their packages.
@@ -222,7 +222,14 @@ export class UnitIndex {
   }
 
   /** Plans the units under the target's cfg and resolves them all. */
-  private static build(workspace: Workspace, options: IndexOptions, target: TargetCfg, host: TargetCfg, store: SourceStore, manifestDiagnostics: Diagnostic[]): UnitIndex {
+  private static build(
+    workspace: Workspace,
+    options: IndexOptions,
+    target: TargetCfg,
+    host: TargetCfg,
+    store: SourceStore,
+    manifestDiagnostics: Diagnostic[],
+  ): UnitIndex {
     const diagnostics = [...manifestDiagnostics];
     // Cargo evaluates `[target.'cfg(…)'.dependencies]` with the target's cfg plus RUSTFLAGS cfgs.
     const flags = rustflagsCfgs(workspace.root, options.env ?? process.env, (key) =>

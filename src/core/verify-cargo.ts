@@ -59,7 +59,10 @@ export async function verifyWithCargo(index: UnitIndex, entries: IndexedUnit[], 
       verdicts.push(v);
       opts.onUnit?.(v);
     }
-    const errors = run.stderr.split('\n').filter((l) => /^error/.test(l)).slice(0, 5);
+    const errors = run.stderr
+      .split('\n')
+      .filter((l) => /^error/.test(l))
+      .slice(0, 5);
     return { ...report(verdicts, (performance.now() - started) / 1000), cargoStatus: run.code, cargoErrors: errors };
   } finally {
     if (!opts.targetDir) rmSync(targetDir, { recursive: true, force: true });
@@ -76,8 +79,17 @@ function featureArgs(index: UnitIndex): string[] {
 }
 
 const KINDS: Record<string, TargetKind> = {
-  lib: 'lib', rlib: 'lib', dylib: 'lib', cdylib: 'lib', staticlib: 'lib', 'proc-macro': 'proc-macro',
-  bin: 'bin', example: 'example', test: 'test', bench: 'bench', 'custom-build': 'custom-build',
+  lib: 'lib',
+  rlib: 'lib',
+  dylib: 'lib',
+  cdylib: 'lib',
+  staticlib: 'lib',
+  'proc-macro': 'proc-macro',
+  bin: 'bin',
+  example: 'example',
+  test: 'test',
+  bench: 'bench',
+  'custom-build': 'custom-build',
 };
 
 function artifactOf(line: string): Artifact[] {
@@ -124,8 +136,17 @@ function verdictOf(entry: IndexedUnit, artifacts: Artifact[], root: string, targ
   );
   // A lib, bin or example is built twice under --all-targets: once as itself, once in test mode.
   const a = matches.find((x) => x.test === u.test) ?? (matches.length === 1 && (u.kind === 'test' || u.kind === 'bench') ? matches[0] : undefined);
-  const failed = (error: string): UnitVerdict => ({ id: u.id, listed: entry.files.length, read: [], missed: [], extra: [], unexplained: [], seconds: 0, error });
-  if (!a) return failed('cargo check did not build this unit (see cargo\'s errors)');
+  const failed = (error: string): UnitVerdict => ({
+    id: u.id,
+    listed: entry.files.length,
+    read: [],
+    missed: [],
+    extra: [],
+    unexplained: [],
+    seconds: 0,
+    error,
+  });
+  if (!a) return failed("cargo check did not build this unit (see cargo's errors)");
   const depFile = a.filenames.flatMap(depInfoCandidates).find((d) => existsSync(d));
   if (!depFile) return failed(`cargo wrote no dep-info for it (looked next to ${a.filenames.map((f) => basename(f)).join(', ')})`);
   const read = new Set<string>();

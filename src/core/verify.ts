@@ -87,7 +87,16 @@ async function verifyUnit(index: UnitIndex, entry: IndexedUnit, opts: VerifyOpti
   });
   const depFile = join(dir, 'unit.d');
   const checkCfgs = (script?.checkCfgs ?? []).flatMap((c) => ['--check-cfg', c]);
-  const args = [...inv.args, ...checkCfgs, ...(opts.rustcArgs ?? []), '--cap-lints', 'allow', '--error-format=short', `--emit=dep-info=${depFile}`, unit.target.path];
+  const args = [
+    ...inv.args,
+    ...checkCfgs,
+    ...(opts.rustcArgs ?? []),
+    '--cap-lints',
+    'allow',
+    '--error-format=short',
+    `--emit=dep-info=${depFile}`,
+    unit.target.path,
+  ];
   const root = index.workspace.root;
   const result = await run(opts.rustc, args, { ...process.env, ...inv.env, ...script?.env }, root);
   const base: UnitVerdict = { id: unit.id, listed: entry.files.length, read: [], missed: [], extra: [], unexplained: [], seconds: 0 };
@@ -154,7 +163,7 @@ function writeOutDirPlaceholders(entry: IndexedUnit, outDir: string): void {
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stderr: string }> {
   return new Promise((resolvePromise) => {
     execFile(cmd, args, { env, cwd, maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60 * 1000 }, (err, _stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolvePromise({ code, stderr: String(stderr) + (err && !stderr ? String(err.message) : '') });
     });
   });

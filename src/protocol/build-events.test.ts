@@ -4,7 +4,17 @@ import { BuildEventError, parseBuildEvent, type BuildEvent } from './build-event
 import { unitLabel } from './labels.js';
 
 const rendered = 'error[E0308]: mismatched types\n';
-const span = { file_name: 'src/lib.rs', line_start: 3, line_end: 3, column_start: 5, column_end: 8, is_primary: true, label: 'expected `u32`', suggested_replacement: null, suggestion_applicability: null };
+const span = {
+  file_name: 'src/lib.rs',
+  line_start: 3,
+  line_end: 3,
+  column_start: 5,
+  column_end: 8,
+  is_primary: true,
+  label: 'expected `u32`',
+  suggested_replacement: null,
+  suggestion_applicability: null,
+};
 const EVENTS: BuildEvent[] = [
   { type: 'plan', build: ['a'], substitute: ['s'], cached: ['b'] },
   { type: 'start', unit: 'a' },
@@ -25,7 +35,15 @@ const EVENTS: BuildEvent[] = [
       level: 'error',
       code: { code: 'E0308' },
       spans: [span],
-      children: [{ message: 'try', level: 'help', code: null, spans: [{ ...span, label: null, suggested_replacement: '7', suggestion_applicability: 'MachineApplicable' }], children: [] }],
+      children: [
+        {
+          message: 'try',
+          level: 'help',
+          code: null,
+          spans: [{ ...span, label: null, suggested_replacement: '7', suggestion_applicability: 'MachineApplicable' }],
+          children: [],
+        },
+      ],
       rendered,
     },
   },
@@ -35,7 +53,17 @@ const EVENTS: BuildEvent[] = [
   { type: 'failed', unit: 'a', message: 'a failed in phase rustc' },
   { type: 'failed', unit: null, message: 'Nix is not installed', reason: 'nix-missing' },
   { type: 'finished', built: ['a'], cached: [], substituted: ['s'], failed: ['c'], skipped: ['d'], seconds: 3, outs: { a: '/nix/store/x', s: '/nix/store/y' } },
-  { type: 'finished', built: [], cached: ['b'], substituted: [], failed: [], skipped: [], seconds: 0.2, outs: { b: '/nix/store/z' }, phases: { evaluate: 0.1, plan: 0.05 } },
+  {
+    type: 'finished',
+    built: [],
+    cached: ['b'],
+    substituted: [],
+    failed: [],
+    skipped: [],
+    seconds: 0.2,
+    outs: { b: '/nix/store/z' },
+    phases: { evaluate: 0.1, plan: 0.05 },
+  },
 ];
 
 test('every event kind survives printing and strict parsing unchanged', () => {
@@ -57,9 +85,16 @@ test('a line that is not a well-formed event is an error naming what is wrong, n
   ];
   const diag = EVENTS.find((e) => e.type === 'diagnostic')!;
   cases.push([JSON.stringify({ ...diag, range: { line: 3 } }), /diagnostic\.range: `column` must be a number/]);
-  cases.push([JSON.stringify({ ...diag, diagnostic: { message: 'm', level: 'error', spans: [{ file_name: 'x' }] } }), /diagnostic\.diagnostic\.spans\[0\]: `line_start` must be a number/]);
+  cases.push([
+    JSON.stringify({ ...diag, diagnostic: { message: 'm', level: 'error', spans: [{ file_name: 'x' }] } }),
+    /diagnostic\.diagnostic\.spans\[0\]: `line_start` must be a number/,
+  ]);
   for (const [line, why] of cases) {
-    assert.throws(() => parseBuildEvent(line), (err: unknown) => err instanceof BuildEventError && why.test(err.message) && err.line === line, line);
+    assert.throws(
+      () => parseBuildEvent(line),
+      (err: unknown) => err instanceof BuildEventError && why.test(err.message) && err.line === line,
+      line,
+    );
   }
 });
 

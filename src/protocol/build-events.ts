@@ -51,18 +51,18 @@ export type BuildEvent =
   | { type: 'phase'; unit: string; phase: string }
   | { type: 'log'; unit: string | null; line: string }
   | {
-    type: 'diagnostic';
-    unit: string;
-    level: string;
-    message: string;
-    code: string | null;
-    /** Workspace-relative when the file is in the workspace; else as rustc printed it (e.g. a file in OUT_DIR). */
-    file: string;
-    range: DiagnosticRange;
-    rendered: string;
-    /** rustc's whole diagnostic (labels, notes, suggestions), its file names as `file`'s. */
-    diagnostic: RustcDiagnostic;
-  }
+      type: 'diagnostic';
+      unit: string;
+      level: string;
+      message: string;
+      code: string | null;
+      /** Workspace-relative when the file is in the workspace; else as rustc printed it (e.g. a file in OUT_DIR). */
+      file: string;
+      range: DiagnosticRange;
+      rendered: string;
+      /** rustc's whole diagnostic (labels, notes, suggestions), its file names as `file`'s. */
+      diagnostic: RustcDiagnostic;
+    }
   | { type: 'done'; unit: string; seconds: number; out: string }
   /** A unit's output was fetched from a substituter (binary cache) rather than built. */
   | { type: 'substituted'; unit: string; out: string }
@@ -71,23 +71,23 @@ export type BuildEvent =
   /** A unit failed (`unit`), or the whole build did (`unit: null`, with `reason`). */
   | { type: 'failed'; unit: string | null; message: string; reason?: BuildFailureReason }
   | {
-    type: 'finished';
-    /**
-     * Every unit the plan named ends in exactly one of these lists, so their lengths add up to
-     * the plan's (built + substituted + failed + skipped = plan.build + plan.substitute, cached =
-     * plan.cached). `cached` holds the requested units already in the store.
-     */
-    built: string[];
-    cached: string[];
-    substituted: string[];
-    failed: string[];
-    skipped: string[];
-    seconds: number;
-    /** The output path of every requested unit in the store now (built, cached or substituted). */
-    outs: Record<string, string>;
-    /** Wall-clock seconds of each phase of the build (generate, evaluate, plan, runs, build, roots, …). */
-    phases?: Record<string, number>;
-  };
+      type: 'finished';
+      /**
+       * Every unit the plan named ends in exactly one of these lists, so their lengths add up to
+       * the plan's (built + substituted + failed + skipped = plan.build + plan.substitute, cached =
+       * plan.cached). `cached` holds the requested units already in the store.
+       */
+      built: string[];
+      cached: string[];
+      substituted: string[];
+      failed: string[];
+      skipped: string[];
+      seconds: number;
+      /** The output path of every requested unit in the store now (built, cached or substituted). */
+      outs: Record<string, string>;
+      /** Wall-clock seconds of each phase of the build (generate, evaluate, plan, runs, build, roots, …). */
+      phases?: Record<string, number>;
+    };
 
 export type BuildEventType = BuildEvent['type'];
 
@@ -232,7 +232,8 @@ const READERS: { [K in BuildEventType]: (f: Fields) => Extract<BuildEvent, { typ
     const e: Extract<BuildEvent, { type: 'failed' }> = { type: 'failed', unit: f.strOrNull('unit'), message: f.str('message') };
     const reason = f.optStr('reason');
     if (reason !== undefined && reason !== null) {
-      if (!REASONS.includes(reason as BuildFailureReason)) throw new Error(`failed: \`reason\` must be one of ${REASONS.join(', ')}, got ${JSON.stringify(reason)}`);
+      if (!REASONS.includes(reason as BuildFailureReason))
+        throw new Error(`failed: \`reason\` must be one of ${REASONS.join(', ')}, got ${JSON.stringify(reason)}`);
       e.reason = reason as BuildFailureReason;
     }
     return e;

@@ -8,7 +8,6 @@ export interface UnitNameParts {
 }
 
 export function unitLabel(u: UnitNameParts): string {
-  const what =
-    u.kind === 'lib' ? 'lib' : u.kind === 'proc-macro' ? 'proc-macro' : u.kind === 'custom-build' ? 'build script' : `${u.kind} ${u.name}`;
+  const what = u.kind === 'lib' ? 'lib' : u.kind === 'proc-macro' ? 'proc-macro' : u.kind === 'custom-build' ? 'build script' : `${u.kind} ${u.name}`;
   return `${u.package} (${what})${u.id.endsWith('[test]') ? ' [test]' : ''}`;
 }

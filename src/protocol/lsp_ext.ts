@@ -107,32 +107,32 @@ export interface BuildResult {
 
 export type BuildProgress =
   | {
-    workspace: string;
-    build: number;
-    kind: 'begin';
-    units: string[];
-    files: string[];
-    /** Unit id → ids of the units it depends on (the workspace's), so a skipped unit can name the failure that stopped it. */
-    deps?: Record<string, string[]>;
-  }
+      workspace: string;
+      build: number;
+      kind: 'begin';
+      units: string[];
+      files: string[];
+      /** Unit id → ids of the units it depends on (the workspace's), so a skipped unit can name the failure that stopped it. */
+      deps?: Record<string, string[]>;
+    }
   | { workspace: string; build: number; kind: 'event'; event: BuildEvent }
   | { workspace: string; build: number; kind: 'output'; line: string }
   | {
-    workspace: string;
-    build: number;
-    kind: 'end';
-    outcome: 'succeeded' | 'failed' | 'cancelled';
-    /**
-     * Why the build failed as a whole when no event said so: it could not start, broke the event
-     * contract, stopped before planning (its error output), a setting is wrong, or the server failed.
-     */
-    message?: string;
-    reason?: 'spawn' | 'protocol' | 'command' | 'setting' | 'internal';
-    /** For `reason: 'setting'`: the setting at fault, without the `cargoUnits.` prefix. */
-    setting?: string;
-    /** The build command's exit code (for the log; the events say what failed). */
-    exitCode?: number;
-  };
+      workspace: string;
+      build: number;
+      kind: 'end';
+      outcome: 'succeeded' | 'failed' | 'cancelled';
+      /**
+       * Why the build failed as a whole when no event said so: it could not start, broke the event
+       * contract, stopped before planning (its error output), a setting is wrong, or the server failed.
+       */
+      message?: string;
+      reason?: 'spawn' | 'protocol' | 'command' | 'setting' | 'internal';
+      /** For `reason: 'setting'`: the setting at fault, without the `cargoUnits.` prefix. */
+      setting?: string;
+      /** The build command's exit code (for the log; the events say what failed). */
+      exitCode?: number;
+    };
 
 export interface IndexChanged {
   /** Files whose units changed; all files when `all` (a workspace was re-indexed). */

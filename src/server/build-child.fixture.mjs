@@ -28,14 +28,43 @@ for (const u of units.filter((u) => !u.startsWith('cached:'))) {
   await new Promise((r) => setTimeout(r, step));
   if (u.startsWith('fail:')) {
     failed++;
-    const span = { file_name: 'src/lib.rs', line_start: 2, line_end: 2, column_start: 5, column_end: 9, is_primary: true, label: null, suggested_replacement: null, suggestion_applicability: null };
+    const span = {
+      file_name: 'src/lib.rs',
+      line_start: 2,
+      line_end: 2,
+      column_start: 5,
+      column_end: 9,
+      is_primary: true,
+      label: null,
+      suggested_replacement: null,
+      suggestion_applicability: null,
+    };
     const rendered = 'error[E0308]: mismatched types\n';
-    out({ type: 'diagnostic', unit: u, level: 'error', message: 'mismatched types', code: 'E0308', file: 'src/lib.rs', range: { line: 2, column: 5, endLine: 2, endColumn: 9 }, rendered, diagnostic: { message: 'mismatched types', level: 'error', code: { code: 'E0308' }, spans: [span], children: [], rendered } });
+    out({
+      type: 'diagnostic',
+      unit: u,
+      level: 'error',
+      message: 'mismatched types',
+      code: 'E0308',
+      file: 'src/lib.rs',
+      range: { line: 2, column: 5, endLine: 2, endColumn: 9 },
+      rendered,
+      diagnostic: { message: 'mismatched types', level: 'error', code: { code: 'E0308' }, spans: [span], children: [], rendered },
+    });
     out({ type: 'failed', unit: u, message: 'rustc failed' });
   } else out({ type: 'done', unit: u, seconds: step / 1000, out: `/nix/store/x-${u}` });
 }
 const built = units.filter((u) => !u.startsWith('cached:') && !u.startsWith('fail:'));
-out({ type: 'finished', built, cached: [], substituted: [], failed: units.filter((u) => u.startsWith('fail:')), skipped: [], seconds: (Date.now() - t0) / 1000, outs: Object.fromEntries(built.map((u) => [u, `/nix/store/x-${u}`])) });
+out({
+  type: 'finished',
+  built,
+  cached: [],
+  substituted: [],
+  failed: units.filter((u) => u.startsWith('fail:')),
+  skipped: [],
+  seconds: (Date.now() - t0) / 1000,
+  outs: Object.fromEntries(built.map((u) => [u, `/nix/store/x-${u}`])),
+});
 sleeper.kill();
 if (log) appendFileSync(log, `end ${process.pid}\n`);
 process.exit(failed ? 1 : 0);

@@ -26,7 +26,13 @@ export interface CommandLine {
  * in place of `node dist/cli.cjs`), with the index options. The build runs nix-instantiate and
  * nix-store from PATH: a nix command given as a path puts its directory first on PATH.
  */
-export function buildCommandLine(s: BuildSettings, t: BuildTarget, job: BuildJob, bundled: { node: string; cli: string }, path = process.env.PATH ?? ''): CommandLine {
+export function buildCommandLine(
+  s: BuildSettings,
+  t: BuildTarget,
+  job: BuildJob,
+  bundled: { node: string; cli: string },
+  path = process.env.PATH ?? '',
+): CommandLine {
   const [command, ...prefix] = s.command.length > 0 ? s.command : [bundled.node, bundled.cli];
   const args = [
     ...prefix,
@@ -68,7 +74,10 @@ export function settingsProblem(s: BuildSettings, root: string, path = process.e
     if (s.nixCommand.includes('/')) {
       if (!isExecutableFile(s.nixCommand)) return { setting: 'nix.command', message: `cargoUnits.nix.command: \`${s.nixCommand}\` is not an executable file` };
     } else if (!path.split(delimiter).some((d) => d !== '' && isExecutableFile(join(d, s.nixCommand)))) {
-      return { setting: 'nix.command', message: `cargoUnits.nix.command: \`${s.nixCommand}\` is not on PATH (install Nix, or give the path of the nix program)` };
+      return {
+        setting: 'nix.command',
+        message: `cargoUnits.nix.command: \`${s.nixCommand}\` is not on PATH (install Nix, or give the path of the nix program)`,
+      };
     }
   }
   if (s.vendorDir) {
@@ -79,7 +88,11 @@ export function settingsProblem(s: BuildSettings, root: string, path = process.e
     } catch {
       // missing
     }
-    if (!isDir) return { setting: 'vendorDir', message: `cargoUnits.vendorDir: \`${dir}\` is not a directory (run \`cargo vendor\` there, or give a directory of crate sources)` };
+    if (!isDir)
+      return {
+        setting: 'vendorDir',
+        message: `cargoUnits.vendorDir: \`${dir}\` is not a directory (run \`cargo vendor\` there, or give a directory of crate sources)`,
+      };
   }
   return undefined;
 }

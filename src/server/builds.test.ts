@@ -16,7 +16,15 @@ async function buildOnce(env: Record<string, string>, settings: { vendorDir?: st
   Object.assign(process.env, { STEP_MS: '5', ...env });
   try {
     const builds = new Builds({
-      settings: { command: [process.execPath, CHILD], nixCommand: 'nix', nixArgs: [], vendorDir: settings.vendorDir ?? '', profile: '', onSave: true, debounceMs: 0 },
+      settings: {
+        command: [process.execPath, CHILD],
+        nixCommand: 'nix',
+        nixArgs: [],
+        vendorDir: settings.vendorDir ?? '',
+        profile: '',
+        onSave: true,
+        debounceMs: 0,
+      },
       bundled: { node: process.execPath, cli: 'unused' },
       targetOf: (r) => ({ root: r, features: [], allFeatures: false, noDefaultFeatures: false, target: '', cfgs: [] }),
       unitsOf: (_r, job) => job.units,
@@ -39,7 +47,10 @@ const endOf = (p: BuildProgress[]) => p.find((x): x is Extract<BuildProgress, { 
 test('a build command that stops before planning: its error output is the message, pointing at the vendor setting when it asks for sources', async () => {
   const msg = 'Cargo.lock:16: error: the source of `aho-corasick v0.7.19` is needed to plan its units: pass `--vendor DIR`';
   const end = endOf(await buildOnce({ EARLY_ERROR: msg }));
-  assert.deepEqual({ ...end, workspace: '' }, { workspace: '', build: 1, kind: 'end', outcome: 'failed', message: msg, reason: 'command', setting: 'vendorDir', exitCode: 2 });
+  assert.deepEqual(
+    { ...end, workspace: '' },
+    { workspace: '', build: 1, kind: 'end', outcome: 'failed', message: msg, reason: 'command', setting: 'vendorDir', exitCode: 2 },
+  );
 });
 
 test('a stdout line that is no build event fails the build with the contract message; a good build ends with no message', async () => {

@@ -66,7 +66,14 @@ export class Builds {
       await this.runBuild(root, build, job, signal);
     } catch (err) {
       // The view must not wait for an end that never comes.
-      this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: `internal error: ${err instanceof Error ? err.message : String(err)}`, reason: 'internal' });
+      this.o.report({
+        workspace,
+        build,
+        kind: 'end',
+        outcome: 'failed',
+        message: `internal error: ${err instanceof Error ? err.message : String(err)}`,
+        reason: 'internal',
+      });
       throw err;
     }
   }
@@ -114,13 +121,31 @@ export class Builds {
       const what = `${command} printed ${badLines.length} line${badLines.length === 1 ? '' : 's'} that ${badLines.length === 1 ? 'is' : 'are'} not build events (first: ${badLines[0]!.message})`;
       this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: what, reason: 'protocol' });
     } else if (r.cancelled) this.o.report({ workspace, build, kind: 'end', outcome: 'cancelled' });
-    else if (r.spawnError) this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: `cannot run ${command}: ${r.spawnError}`, reason: 'spawn' });
+    else if (r.spawnError)
+      this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message: `cannot run ${command}: ${r.spawnError}`, reason: 'spawn' });
     else if (r.code !== 0 && !planned && failedUnits === 0) {
       // It stopped before planning (a manifest error, sources it cannot find): its own words say why.
       const errors = stderr.filter((l) => /\berror\b/i.test(l));
       const message = (errors.length > 0 ? errors : stderr.slice(-5)).join('\n') || `${command} exited with ${r.code ?? r.signal}`;
-      this.o.report({ workspace, build, kind: 'end', outcome: 'failed', message, reason: 'command', ...(/--vendor\b/.test(message) ? { setting: 'vendorDir' } : {}), exitCode: r.code ?? undefined });
-    } else if (r.code !== 0 || failedUnits > 0) this.o.report({ workspace, build, kind: 'end', outcome: 'failed', exitCode: r.code ?? undefined, ...(r.signal ? { message: `${command} ended by ${r.signal}` } : {}) });
+      this.o.report({
+        workspace,
+        build,
+        kind: 'end',
+        outcome: 'failed',
+        message,
+        reason: 'command',
+        ...(/--vendor\b/.test(message) ? { setting: 'vendorDir' } : {}),
+        exitCode: r.code ?? undefined,
+      });
+    } else if (r.code !== 0 || failedUnits > 0)
+      this.o.report({
+        workspace,
+        build,
+        kind: 'end',
+        outcome: 'failed',
+        exitCode: r.code ?? undefined,
+        ...(r.signal ? { message: `${command} ended by ${r.signal}` } : {}),
+      });
     else this.o.report({ workspace, build, kind: 'end', outcome: 'succeeded' });
   }
 }

@@ -70,11 +70,22 @@ test('the process adapter parses events, reports a stdout line that is no event,
   });
   assert.equal(r.code, 1);
   assert.equal(r.cancelled, false);
-  assert.deepEqual(events.map((e) => e.type), ['plan', 'start', 'done', 'start', 'diagnostic', 'failed', 'finished']);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['plan', 'start', 'done', 'start', 'diagnostic', 'failed', 'finished'],
+  );
   assert.deepEqual(events[0], { type: 'plan', build: ['a', 'fail:b'], substitute: [], cached: ['cached:c'] });
   assert.deepEqual(bad, ['malformed build event: plan: `build` must be a list of strings, got nothing']);
   assert.deepEqual(output, ['stderr line']);
-  const missing = await runBuildProcess({ command: '/nonexistent/build', args: [], cwd: tmpdir(), signal: new AbortController().signal, onEvent: () => undefined, onBadLine: () => undefined, onOutput: () => undefined });
+  const missing = await runBuildProcess({
+    command: '/nonexistent/build',
+    args: [],
+    cwd: tmpdir(),
+    signal: new AbortController().signal,
+    onEvent: () => undefined,
+    onBadLine: () => undefined,
+    onOutput: () => undefined,
+  });
   assert.match(missing.spawnError ?? '', /ENOENT/);
 });
 
@@ -101,7 +112,10 @@ test('rapid saves are debounced into one build of the merged files', async () =>
   h.scheduler.request({ files: ['a'] });
   h.scheduler.request({ files: ['b', 'c'] });
   await h.scheduler.idle();
-  assert.deepEqual(h.builds.map((b) => b.job.files), [['a', 'b', 'c']]);
+  assert.deepEqual(
+    h.builds.map((b) => b.job.files),
+    [['a', 'b', 'c']],
+  );
   assert.equal(h.builds[0]!.events.at(-1)?.type, 'finished');
 });
 
@@ -118,7 +132,10 @@ test('a newer save cancels the running build, waits for it to end, and builds bo
   const last = h.builds.at(-1)!;
   assert.equal(last.cancelled, false);
   assert.deepEqual(last.job.files, ['a', 'b', 'c'], 'the last build covers every edit');
-  assert.deepEqual(last.events.filter((e) => e.type === 'done').map((e) => (e as { unit: string }).unit), ['a', 'b', 'c']);
+  assert.deepEqual(
+    last.events.filter((e) => e.type === 'done').map((e) => (e as { unit: string }).unit),
+    ['a', 'b', 'c'],
+  );
   const first = Number(h.logLines()[0]!.split(' ')[1]);
   assert.equal(alive(first), false);
 });

@@ -6,7 +6,14 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FileChangeType, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult, type TextDocuments } from 'vscode-languageserver/node';
+import {
+  FileChangeType,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type TextDocuments,
+} from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseCfgOption } from '../core/cfg/expr.js';
 import type { IndexOptions } from '../core/index.js';
@@ -140,12 +147,20 @@ export class CargoUnitsServer {
       ? new Builds({
           settings: init.build,
           bundled: { node: process.execPath, cli: this.cliPath },
-          targetOf: (root) => ({ root, features: init.features, allFeatures: init.allFeatures, noDefaultFeatures: init.noDefaultFeatures, target: init.target, cfgs: init.cfgs }),
+          targetOf: (root) => ({
+            root,
+            features: init.features,
+            allFeatures: init.allFeatures,
+            noDefaultFeatures: init.noDefaultFeatures,
+            target: init.target,
+            cfgs: init.cfgs,
+          }),
           unitsOf: (root, job) => {
             const index = this.set.all.find((w) => w.root === root)?.index;
             return index ? [...new Set([...index.affected(job.files), ...job.units])].sort() : job.units;
           },
-          depsOf: (root) => Object.fromEntries((this.set.all.find((w) => w.root === root)?.index?.entries ?? []).map((e) => [e.unit.id, e.unit.deps.map((d) => d.unitId)])),
+          depsOf: (root) =>
+            Object.fromEntries((this.set.all.find((w) => w.root === root)?.index?.entries ?? []).map((e) => [e.unit.id, e.unit.deps.map((d) => d.unitId)])),
           packageDirOf: (root, unit) => this.set.all.find((w) => w.root === root)?.index?.unit(unit)?.unit.package.dir,
           report: (p) => void this.connection.sendNotification(ext.buildProgress, { ...p, workspace: toUri(p.workspace) }),
           onError: (err) => this.fail('a build', err),

@@ -71,12 +71,27 @@ export function registerWhy(connection: Connection, d: WhyDeps): void {
       if (!p || !w?.index) return { uri, status: 'outside', units: [], notRead: [] };
       const index = w.index;
       const a = whyOf(index).explain(p, unit);
-      const step = (s: WhyStep): ext.WhyStep => ({ uri: d.toUri(s.file), line: s.line, via: s.via, cfg: s.cfg, value: s.value, ...(s.reason ? { reason: s.reason } : {}) });
+      const step = (s: WhyStep): ext.WhyStep => ({
+        uri: d.toUri(s.file),
+        line: s.line,
+        via: s.via,
+        cfg: s.cfg,
+        value: s.value,
+        ...(s.reason ? { reason: s.reason } : {}),
+      });
       return {
         uri,
         status: d.workspaces().fileInfo(p).status,
         units: a.units.map((u) => ({ unit: u.unit, label: labelOf(index, u.unit), status: u.status, chain: u.chain.map(step) })),
-        notRead: a.notRead.map((n) => ({ unit: n.unit, label: labelOf(index, n.unit), uri: d.toUri(n.file), line: n.line, via: n.via, cfg: n.cfg, value: n.value })),
+        notRead: a.notRead.map((n) => ({
+          unit: n.unit,
+          label: labelOf(index, n.unit),
+          uri: d.toUri(n.file),
+          line: n.line,
+          via: n.via,
+          cfg: n.cfg,
+          value: n.value,
+        })),
         ...(a.declareIn ? { declareIn: a.declareIn.map((x) => ({ uri: d.toUri(x.file), declaration: x.declaration, exists: x.exists })) } : {}),
       };
     }),

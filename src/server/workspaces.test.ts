@@ -11,21 +11,31 @@ const rel = (ws: string, f: string) => f.slice(ws.length + 1);
 test('finds the example workspace once, and names the units of a file', async () => {
   const set = new WorkspaceSet([EXAMPLE], { ...options(), rustc: false });
   await set.load();
-  assert.deepEqual(set.all.map((w) => [w.root, w.error]), [[EXAMPLE, undefined]]);
+  assert.deepEqual(
+    set.all.map((w) => [w.root, w.error]),
+    [[EXAMPLE, undefined]],
+  );
   const lib = set.fileInfo(join(EXAMPLE, 'crates/units-core/src/lib.rs'));
   assert.equal(lib.status, 'read');
   assert.equal(lib.workspace, EXAMPLE);
-  assert.deepEqual(lib.units.map((u) => u.label), ['units-core (lib)', 'units-core (lib) [test]']);
+  assert.deepEqual(
+    lib.units.map((u) => u.label),
+    ['units-core (lib)', 'units-core (lib) [test]'],
+  );
   const stats = set.fileInfo(join(EXAMPLE, 'crates/units-core/src/stats.rs'));
   assert.equal(stats.status, 'uncertain');
   assert.ok(stats.units.every((u) => u.uncertain));
   assert.equal(set.fileInfo(join(EXAMPLE, 'crates/units-cli/src/term.rs')).status, 'unread');
   assert.equal(set.fileInfo('/nowhere/x.rs').status, 'outside');
   const dirs = [...set.watchedDirs()].map((d) => (d === EXAMPLE ? '.' : rel(EXAMPLE, d)));
-  for (const d of ['.', 'crates/units-core', 'crates/units-core/src', 'crates/units-core/src/serial', 'crates/units-cli/src/bin/convert']) assert.ok(dirs.includes(d), d);
+  for (const d of ['.', 'crates/units-core', 'crates/units-core/src', 'crates/units-core/src/serial', 'crates/units-cli/src/bin/convert'])
+    assert.ok(dirs.includes(d), d);
   assert.ok(!dirs.some((d) => d.startsWith('target')));
   const bin = set.fileInfo(join(EXAMPLE, 'crates/units-cli/src/bin/convert/args.rs'));
-  assert.deepEqual(bin.units.map((u) => u.label), ['units-cli (bin convert)', 'units-cli (bin convert) [test]']);
+  assert.deepEqual(
+    bin.units.map((u) => u.label),
+    ['units-cli (bin convert)', 'units-cli (bin convert) [test]'],
+  );
 });
 
 test('unsaved text adding a mod changes membership, and closing the editor restores it', async () => {
@@ -37,10 +47,19 @@ test('unsaved text adding a mod changes membership, and closing the editor resto
   assert.equal(set.fileInfo(v1).status, 'unread');
   const text = readFileSync(lib, 'utf8').replace('mod lexer;', 'mod lexer;\nmod lexer_v1;');
   const r = await set.update(lib, text, true);
-  assert.deepEqual(r.files.map((f) => rel(ws, f)), ['crates/units-parse/src/lexer_v1.rs']);
-  assert.deepEqual(set.fileInfo(v1).units.map((u) => u.id), ['units-parse/lib/units_parse', 'units-parse/lib/units_parse[test]']);
+  assert.deepEqual(
+    r.files.map((f) => rel(ws, f)),
+    ['crates/units-parse/src/lexer_v1.rs'],
+  );
+  assert.deepEqual(
+    set.fileInfo(v1).units.map((u) => u.id),
+    ['units-parse/lib/units_parse', 'units-parse/lib/units_parse[test]'],
+  );
   const closed = await set.update(lib, undefined, true);
-  assert.deepEqual(closed.files.map((f) => rel(ws, f)), ['crates/units-parse/src/lexer_v1.rs']);
+  assert.deepEqual(
+    closed.files.map((f) => rel(ws, f)),
+    ['crates/units-parse/src/lexer_v1.rs'],
+  );
   assert.equal(set.fileInfo(v1).status, 'unread');
 });
 
@@ -54,7 +73,10 @@ test('a created module file and a Cargo.toml change re-index; unsaved text survi
   assert.equal(set.fileInfo(extra).status, 'unread');
   writeFileSync(extra, 'pub fn f() {}\n');
   const created = await set.update(extra, undefined, false);
-  assert.deepEqual(created.files.map((f) => rel(ws, f)), ['crates/units-parse/src/extra.rs']);
+  assert.deepEqual(
+    created.files.map((f) => rel(ws, f)),
+    ['crates/units-parse/src/extra.rs'],
+  );
   assert.equal(set.fileInfo(extra).units.length, 2);
   const manifest = join(ws, 'crates/units-cli/Cargo.toml');
   writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(/\[\[bin\]\][^[]*name = "si-table"[^[]*/, ''));
@@ -76,7 +98,10 @@ test('a malformed workspace is reported, not fatal; workspaces at the folder and
   const dir = mkdtempSync(join(tmpdir(), 'cargo-units-ws-'));
   try {
     write(dir, { 'good/Cargo.toml': pkg('good'), 'good/src/lib.rs': '', 'bad/Cargo.toml': '[package\n', 'good/target/x/Cargo.toml': '' });
-    assert.deepEqual(candidateManifests(dir).map((m) => rel(dir, m)), ['bad/Cargo.toml', 'good/Cargo.toml']);
+    assert.deepEqual(
+      candidateManifests(dir).map((m) => rel(dir, m)),
+      ['bad/Cargo.toml', 'good/Cargo.toml'],
+    );
     const set = new WorkspaceSet([dir], { ...options(), rustc: false });
     await set.load();
     const byRoot = new Map(set.all.map((w) => [rel(dir, w.root), w]));
@@ -110,7 +135,11 @@ test('discovery as rust-analyzer: only the folder workspace; fixture packages an
     });
     const set = new WorkspaceSet([dir], { ...options(), rustc: false });
     await set.load();
-    assert.deepEqual(set.all.map((w) => [w.root, w.error]), [[dir, undefined]], 'only the workspace; no fixture, no error');
+    assert.deepEqual(
+      set.all.map((w) => [w.root, w.error]),
+      [[dir, undefined]],
+      'only the workspace; no fixture, no error',
+    );
     for (const f of ['tests/fixtures/own/src/m.rs', 'tests/fixtures/stray/src/lib.rs', 'tests/fixtures/broken/src/lib.rs', 'vendored/dep/src/lib.rs']) {
       assert.equal(set.fileInfo(join(dir, f)).status, 'outside', f);
     }
@@ -130,14 +159,23 @@ test('discovery as rust-analyzer: only the folder workspace; fixture packages an
     assert.equal(await set.openDetached(join(dir, 'tests/fixtures/own/src/m.rs')), true);
     const own = set.all.find((w) => w.root === join(dir, 'tests/fixtures/own'));
     assert.ok(own?.detached && own.index && !own.error);
-    assert.deepEqual(set.fileInfo(join(dir, 'tests/fixtures/own/src/m.rs')).units.map((u) => u.label), ['own (lib)', 'own (lib) [test]']);
+    assert.deepEqual(
+      set.fileInfo(join(dir, 'tests/fixtures/own/src/m.rs')).units.map((u) => u.label),
+      ['own (lib)', 'own (lib) [test]'],
+    );
     assert.equal(await set.openDetached(join(dir, 'tests/fixtures/own/src/lib.rs')), false, 'once');
     assert.equal(await set.openDetached(join(dir, 'crates/app/src/lib.rs')), false, 'a workspace file');
     // A broken fixture shows its error only now that it was opened; it stays over re-indexing.
     assert.equal(await set.openDetached(join(dir, 'tests/fixtures/stray/src/lib.rs')), true);
     assert.match(set.all.find((w) => w.root === join(dir, 'tests/fixtures/stray'))?.error ?? '', /believes it's in a workspace/);
     await set.load();
-    assert.deepEqual(set.all.filter((w) => w.detached).map((w) => rel(dir, w.root)).sort(), ['tests/fixtures/own', 'tests/fixtures/stray']);
+    assert.deepEqual(
+      set.all
+        .filter((w) => w.detached)
+        .map((w) => rel(dir, w.root))
+        .sort(),
+      ['tests/fixtures/own', 'tests/fixtures/stray'],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -153,7 +191,11 @@ test('linkedProjects: a workspace deeper than discovery looks, by manifest or di
     for (const linked of ['rust/engine', 'rust/engine/Cargo.toml', join(dir, 'rust/engine')]) {
       const set = new WorkspaceSet([dir], { ...options(), rustc: false }, undefined, [linked]);
       await set.load();
-      assert.deepEqual(set.all.map((w) => w.root), [join(dir, 'rust/engine')], linked);
+      assert.deepEqual(
+        set.all.map((w) => w.root),
+        [join(dir, 'rust/engine')],
+        linked,
+      );
     }
     const missing = new WorkspaceSet([dir], { ...options(), rustc: false }, undefined, ['nope']);
     await missing.load();

@@ -306,7 +306,11 @@ export class WorkspaceSet {
       const now = w.index.unit(id);
       if (!old || !now) continue;
       symmetricDifference(old.files, now.files, files);
-      symmetricDifference(old.uncertain.map((u) => u.file), now.uncertain.map((u) => u.file), files);
+      symmetricDifference(
+        old.uncertain.map((u) => u.file),
+        now.uncertain.map((u) => u.file),
+        files,
+      );
     }
     return { files: [...files].sort(), all: false };
   }

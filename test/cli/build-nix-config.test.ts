@@ -77,7 +77,7 @@ test('a nix.conf that turns the sandbox on: exit 5 with the line to add; `-- --o
   assert.equal(overridden.status, 0, overridden.stderr);
 });
 
-test('a build stopped at a failing build script counts every planned unit as built or failed', { skip: NIX_SKIP }, () => {
+test('a build stopped at a failing build script counts every planned unit as built, failed or skipped', { skip: NIX_SKIP }, () => {
   const env = isolatedNixEnv();
   const ws = copyFixture(join(REPO, 'examples', 'workspace'));
   writeFileSync(join(ws, 'crates', 'units-core', 'build.rs'), 'fn main() { panic!("this build script fails") }\n');
@@ -86,7 +86,8 @@ test('a build stopped at a failing build script counts every planned unit as bui
   const plan = r.events.find((e) => e.type === 'plan');
   const finished = r.events.find((e) => e.type === 'finished');
   assert.ok(plan?.type === 'plan' && finished?.type === 'finished');
-  assert.deepEqual([...finished.built, ...finished.failed].sort(), [...plan.build].sort());
+  assert.deepEqual([...finished.built, ...finished.failed, ...finished.skipped, ...finished.substituted].sort(), [...plan.build, ...plan.substitute].sort());
   assert.deepEqual([...finished.cached].sort(), [...plan.cached].sort());
-  assert.ok(finished.failed.includes('units-core/lib/units_core'), 'a dependent of the build script failed with it');
+  assert.ok(finished.failed.includes('units-core/custom-build/build-script-build#run'), 'the build script run failed');
+  assert.ok(finished.skipped.includes('units-core/lib/units_core'), 'a dependent of the build script was skipped, not built');
 });

@@ -106,10 +106,17 @@ test('example: a file reached through #[path] inside an inline module', async ()
 test('example: a file reached through include_str!', async () => {
   const a = await why(EXAMPLE, 'crates/units-parse/data/aliases.txt');
   const chain = unitOf(a, 'units-parse/lib/units_parse').chain;
-  assert.deepEqual(chain.map((s) => [s.file, s.line, s.via]), [
-    ['crates/units-parse/src/lib.rs', lineOf(EXAMPLE, 'crates/units-parse/src/lib.rs', /^mod aliases;/), 'mod aliases'],
-    ['crates/units-parse/src/aliases.rs', lineOf(EXAMPLE, 'crates/units-parse/src/aliases.rs', /^const TABLE.*include_str!/), 'include_str!("../data/aliases.txt")'],
-  ]);
+  assert.deepEqual(
+    chain.map((s) => [s.file, s.line, s.via]),
+    [
+      ['crates/units-parse/src/lib.rs', lineOf(EXAMPLE, 'crates/units-parse/src/lib.rs', /^mod aliases;/), 'mod aliases'],
+      [
+        'crates/units-parse/src/aliases.rs',
+        lineOf(EXAMPLE, 'crates/units-parse/src/aliases.rs', /^const TABLE.*include_str!/),
+        'include_str!("../data/aliases.txt")',
+      ],
+    ],
+  );
 });
 
 test('example: files switched off by a feature and by the target are in notRead with the false cfg', async () => {
@@ -130,14 +137,17 @@ test('example: files switched off by a feature and by the target are in notRead 
   assert.equal(unitOf(on, 'units-core/lib/units_core').chain.at(-1)!.line, lib!.line);
   assert.deepEqual(on.notRead, []);
   const win = await why(EXAMPLE, 'crates/units-cli/src/platform/windows.rs');
-  assert.deepEqual(win.notRead.find((n) => n.unit === 'units-cli/bin/units-cli'), {
-    unit: 'units-cli/bin/units-cli',
-    file: 'crates/units-cli/src/main.rs',
-    line: lineOf(EXAMPLE, 'crates/units-cli/src/main.rs', /^\s*mod windows;/),
-    via: 'mod windows',
-    cfg: 'windows',
-    value: false,
-  });
+  assert.deepEqual(
+    win.notRead.find((n) => n.unit === 'units-cli/bin/units-cli'),
+    {
+      unit: 'units-cli/bin/units-cli',
+      file: 'crates/units-cli/src/main.rs',
+      line: lineOf(EXAMPLE, 'crates/units-cli/src/main.rs', /^\s*mod windows;/),
+      via: 'mod windows',
+      cfg: 'windows',
+      value: false,
+    },
+  );
 });
 
 test('example: the default file of a mod that cfg_attr(unix, path) redirects', async () => {
@@ -169,7 +179,10 @@ test('example: a file nothing declares names where `mod` would go', async () => 
 
 test('example: a file behind a build-script cfg is uncertain, with the unknown step and why', async () => {
   const a = await why(EXAMPLE, `${CORE}/src/stats.rs`, '--unit', 'units-core/lib/units_core');
-  assert.deepEqual(a.units.map((u) => u.unit), ['units-core/lib/units_core']);
+  assert.deepEqual(
+    a.units.map((u) => u.unit),
+    ['units-core/lib/units_core'],
+  );
   const u = a.units[0]!;
   assert.equal(u.status, 'uncertain');
   assert.equal(u.chain.length, 1);
@@ -209,15 +222,21 @@ const skip = rgAvailable ? false : `${RIPGREP} is not here`;
 test('ripgrep: nested modules (mod.rs), #[path] from the build script, and an unknown include', { skip }, async () => {
   const root = ripgrep();
   const glue = await why(root, 'crates/searcher/src/searcher/glue.rs');
-  assert.deepEqual(unitOf(glue, 'grep-searcher/lib/grep_searcher').chain.map((s) => [s.file, s.line, s.via, s.value]), [
-    ['crates/searcher/src/lib.rs', lineOf(root, 'crates/searcher/src/lib.rs', /^mod searcher;/), 'mod searcher', true],
-    ['crates/searcher/src/searcher/mod.rs', lineOf(root, 'crates/searcher/src/searcher/mod.rs', /^mod glue;/), 'mod glue', true],
-  ]);
+  assert.deepEqual(
+    unitOf(glue, 'grep-searcher/lib/grep_searcher').chain.map((s) => [s.file, s.line, s.via, s.value]),
+    [
+      ['crates/searcher/src/lib.rs', lineOf(root, 'crates/searcher/src/lib.rs', /^mod searcher;/), 'mod searcher', true],
+      ['crates/searcher/src/searcher/mod.rs', lineOf(root, 'crates/searcher/src/searcher/mod.rs', /^mod glue;/), 'mod glue', true],
+    ],
+  );
   const app = await why(root, 'crates/core/app.rs');
   assert.deepEqual(unitOf(app, 'ripgrep/custom-build/build-script-build').chain, [
     { file: 'build.rs', line: lineOf(root, 'build.rs', /^mod app;/), via: '#[path = "crates/core/app.rs"] mod app', cfg: null, value: true },
   ]);
-  assert.deepEqual(unitOf(app, 'ripgrep/bin/rg').chain.map((s) => [s.file, s.via]), [['crates/core/main.rs', 'mod app']]);
+  assert.deepEqual(
+    unitOf(app, 'ripgrep/bin/rg').chain.map((s) => [s.file, s.via]),
+    [['crates/core/main.rs', 'mod app']],
+  );
   // tests/data/sherlock.xz: named by include_bytes! inside the suite's own `rgtest!` macro, which
   // the macro engine expands: read for sure, the last step being the macro call that names it.
   const xz = await why(root, 'tests/data/sherlock.xz');
@@ -234,14 +253,17 @@ test('ripgrep: a feature-gated module, and files nothing declares', { skip }, as
   const root = ripgrep();
   const serde = await why(root, 'crates/globset/src/serde_impl.rs');
   assert.deepEqual(serde.units, []);
-  assert.deepEqual(serde.notRead.find((n) => n.unit === 'globset/lib/globset'), {
-    unit: 'globset/lib/globset',
-    file: 'crates/globset/src/lib.rs',
-    line: lineOf(root, 'crates/globset/src/lib.rs', /^mod serde_impl;/),
-    via: 'mod serde_impl',
-    cfg: 'feature = "serde1"',
-    value: false,
-  });
+  assert.deepEqual(
+    serde.notRead.find((n) => n.unit === 'globset/lib/globset'),
+    {
+      unit: 'globset/lib/globset',
+      file: 'crates/globset/src/lib.rs',
+      line: lineOf(root, 'crates/globset/src/lib.rs', /^mod serde_impl;/),
+      via: 'mod serde_impl',
+      cfg: 'feature = "serde1"',
+      value: false,
+    },
+  );
   writeFileSync(join(root, 'crates/searcher/src/searcher/extra.rs'), 'pub fn f() {}\n');
   const extra = await why(root, 'crates/searcher/src/searcher/extra.rs');
   assert.deepEqual(extra.declareIn, [{ file: 'crates/searcher/src/searcher/mod.rs', declaration: 'mod extra;', exists: true }]);
@@ -258,6 +280,12 @@ test('a file a proc-macro declares: automod::dir! is the step', async () => {
   const root = join(REPO, 'test', 'fixtures', 'scan', 'proc-macros');
   const a = await why(root, 'cases/tests/cases/one.rs');
   assert.deepEqual(unitOf(a, 'cases/test/cases').chain, [
-    { file: 'cases/tests/cases.rs', line: lineOf(root, 'cases/tests/cases.rs', /automod::dir!/), via: 'automod::dir!("tests/cases") → mod one', cfg: null, value: true },
+    {
+      file: 'cases/tests/cases.rs',
+      line: lineOf(root, 'cases/tests/cases.rs', /automod::dir!/),
+      via: 'automod::dir!("tests/cases") → mod one',
+      cfg: null,
+      value: true,
+    },
   ]);
 });

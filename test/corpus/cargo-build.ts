@@ -55,7 +55,14 @@ export async function cargoBuild(crateDir: string, featureSets: (string[] | unde
     const args = ['check', '--lib', '--offline', '--keep-going', '--quiet', '--message-format=short'];
     if (features) args.push('--features', features.join(','));
     const r = await run(cargo, args, copy, { ...process.env, CARGO_TARGET_DIR: targetDir });
-    if (r.code !== 0) failures.push(`cargo ${args.join(' ')}: ${r.stderr.split('\n').filter((l) => /error/.test(l)).slice(0, 3).join(' | ')}`);
+    if (r.code !== 0)
+      failures.push(
+        `cargo ${args.join(' ')}: ${r.stderr
+          .split('\n')
+          .filter((l) => /error/.test(l))
+          .slice(0, 3)
+          .join(' | ')}`,
+      );
   }
   return { dir: tmp, targetDir, failures };
 }

@@ -19,9 +19,12 @@ import { cliBuild, doneOut, finishedOf, isolatedNixEnv, NIX_SKIP } from '../nix/
 import { cargo, REGISTRY, registryWorkspace } from '../nix/registry-workspace.js';
 
 const CRATES = ['automod-1.0.3', 'pest_derive-2.5.2', 'rust-embed-6.4.2'];
-const SKIP = spawnSync('cargo', ['--version']).status !== 0
-  ? 'cargo not installed'
-  : CRATES.every((c) => existsSync(join(REGISTRY, c))) ? false : 'apt-get install librust-automod-dev librust-pest-derive-dev librust-rust-embed-dev';
+const SKIP =
+  spawnSync('cargo', ['--version']).status !== 0
+    ? 'cargo not installed'
+    : CRATES.every((c) => existsSync(join(REGISTRY, c)))
+      ? false
+      : 'apt-get install librust-automod-dev librust-pest-derive-dev librust-rust-embed-dev';
 
 /** The fixture, copied next to a `.cargo/config.toml` that reads Debian's registry offline, with a lock file. */
 function workspace(): string {
@@ -47,9 +50,17 @@ describe('a workspace that reads files only through proc-macros', { skip: SKIP }
     const files = (id: string) => index.unit(id)!.files.map((f) => toRelative(index.workspace.root, f));
     assert.deepEqual(files('grammar/lib/grammar'), ['grammar/grammars/csv.pest', 'grammar/src/lib.rs']);
     assert.deepEqual(files('assets/lib/assets'), ['assets/public/css/site.css', 'assets/public/index.html', 'assets/src/lib.rs']);
-    assert.deepEqual(files('cases/test/cases'), ['cases/tests/cases.rs', 'cases/tests/cases/one.rs', 'cases/tests/cases/two.rs', 'cases/tests/cases/with-hyphen.rs']);
+    assert.deepEqual(files('cases/test/cases'), [
+      'cases/tests/cases.rs',
+      'cases/tests/cases/one.rs',
+      'cases/tests/cases/two.rs',
+      'cases/tests/cases/with-hyphen.rs',
+    ]);
     // Known rules give certain entries.
-    assert.deepEqual(index.entries.flatMap((e) => e.uncertain), []);
+    assert.deepEqual(
+      index.entries.flatMap((e) => e.uncertain),
+      [],
+    );
   });
 
   test('verify --cargo agrees (0 missed); with the proc-macro rules off it exits 1 naming the missed files', () => {
@@ -76,7 +87,11 @@ describe('a workspace that reads files only through proc-macros', { skip: SKIP }
     const b = cliBuild(env, get(), ['--vendor', REGISTRY]);
     assert.equal(b.status, 0, b.stderr);
     assert.deepEqual(finishedOf(b).failed, []);
-    for (const [unit, passed] of [['grammar/lib/grammar[test]', 1], ['assets/lib/assets[test]', 1], ['cases/test/cases', 3]] as const) {
+    for (const [unit, passed] of [
+      ['grammar/lib/grammar[test]', 1],
+      ['assets/lib/assets[test]', 1],
+      ['cases/test/cases', 3],
+    ] as const) {
       const dir = join(doneOut(b, unit), 'bin');
       const bin = spawnSync('sh', ['-c', 'for f in "$0"/*; do exec "$f"; done', dir], { encoding: 'utf8' });
       assert.equal(bin.status, 0, `${unit}: ${bin.stdout}${bin.stderr}`);

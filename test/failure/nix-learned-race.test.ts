@@ -27,7 +27,10 @@ test('paths learned by a concurrent build are used even when this build learns n
   const events: BuildEvent[] = [];
   const index = await UnitIndex.open(ws);
   const r = await buildWorkspace(index, {
-    nixDir, rustc, units, env,
+    nixDir,
+    rustc,
+    units,
+    env,
     onEvent: (e) => {
       events.push(e);
       // After this build generated its Nix directory, "another build" records what the script prints.

@@ -27,25 +27,31 @@ export function slowWorkspace(gate = ''): string {
   const ws = join(mkdtempSync(join(tmpdir(), 'cargo-units-nixfail-')), 'ws');
   write(join(ws, 'Cargo.toml'), '[workspace]\nmembers = ["mac", "app"]\nresolver = "2"\n');
   write(join(ws, 'mac', 'Cargo.toml'), '[package]\nname = "mac"\nversion = "0.1.0"\nedition = "2021"\n\n[lib]\nproc-macro = true\n');
-  write(join(ws, 'mac', 'src', 'lib.rs'), [
-    'extern crate proc_macro;',
-    'use proc_macro::TokenStream;',
-    'use std::time::{Duration, Instant};',
-    '#[proc_macro]',
-    'pub fn slow(input: TokenStream) -> TokenStream {',
-    '    let s = input.to_string();',
-    '    let gate = s.trim().trim_matches(\'"\');',
-    '    let t0 = Instant::now();',
-    '    while !gate.is_empty() && !std::path::Path::new(gate).exists() && t0.elapsed() < Duration::from_secs(60) {',
-    '        std::thread::sleep(Duration::from_millis(50));',
-    '    }',
-    '    "const SLEPT: u64 = 1;".parse().unwrap()',
-    '}',
-    '',
-  ].join('\n'));
+  write(
+    join(ws, 'mac', 'src', 'lib.rs'),
+    [
+      'extern crate proc_macro;',
+      'use proc_macro::TokenStream;',
+      'use std::time::{Duration, Instant};',
+      '#[proc_macro]',
+      'pub fn slow(input: TokenStream) -> TokenStream {',
+      '    let s = input.to_string();',
+      "    let gate = s.trim().trim_matches('\"');",
+      '    let t0 = Instant::now();',
+      '    while !gate.is_empty() && !std::path::Path::new(gate).exists() && t0.elapsed() < Duration::from_secs(60) {',
+      '        std::thread::sleep(Duration::from_millis(50));',
+      '    }',
+      '    "const SLEPT: u64 = 1;".parse().unwrap()',
+      '}',
+      '',
+    ].join('\n'),
+  );
   write(join(ws, 'app', 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nmac = { path = "../mac" }\n');
   write(join(ws, 'app', 'src', 'lib.rs'), 'pub fn answer() -> u32 {\n    42\n}\n');
-  write(join(ws, 'app', 'src', 'main.rs'), `mac::slow!(${JSON.stringify(gate)});\n\nfn main() {\n    println!("answer {} slept {}", app::answer(), SLEPT);\n}\n`);
+  write(
+    join(ws, 'app', 'src', 'main.rs'),
+    `mac::slow!(${JSON.stringify(gate)});\n\nfn main() {\n    println!("answer {} slept {}", app::answer(), SLEPT);\n}\n`,
+  );
   return ws;
 }
 
@@ -69,13 +75,22 @@ export interface Run {
 const CLI = join(REPO, 'bin', 'cargo-units');
 
 function parseEvents(stdout: string): BuildEvent[] {
-  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as BuildEvent);
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as BuildEvent);
 }
 
 /** `cargo-units ARGS` in `cwd`, killed after `timeout` ms. */
 export function cli(env: NodeJS.ProcessEnv, cwd: string, args: string[], timeout = 120_000): Run & { stdout: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env, encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
-  return { status: r.status, signal: r.signal, events: args.includes('--json') && args[0] === 'build' ? parseEvents(r.stdout) : [], stderr: r.stderr, stdout: r.stdout };
+  return {
+    status: r.status,
+    signal: r.signal,
+    events: args.includes('--json') && args[0] === 'build' ? parseEvents(r.stdout) : [],
+    stderr: r.stderr,
+    stdout: r.stdout,
+  };
 }
 
 /** `cargo-units build --json ARGS`, bounded in time. */

@@ -57,7 +57,10 @@ test('Nix not installed: exit 4 with a clear message; once Nix is on PATH the bu
   assert.equal(r.status, 4, r.stderr);
   const f = whole(r);
   assert.equal(f.reason, 'nix-missing');
-  assert.equal(f.message, 'Nix is not installed: `nix-instantiate` was not found on PATH (install Nix, e.g. `apt-get install nix-bin`, or add its bin directory to PATH)');
+  assert.equal(
+    f.message,
+    'Nix is not installed: `nix-instantiate` was not found on PATH (install Nix, e.g. `apt-get install nix-bin`, or add its bin directory to PATH)',
+  );
   assert.match(r.stderr, /^error: Nix is not installed: /m);
   assert.deepEqual(finished(r).failed, [APP_BIN]);
   assert.doesNotMatch(r.stderr, /internal error|at .*\.js:\d+/, 'no stack trace');
@@ -67,7 +70,10 @@ test('Nix not installed: exit 4 with a clear message; once Nix is on PATH the bu
   symlinkSync(findExecutable('nix-instantiate')!, join(half, 'nix-instantiate'));
   const r2 = build({ ...env, PATH: half }, ws, ['--unit', APP_BIN]);
   assert.equal(r2.status, 4, r2.stderr);
-  assert.equal(whole(r2).message, 'Nix is not installed: `nix-store` was not found on PATH (install Nix, e.g. `apt-get install nix-bin`, or add its bin directory to PATH)');
+  assert.equal(
+    whole(r2).message,
+    'Nix is not installed: `nix-store` was not found on PATH (install Nix, e.g. `apt-get install nix-bin`, or add its bin directory to PATH)',
+  );
   const ok = build(env, ws, ['--unit', APP_BIN]);
   assert.equal(ok.status, 0, ok.stderr);
   assert.equal(runBin(outOf(ok, APP_BIN)), 'answer 42 slept 1\n');
@@ -86,7 +92,10 @@ test('a broken nix.conf: exit 5 naming the file and line; once fixed the build s
   assert.equal(r.status, 5, r.stderr);
   const f = whole(r);
   assert.equal(f.reason, 'nix-config');
-  assert.equal(f.message, `Nix configuration is invalid (see nix.conf in $NIX_CONF_DIR, and $NIX_CONFIG): illegal configuration line 'this is not a setting' in '${conf}'`);
+  assert.equal(
+    f.message,
+    `Nix configuration is invalid (see nix.conf in $NIX_CONF_DIR, and $NIX_CONFIG): illegal configuration line 'this is not a setting' in '${conf}'`,
+  );
   assertIndexWorks(env, ws);
   writeFileSync(conf, good + 'max-jobs = many\n');
   const bad2 = build(env, ws, ['--unit', APP_BIN]);
@@ -99,7 +108,7 @@ test('a broken nix.conf: exit 5 naming the file and line; once fixed the build s
   assert.equal(runBin(outOf(ok, APP_BIN)), 'answer 43 slept 1\n');
 });
 
-test('a Nix state directory Nix cannot use: exit 6 with Nix\'s message; once fixed the build succeeds', { skip: NIX_SKIP, timeout: 180_000 }, () => {
+test("a Nix state directory Nix cannot use: exit 6 with Nix's message; once fixed the build succeeds", { skip: NIX_SKIP, timeout: 180_000 }, () => {
   const ws = slowWorkspace();
   const env = nixEnv();
   const blocker = join(dirname0(env.NIX_STATE_DIR!), 'not-a-dir');
@@ -135,7 +144,10 @@ test('a compile error: failed unit with message and diagnostic, dependents not b
   assert.equal(bin.message, 'app/bin/app not built: a dependency failed');
   assert.deepEqual(finished(r).failed, [APP_LIB]);
   assert.deepEqual(finished(r).skipped, [APP_BIN]);
-  assert.equal(r.events.some((e) => e.type === 'done' && (e.unit === APP_LIB || e.unit === APP_BIN)), false);
+  assert.equal(
+    r.events.some((e) => e.type === 'done' && (e.unit === APP_LIB || e.unit === APP_BIN)),
+    false,
+  );
   assertIndexWorks(env, ws);
   writeFileSync(join(ws, 'app', 'src', 'lib.rs'), 'pub fn answer() -> u32 {\n    7\n}\n');
   const ok = build(env, ws, ['--unit', APP_BIN]);
@@ -144,32 +156,39 @@ test('a compile error: failed unit with message and diagnostic, dependents not b
   assert.equal(runBin(outOf(ok, APP_BIN)), 'answer 7 slept 1\n');
 });
 
-test('SIGTERM midway: exit 143, cancelled, nothing half-built is reported or kept; the next build completes', { skip: NIX_SKIP, timeout: 180_000 }, async () => {
-  const gate = newGate();
-  const ws = slowWorkspace(gate);
-  const env = nixEnv();
-  const child = buildChild(env, ws, ['--unit', APP_BIN]);
-  await child.waitFor((e) => e.type === 'phase' && e.unit === APP_BIN);
-  process.kill(child.pid, 'SIGTERM');
-  const r = await child.done;
-  assert.equal(r.status, 143, r.stderr);
-  const f = whole(r);
-  assert.equal(f.reason, 'cancelled');
-  assert.ok(finished(r).failed.includes(APP_BIN));
-  assert.equal(r.events.some((e) => e.type === 'done' && e.unit === APP_BIN), false);
-  assert.deepEqual(await noneLeft(env.NIX_STORE_DIR!, 10_000), [], 'nix-store and its builders are gone');
-  // What the killed run did build is complete and valid in the store.
-  for (const e of r.events) if (e.type === 'done') assert.ok(valid(env, e.out), `${e.unit}: ${e.out} is not valid`);
-  assertIndexWorks(env, ws);
-  const dry = build(env, ws, ['--unit', APP_BIN, '--dry-run']);
-  const plan = dry.events.find((e) => e.type === 'plan');
-  assert.ok(plan && plan.type === 'plan' && plan.build.includes(APP_BIN), 'the interrupted unit is still to build');
-  openGate(gate);
-  const ok = build(env, ws, ['--unit', APP_BIN]);
-  assert.equal(ok.status, 0, ok.stderr);
-  assert.ok(finished(ok).built.includes(APP_BIN));
-  assert.equal(runBin(outOf(ok, APP_BIN)), 'answer 42 slept 1\n');
-});
+test(
+  'SIGTERM midway: exit 143, cancelled, nothing half-built is reported or kept; the next build completes',
+  { skip: NIX_SKIP, timeout: 180_000 },
+  async () => {
+    const gate = newGate();
+    const ws = slowWorkspace(gate);
+    const env = nixEnv();
+    const child = buildChild(env, ws, ['--unit', APP_BIN]);
+    await child.waitFor((e) => e.type === 'phase' && e.unit === APP_BIN);
+    process.kill(child.pid, 'SIGTERM');
+    const r = await child.done;
+    assert.equal(r.status, 143, r.stderr);
+    const f = whole(r);
+    assert.equal(f.reason, 'cancelled');
+    assert.ok(finished(r).failed.includes(APP_BIN));
+    assert.equal(
+      r.events.some((e) => e.type === 'done' && e.unit === APP_BIN),
+      false,
+    );
+    assert.deepEqual(await noneLeft(env.NIX_STORE_DIR!, 10_000), [], 'nix-store and its builders are gone');
+    // What the killed run did build is complete and valid in the store.
+    for (const e of r.events) if (e.type === 'done') assert.ok(valid(env, e.out), `${e.unit}: ${e.out} is not valid`);
+    assertIndexWorks(env, ws);
+    const dry = build(env, ws, ['--unit', APP_BIN, '--dry-run']);
+    const plan = dry.events.find((e) => e.type === 'plan');
+    assert.ok(plan && plan.type === 'plan' && plan.build.includes(APP_BIN), 'the interrupted unit is still to build');
+    openGate(gate);
+    const ok = build(env, ws, ['--unit', APP_BIN]);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.ok(finished(ok).built.includes(APP_BIN));
+    assert.equal(runBin(outOf(ok, APP_BIN)), 'answer 42 slept 1\n');
+  },
+);
 
 test('SIGKILL midway: the Nix directory stays whole and the next build completes', { skip: NIX_SKIP, timeout: 180_000 }, async () => {
   const gate = newGate();
@@ -181,11 +200,17 @@ test('SIGKILL midway: the Nix directory stays whole and the next build completes
   const r = await child.done;
   openGate(gate);
   assert.equal(r.signal, 'SIGKILL');
-  assert.equal(r.events.some((e) => e.type === 'done' && e.unit === APP_BIN), false);
+  assert.equal(
+    r.events.some((e) => e.type === 'done' && e.unit === APP_BIN),
+    false,
+  );
   // Every file of the Nix directory is complete (they are written by rename).
   const nixDir = join(ws, '.cargo-units');
   JSON.parse(readFileSync(join(nixDir, 'units.json'), 'utf8'));
-  assert.deepEqual(readdirSync(nixDir).filter((f) => f.endsWith('.tmp')), []);
+  assert.deepEqual(
+    readdirSync(nixDir).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
   // The orphaned nix-store (its own process group) may still be building: the next build waits
   // for its lock or builds, and ends with a valid, working output either way.
   const ok = build(env, ws, ['--unit', APP_BIN]);
@@ -193,7 +218,27 @@ test('SIGKILL midway: the Nix directory stays whole and the next build completes
   const fin = finished(ok);
   assert.deepEqual(fin.failed, []);
   const out = ok.events.find((e) => e.type === 'done' && e.unit === APP_BIN);
-  const path = out && out.type === 'done' ? out.out : JSON.parse(execFileSync('nix-instantiate', ['--eval', '--json', '-E', `{ dir, rustc }: (import (/. + dir) { inherit rustc; }).units.${JSON.stringify(APP_BIN)}.outPath`, '--argstr', 'dir', nixDir, '--argstr', 'rustc', SYSROOT], { env, encoding: 'utf8', timeout: 60_000 }));
+  const path =
+    out && out.type === 'done'
+      ? out.out
+      : JSON.parse(
+          execFileSync(
+            'nix-instantiate',
+            [
+              '--eval',
+              '--json',
+              '-E',
+              `{ dir, rustc }: (import (/. + dir) { inherit rustc; }).units.${JSON.stringify(APP_BIN)}.outPath`,
+              '--argstr',
+              'dir',
+              nixDir,
+              '--argstr',
+              'rustc',
+              SYSROOT,
+            ],
+            { env, encoding: 'utf8', timeout: 60_000 },
+          ),
+        );
   assert.ok(valid(env, path), `${path} is not valid`);
   assert.equal(runBin(path), 'answer 42 slept 1\n');
   assert.deepEqual(await noneLeft(env.NIX_STORE_DIR!, 30_000), []);
@@ -208,18 +253,28 @@ test('two builds on one store: the second waits for the lock, says so, and both 
   // The first build holds the lock on app's output until the gate opens.
   const second = buildChild(env, ws, ['--unit', APP_BIN]);
   await second.waitFor((e) => e.type === 'log' && e.line === `waiting for another build to release the Nix lock on ${APP_BIN}`);
-  assert.equal(first.events.some((e) => e.type === 'finished'), false);
+  assert.equal(
+    first.events.some((e) => e.type === 'finished'),
+    false,
+  );
   openGate(gate);
   const [a, b] = await Promise.all([first.done, second.done]);
   assert.equal(a.status, 0, a.stderr);
   assert.equal(b.status, 0, b.stderr);
   const out = outOf(a, APP_BIN);
-  assert.deepEqual(finished(b).cached, [APP_BIN], 'the second build used the first one\'s output');
-  assert.equal(b.events.some((e) => e.type === 'failed'), false);
+  assert.deepEqual(finished(b).cached, [APP_BIN], "the second build used the first one's output");
+  assert.equal(
+    b.events.some((e) => e.type === 'failed'),
+    false,
+  );
   assert.ok(valid(env, out));
   assert.equal(runBin(out), 'answer 42 slept 1\n');
   const again = build(env, ws, ['--unit', APP_BIN]);
   assert.equal(again.status, 0);
-  assert.deepEqual(again.events.filter((e) => e.type === 'start'), [], 'nothing left to build');
+  assert.deepEqual(
+    again.events.filter((e) => e.type === 'start'),
+    [],
+    'nothing left to build',
+  );
   assert.equal(existsSync(join(ws, '.cargo-units', 'units.json')), true);
 });

@@ -16,14 +16,80 @@ export class Rng {
 
 /** Fragments that matter to the scanner, the cfg parser and the manifest reader. */
 export const DICTIONARY: readonly string[] = [
-  'mod ', 'mod m;', 'pub mod x { mod y; }', '#[path = "', '#[path = "../x.rs"]', '#[cfg(', '#![cfg(', '#[cfg_attr(',
-  'include!(', 'include_str!("', 'include_bytes!(', 'concat!(env!("CARGO_MANIFEST_DIR"), "/', 'env!("OUT_DIR")',
-  'macro_rules! m { ($($i:item)*) => { $( #[cfg(unix)] $i )* } }', 'm! { mod z; }', 'cfg_if::cfg_if! { if #[cfg(unix)] { mod u; } else { mod w; } }',
-  'all(', 'any(', 'not(', 'feature = "', 'target_os = "linux"', 'unix', ')', '(', '[', ']', '{', '}', '"', "'", ',', '=',
-  'r#"', '"#', 'r##"', 'b"', "b'", '/*', '*/', '//', '\\', '\n', '\r\n', '\t', '\u0000', '\uFEFF', 'é', '日本', '\uD800',
-  '[package]', '[lib]', '[[bin]]', '[features]', '[dependencies]', '[workspace]', 'members = ["*"]', 'name = "',
-  'path = "', 'edition = "2021"', 'default = ["', 'dep:', '?/', '.workspace = true', '{ workspace = true }',
-  "[target.'cfg(", "'.dependencies]", '"""', "'''", '= [', '= {', '0x', '1e9', 'true', 'false',
+  'mod ',
+  'mod m;',
+  'pub mod x { mod y; }',
+  '#[path = "',
+  '#[path = "../x.rs"]',
+  '#[cfg(',
+  '#![cfg(',
+  '#[cfg_attr(',
+  'include!(',
+  'include_str!("',
+  'include_bytes!(',
+  'concat!(env!("CARGO_MANIFEST_DIR"), "/',
+  'env!("OUT_DIR")',
+  'macro_rules! m { ($($i:item)*) => { $( #[cfg(unix)] $i )* } }',
+  'm! { mod z; }',
+  'cfg_if::cfg_if! { if #[cfg(unix)] { mod u; } else { mod w; } }',
+  'all(',
+  'any(',
+  'not(',
+  'feature = "',
+  'target_os = "linux"',
+  'unix',
+  ')',
+  '(',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  ',',
+  '=',
+  'r#"',
+  '"#',
+  'r##"',
+  'b"',
+  "b'",
+  '/*',
+  '*/',
+  '//',
+  '\\',
+  '\n',
+  '\r\n',
+  '\t',
+  '\u0000',
+  '\uFEFF',
+  'é',
+  '日本',
+  '\uD800',
+  '[package]',
+  '[lib]',
+  '[[bin]]',
+  '[features]',
+  '[dependencies]',
+  '[workspace]',
+  'members = ["*"]',
+  'name = "',
+  'path = "',
+  'edition = "2021"',
+  'default = ["',
+  'dep:',
+  '?/',
+  '.workspace = true',
+  '{ workspace = true }',
+  "[target.'cfg(",
+  "'.dependencies]",
+  '"""',
+  "'''",
+  '= [',
+  '= {',
+  '0x',
+  '1e9',
+  'true',
+  'false',
 ];
 
 /** One random mutation of `input`, sometimes spliced with `other`. */
@@ -31,31 +97,38 @@ export function mutate(input: string, rng: Rng, other: string): string {
   const s = input;
   const at = () => rng.int(s.length + 1);
   switch (rng.int(8)) {
-    case 0: { // delete a span
+    case 0: {
+      // delete a span
       const a = at();
       return s.slice(0, a) + s.slice(Math.min(s.length, a + 1 + rng.int(64)));
     }
-    case 1: { // insert a dictionary fragment
+    case 1: {
+      // insert a dictionary fragment
       const a = at();
       return s.slice(0, a) + rng.pick(DICTIONARY) + s.slice(a);
     }
-    case 2: { // duplicate a span
+    case 2: {
+      // duplicate a span
       const a = at();
       const b = Math.min(s.length, a + 1 + rng.int(200));
       return s.slice(0, b) + s.slice(a, b) + s.slice(b);
     }
-    case 3: { // replace one character with a random code unit (including lone surrogates and controls)
+    case 3: {
+      // replace one character with a random code unit (including lone surrogates and controls)
       const a = rng.int(Math.max(1, s.length));
       const c = rng.int(4) === 0 ? rng.int(0x10000) : rng.int(128);
       return s.slice(0, a) + String.fromCharCode(c) + s.slice(a + 1);
     }
-    case 4: { // splice: a prefix of this input and a suffix of another
+    case 4: {
+      // splice: a prefix of this input and a suffix of another
       return s.slice(0, at()) + other.slice(rng.int(other.length + 1));
     }
-    case 5: { // truncate
+    case 5: {
+      // truncate
       return s.slice(0, at());
     }
-    case 6: { // swap two lines
+    case 6: {
+      // swap two lines
       const lines = s.split('\n');
       if (lines.length < 2) return s + rng.pick(DICTIONARY);
       const i = rng.int(lines.length);
@@ -63,7 +136,8 @@ export function mutate(input: string, rng: Rng, other: string): string {
       [lines[i], lines[j]] = [lines[j]!, lines[i]!];
       return lines.join('\n');
     }
-    default: { // deep nesting
+    default: {
+      // deep nesting
       const a = at();
       const n = 1 + rng.int(300);
       const open = rng.pick(['(', '[', '{', 'all(', 'mod n { ', '#[cfg(']);

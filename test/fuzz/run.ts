@@ -66,7 +66,7 @@ export function saveRegression(target: Target, input: string): string {
 /** The saved crash cases of a target (each must now pass). */
 export function regressions(target: Target): { file: string; input: string }[] {
   const dir = join(REGRESSIONS, target.name);
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(dir).sort();
   } catch {

@@ -35,8 +35,9 @@ function devCrateDirs(): string[] {
   } catch {
     return [];
   }
-  return DEV_CRATES.flatMap((c) => names.filter((n) => new RegExp(`^${c.replace('-', '\\-')}-\\d+\\.\\d+\\.\\d+$`).test(n)).slice(-1))
-    .map((n) => join(REGISTRY, n));
+  return DEV_CRATES.flatMap((c) => names.filter((n) => new RegExp(`^${c.replace('-', '\\-')}-\\d+\\.\\d+\\.\\d+$`).test(n)).slice(-1)).map((n) =>
+    join(REGISTRY, n),
+  );
 }
 
 function rsFiles(dir: string, limit: number): string[] {

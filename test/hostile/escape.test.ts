@@ -67,7 +67,11 @@ test('escapes are external with a diagnostic naming file and line; loops, cycles
     assert.ok(external.includes(p), `${p} not external: ${external.join(', ')}`);
   }
   const lines = r.stderr.split('\n');
-  const has = (re: RegExp) => assert.ok(lines.some((l) => re.test(l)), `no diagnostic matching ${re}:\n${r.stderr}`);
+  const has = (re: RegExp) =>
+    assert.ok(
+      lines.some((l) => re.test(l)),
+      `no diagnostic matching ${re}:\n${r.stderr}`,
+    );
   has(/src\/lib\.rs:1:.*warning: #\[path\] of module `rel_escape` points outside the workspace/);
   has(/src\/lib\.rs:2:.*warning: #\[path\] of module `abs_escape` points outside the workspace/);
   has(/src\/lib\.rs:3:.*warning: #\[path\] of module `passwd` points outside the workspace/);

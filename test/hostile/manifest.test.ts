@@ -34,16 +34,33 @@ function cargoMetadata(ws: string): { status: number | null; stderr: string } {
   const cargo = findExecutable('cargo');
   assert.ok(cargo, 'cargo is needed for this test');
   return spawnSync(cargo, ['metadata', '--no-deps', '--offline', '--format-version', '1'], {
-    cwd: ws, encoding: 'utf8', env: { ...process.env, CARGO_HOME: join(ws, '..', 'cargo-home') },
+    cwd: ws,
+    encoding: 'utf8',
+    env: { ...process.env, CARGO_HOME: join(ws, '..', 'cargo-home') },
   });
 }
 
 const ERRORS: { what: string; manifest: string; line: number; message: RegExp }[] = [
   { what: 'a duplicate key', manifest: `${HEAD}name = "q"\n`, line: 5, message: /invalid TOML/ },
   { what: 'a duplicate table', manifest: `${HEAD}[lib]\npath = "src/lib.rs"\n[lib]\ntest = false\n`, line: 7, message: /invalid TOML/ },
-  { what: 'a wrong type (edition as an integer)', manifest: HEAD.replace('"2021"', '2021'), line: 4, message: /invalid type: integer `2021`, expected a string for key `package.edition`/ },
-  { what: 'a wrong type (features as a string)', manifest: `${HEAD}[features]\ndefault = "std"\n`, line: 6, message: /expected an array of strings for key `features.default`/ },
-  { what: 'a wrong type (a table where a string goes)', manifest: `${HEAD}[lib]\npath = { x = 1 }\n`, line: 6, message: /invalid type: table, expected a string for key `lib.path`/ },
+  {
+    what: 'a wrong type (edition as an integer)',
+    manifest: HEAD.replace('"2021"', '2021'),
+    line: 4,
+    message: /invalid type: integer `2021`, expected a string for key `package.edition`/,
+  },
+  {
+    what: 'a wrong type (features as a string)',
+    manifest: `${HEAD}[features]\ndefault = "std"\n`,
+    line: 6,
+    message: /expected an array of strings for key `features.default`/,
+  },
+  {
+    what: 'a wrong type (a table where a string goes)',
+    manifest: `${HEAD}[lib]\npath = { x = 1 }\n`,
+    line: 6,
+    message: /invalid type: table, expected a string for key `lib.path`/,
+  },
   { what: 'a control character in a string', manifest: `${HEAD}description = "a\u0001b"\n`, line: 5, message: /invalid TOML/ },
 ];
 

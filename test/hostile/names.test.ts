@@ -50,8 +50,10 @@ test('weird file names, CRLF, BOM, non-UTF-8 and a 10 MB file agree with rustc',
   write(join(ws, 'src', 'crlf', 'after_comment.rs'), '');
   // 10 MB (comments and a string literal, which rustc reads quickly), then a module at its very end.
   // test/scan/broken.test.ts scans 10 MB of functions.
-  write(join(ws, 'src', 'big.rs'), '// mod not_a_module;\n'.repeat((5 << 20) / 22) +
-    `pub const BIG: &str = "${'mod x; include!(\\"y\\"); '.repeat((5 << 20) / 26)}";\n` + 'pub mod tail;\n');
+  write(
+    join(ws, 'src', 'big.rs'),
+    '// mod not_a_module;\n'.repeat((5 << 20) / 22) + `pub const BIG: &str = "${'mod x; include!(\\"y\\"); '.repeat((5 << 20) / 26)}";\n` + 'pub mod tail;\n',
+  );
   write(join(ws, 'src', 'big', 'tail.rs'), '');
   let dir = join(ws, 'src');
   for (let i = 1; i <= 40; i++) {
@@ -99,10 +101,25 @@ const NAME_CASES: { what: string; name: string; toml: (n: string) => string; idO
 for (const raw of ['quo"te', 'back\\slash', 'dollar${x}', "two''quotes", 'new\nline', 'ünï', 'plain-name']) {
   const lit = JSON.stringify(raw); // a TOML basic string spells these the same way as JSON
   NAME_CASES.push(
-    { what: 'package', name: raw, toml: () => `[package]\nname = ${lit}\nversion = "0.1.0"\nedition = "2021"\n[lib]\npath = "src/lib.rs"\n`, idOf: (n) => `${n}/lib/${n.replace(/-/g, '_')}` },
+    {
+      what: 'package',
+      name: raw,
+      toml: () => `[package]\nname = ${lit}\nversion = "0.1.0"\nedition = "2021"\n[lib]\npath = "src/lib.rs"\n`,
+      idOf: (n) => `${n}/lib/${n.replace(/-/g, '_')}`,
+    },
     { what: 'feature', name: raw, toml: () => `[package]\nname = "p"\nversion = "0.1.0"\nedition = "2021"\n[features]\n${lit} = []\n`, idOf: () => 'p/lib/p' },
-    { what: 'bin', name: raw, toml: () => `[package]\nname = "p"\nversion = "0.1.0"\nedition = "2021"\n[[bin]]\nname = ${lit}\npath = "src/main.rs"\n`, idOf: (n) => `p/bin/${n}` },
-    { what: 'example', name: raw, toml: () => `[package]\nname = "p"\nversion = "0.1.0"\nedition = "2021"\n[[example]]\nname = ${lit}\npath = "src/main.rs"\n`, idOf: (n) => `p/example/${n}` },
+    {
+      what: 'bin',
+      name: raw,
+      toml: () => `[package]\nname = "p"\nversion = "0.1.0"\nedition = "2021"\n[[bin]]\nname = ${lit}\npath = "src/main.rs"\n`,
+      idOf: (n) => `p/bin/${n}`,
+    },
+    {
+      what: 'example',
+      name: raw,
+      toml: () => `[package]\nname = "p"\nversion = "0.1.0"\nedition = "2021"\n[[example]]\nname = ${lit}\npath = "src/main.rs"\n`,
+      idOf: (n) => `p/example/${n}`,
+    },
   );
 }
 
@@ -115,7 +132,11 @@ test('package, feature and target names: accepted and verbatim exactly where car
       write(join(ws, 'Cargo.toml'), c.toml(c.name));
       write(join(ws, 'src', 'lib.rs'), '');
       write(join(ws, 'src', 'main.rs'), 'fn main() {}\n');
-      const meta = spawnSync(cargo, ['metadata', '--no-deps', '--offline', '--format-version', '1'], { cwd: ws, encoding: 'utf8', env: { ...process.env, CARGO_HOME: join(ws, '..', 'cargo-home') } });
+      const meta = spawnSync(cargo, ['metadata', '--no-deps', '--offline', '--format-version', '1'], {
+        cwd: ws,
+        encoding: 'utf8',
+        env: { ...process.env, CARGO_HOME: join(ws, '..', 'cargo-home') },
+      });
       const out: string[] = [];
       const err: string[] = [];
       const code = await runCli(['units', '--json', ws], { out: (l) => out.push(l), err: (l) => err.push(l), cwd: ws });

@@ -32,14 +32,17 @@ function unescape(s: string): string {
 export function traceCli(args: string[], cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv = {}): Traced {
   const dir = mkdtempSync(join(tmpdir(), 'cargo-units-trace-'));
   const log = join(dir, 'strace.log');
-  const r = spawnSync('strace', ['-f', '-qq', '-s', '4096', '-e', 'trace=open,openat,openat2,creat,execve', '-o', log,
-    process.execPath, join(REPO, 'bin', 'cargo-units'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    killSignal: 'SIGKILL',
-    env: { ...process.env, ...env },
-  });
+  const r = spawnSync(
+    'strace',
+    ['-f', '-qq', '-s', '4096', '-e', 'trace=open,openat,openat2,creat,execve', '-o', log, process.execPath, join(REPO, 'bin', 'cargo-units'), ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+      env: { ...process.env, ...env },
+    },
+  );
   let text = '';
   try {
     text = readFileSync(log, 'utf8');

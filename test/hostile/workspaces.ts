@@ -38,8 +38,14 @@ function makeOutside(tmp: string): { outside: string; secret: string; forbidden:
   return {
     outside,
     secret,
-    forbidden: [join(outside, 'sentinel.txt'), join(outside, 'sentinel.rs'), join(outside, 'dir', 'mod.rs'),
-      join(outside, 'dir', 'inner.rs'), join(outside, 'trap.rs'), '/etc/passwd'],
+    forbidden: [
+      join(outside, 'sentinel.txt'),
+      join(outside, 'sentinel.rs'),
+      join(outside, 'dir', 'mod.rs'),
+      join(outside, 'dir', 'inner.rs'),
+      join(outside, 'trap.rs'),
+      '/etc/passwd',
+    ],
   };
 }
 
@@ -54,25 +60,28 @@ export function escapeWorkspace(): Hostile {
   const ws = join(tmp, 'ws');
   write(join(ws, 'Cargo.toml'), '[package]\nname = "escape"\nversion = "0.1.0"\nedition = "2021"\n');
   const depth = 40;
-  write(join(ws, 'src', 'lib.rs'), [
-    '#[path = "../../outside/sentinel.rs"] mod rel_escape;',
-    `#[path = "${join(outside, 'sentinel.rs')}"] mod abs_escape;`,
-    '#[path = "../../../../../../../../../../etc/passwd"] mod passwd;',
-    '#[path = "../../outside/trap.rs"] mod trap;',
-    'mod via_file_link;',
-    'mod via_dir_link;',
-    'mod loop_a;',
-    '#[path = "cyclic/a.rs"] mod cyclic;',
-    'mod d1;',
-    'pub const A: &str = include_str!("../../outside/sentinel.txt");',
-    `pub const B: &[u8] = include_bytes!("${join(outside, 'sentinel.txt')}");`,
-    'pub const C: &str = include_str!("../../../../../../../../etc/passwd");',
-    'pub const D: &str = include_str!("data_link.txt");',
-    'pub const E: &str = include_str!("../../outside/trap.rs");',
-    'include!("../../outside/sentinel.rs");',
-    'include!(concat!(env!("CARGO_MANIFEST_DIR"), "/../outside/sentinel.rs"));',
-    '',
-  ].join('\n'));
+  write(
+    join(ws, 'src', 'lib.rs'),
+    [
+      '#[path = "../../outside/sentinel.rs"] mod rel_escape;',
+      `#[path = "${join(outside, 'sentinel.rs')}"] mod abs_escape;`,
+      '#[path = "../../../../../../../../../../etc/passwd"] mod passwd;',
+      '#[path = "../../outside/trap.rs"] mod trap;',
+      'mod via_file_link;',
+      'mod via_dir_link;',
+      'mod loop_a;',
+      '#[path = "cyclic/a.rs"] mod cyclic;',
+      'mod d1;',
+      'pub const A: &str = include_str!("../../outside/sentinel.txt");',
+      `pub const B: &[u8] = include_bytes!("${join(outside, 'sentinel.txt')}");`,
+      'pub const C: &str = include_str!("../../../../../../../../etc/passwd");',
+      'pub const D: &str = include_str!("data_link.txt");',
+      'pub const E: &str = include_str!("../../outside/trap.rs");',
+      'include!("../../outside/sentinel.rs");',
+      'include!(concat!(env!("CARGO_MANIFEST_DIR"), "/../outside/sentinel.rs"));',
+      '',
+    ].join('\n'),
+  );
   symlinkSync(join(outside, 'sentinel.rs'), join(ws, 'src', 'via_file_link.rs'));
   symlinkSync(join(outside, 'dir'), join(ws, 'src', 'via_dir_link'));
   symlinkSync(join(outside, 'sentinel.txt'), join(ws, 'src', 'data_link.txt'));

@@ -22,8 +22,14 @@ test('a 10 MB source file and a symlink loop do not crash the scanner', async ()
   assert.ok(files.includes('src/big.rs'));
   assert.ok(!files.includes('src/loop_a.rs'));
   const diags = index.diagnostics().map((d) => `${toRelative(ws, d.file)}:${d.line}: ${d.message}`);
-  assert.ok(diags.some((d) => /^src\/big\.rs:\d+: file not found for module `after_big`/.test(d)), diags.join('\n'));
-  assert.ok(diags.some((d) => /^src\/lib\.rs:\d+: file not found for module `loop_a`/.test(d)), diags.join('\n'));
+  assert.ok(
+    diags.some((d) => /^src\/big\.rs:\d+: file not found for module `after_big`/.test(d)),
+    diags.join('\n'),
+  );
+  assert.ok(
+    diags.some((d) => /^src\/lib\.rs:\d+: file not found for module `loop_a`/.test(d)),
+    diags.join('\n'),
+  );
 });
 
 test('missing files, escapes, cycles, syntax errors and bad UTF-8 give diagnostics, not crashes', async () => {
@@ -52,7 +58,11 @@ test('missing files, escapes, cycles, syntax errors and bad UTF-8 give diagnosti
   assert.ok(external.includes(join(ws, 'src', 'link.rs')), 'a symlink leading out of the workspace is external');
 
   const diags = index.diagnostics().map((d) => `${rel(d.file)}:${d.line}: ${d.severity}: ${d.message}`);
-  const has = (re: RegExp) => assert.ok(diags.some((d) => re.test(d)), `no diagnostic matching ${re}:\n${diags.join('\n')}`);
+  const has = (re: RegExp) =>
+    assert.ok(
+      diags.some((d) => re.test(d)),
+      `no diagnostic matching ${re}:\n${diags.join('\n')}`,
+    );
   has(/^src\/lib\.rs:3: error: file not found for module `missing`/);
   has(/^src\/lib\.rs:5: warning: #\[path\] of module `escape` points outside the workspace/);
   has(/^src\/lib\.rs:6: warning: include_str! points outside the workspace/);

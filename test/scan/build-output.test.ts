@@ -98,7 +98,13 @@ test('one target directory holds the build-script output of several feature sets
   }
   // Without it, each lib unit lists both modules.
   out.length = 0;
-  assert.equal(await runCli(args.filter((a) => a !== '--build-output' && a !== target), { out: (l) => out.push(l), err: () => {}, cwd: ws }), 0);
+  assert.equal(
+    await runCli(
+      args.filter((a) => a !== '--build-output' && a !== target),
+      { out: (l) => out.push(l), err: () => {}, cwd: ws },
+    ),
+    0,
+  );
   assert.ok(JSON.parse(out.join('\n')).total.extra > 0);
 
   // With --target, cargo compiles build scripts under target/debug and runs them under target/<triple>/debug.

@@ -16,7 +16,10 @@ test('included files are listed, OUT_DIR files are external', async () => {
     'src/nested/items.rs',
   ]);
   assert.deepEqual(index.unit(lib)!.external, ['$OUT_DIR/generated.rs']);
-  assert.deepEqual(filesOf(index, `${lib}[test]`).filter((f) => !filesOf(index, lib).includes(f)), ['data/only_test.txt']);
+  assert.deepEqual(
+    filesOf(index, `${lib}[test]`).filter((f) => !filesOf(index, lib).includes(f)),
+    ['data/only_test.txt'],
+  );
   assert.deepEqual(filesOf(index, 'includes/custom-build/build-script-build'), ['build.rs']);
   assert.deepEqual(index.diagnostics(), [], 'a cfg-false include of a missing file is no error');
   await assertAgreesWithRustc(index);

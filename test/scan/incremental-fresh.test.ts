@@ -21,7 +21,12 @@ function snapshot(index: UnitIndex): unknown {
 }
 
 /** Applies each step to `index` and compares with a fresh index of the same files (and overlays). */
-async function check(index: UnitIndex, ws: string, opts: IndexOptions, steps: { what: string; run: (i: UnitIndex) => void; overlays?: Record<string, string> }[]): Promise<void> {
+async function check(
+  index: UnitIndex,
+  ws: string,
+  opts: IndexOptions,
+  steps: { what: string; run: (i: UnitIndex) => void; overlays?: Record<string, string> }[],
+): Promise<void> {
   const overlays: Record<string, string> = {};
   for (const step of steps) {
     step.run(index);
@@ -47,7 +52,11 @@ for (const cached of [false, true]) {
     const lexer = p(`${PARSE}/lexer.rs`);
     const lib = p(`${CORE}/lib.rs`);
     await check(index, ws, opts, [
-      { what: 'unsaved text declares a missing module', run: (i) => i.updateFile(lexer, 'pub mod tokens;\n', true), overlays: { [lexer]: 'pub mod tokens;\n' } },
+      {
+        what: 'unsaved text declares a missing module',
+        run: (i) => i.updateFile(lexer, 'pub mod tokens;\n', true),
+        overlays: { [lexer]: 'pub mod tokens;\n' },
+      },
       {
         what: 'the module file and its directory appear on disk',
         run: (i) => {
@@ -64,7 +73,11 @@ for (const cached of [false, true]) {
           i.updateFile(p(`${PARSE}/lexer/tokens/deeper.rs`));
         },
       },
-      { what: 'the declaration moves down two lines (its diagnostics move too)', run: (i) => i.updateFile(lexer, '\n\npub mod tokens;\n', true), overlays: { [lexer]: '\n\npub mod tokens;\n' } },
+      {
+        what: 'the declaration moves down two lines (its diagnostics move too)',
+        run: (i) => i.updateFile(lexer, '\n\npub mod tokens;\n', true),
+        overlays: { [lexer]: '\n\npub mod tokens;\n' },
+      },
       { what: 'unsaved text dropped: back to the disk contents', run: (i) => i.updateFile(lexer, undefined, true), overlays: { [lexer]: '' } },
       {
         what: 'a module gated by a feature that is off is declared in unsaved text',

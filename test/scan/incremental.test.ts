@@ -27,7 +27,10 @@ test('unsaved text that declares a new module changes only the units reading tha
   writeFileSync(tokens, 'pub struct Token;\n');
   assert.deepEqual(index.updateFile(tokens), [PARSE_LIB, `${PARSE_LIB}[test]`]);
   assert.ok(filesOf(index, PARSE_LIB).includes('crates/units-parse/src/lexer/tokens.rs'));
-  assert.deepEqual(index.unitsOf(tokens).map((e) => e.unit.id), [PARSE_LIB, `${PARSE_LIB}[test]`]);
+  assert.deepEqual(
+    index.unitsOf(tokens).map((e) => e.unit.id),
+    [PARSE_LIB, `${PARSE_LIB}[test]`],
+  );
   assert.deepEqual(filesOf(index, 'units-core/lib/units_core'), before, 'other units untouched');
 
   // Dropping the unsaved text falls back to the disk contents (no `mod tokens;`).

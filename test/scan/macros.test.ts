@@ -44,12 +44,16 @@ test('a recursion that never ends stops at the recursion limit with an error, an
   const lib = join(ws, 'src', 'lib.rs');
   writeFileSync(join(ws, 'src', 'odd.rs'), '// declared only inside strict!, which no arm matches\n');
   const index = await open(ws);
-  const text = readFileSync(lib, 'utf8') +
+  const text =
+    readFileSync(lib, 'utf8') +
     '\nmacro_rules! forever { ($($t:tt)*) => { forever!($($t)*); }; }\nforever! { mod never; }\n' +
     'macro_rules! strict { (yes) => {}; }\nstrict! { mod odd; }\n';
   index.updateFile(lib, text, true);
   const diags = index.unit(LIB)!.diagnostics.map((d) => d.message);
-  assert.ok(diags.some((m) => /recursion limit \(128\) reached while expanding `forever!`/.test(m)), diags.join('\n'));
+  assert.ok(
+    diags.some((m) => /recursion limit \(128\) reached while expanding `forever!`/.test(m)),
+    diags.join('\n'),
+  );
   const uncertain = uncertainOf(index, LIB);
   assert.match(uncertain.get('src/odd.rs') ?? 'missing', /could not expand: no arm of its definition matches/);
   rmSync(dirname(ws), { recursive: true, force: true });

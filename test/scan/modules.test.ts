@@ -29,5 +29,8 @@ test('mod.rs, name.rs, inline modules, #[path] and raw identifiers resolve as ru
 
 test('orphans are the .rs files no unit reads', async () => {
   const index = await open(fixture('scan', 'modules'));
-  assert.deepEqual(index.orphans().map((f) => toRelative(index.workspace.root, f)), ['src/stale.rs']);
+  assert.deepEqual(
+    index.orphans().map((f) => toRelative(index.workspace.root, f)),
+    ['src/stale.rs'],
+  );
 });

@@ -35,7 +35,10 @@ for (const [triple, expected] of Object.entries(EXPECTED)) {
     assert.equal(index.targetCfg.triple, triple);
     assert.equal(index.targetCfg.source, 'rustc');
     assert.deepEqual(filesOf(index, LIB), expected);
-    assert.deepEqual(index.entries.map((e) => e.unit.id), [LIB]);
+    assert.deepEqual(
+      index.entries.map((e) => e.unit.id),
+      [LIB],
+    );
     // Without a rustc to ask, the built-in cfg table gives the same lists.
     const builtin = await open(dir, { ...options({ target: triple }), rustc: '/nonexistent/rustc' });
     assert.equal(builtin.targetCfg.source, 'builtin');

@@ -104,7 +104,13 @@ test('language server: 100 rapid saves and unsaved edits while real builds run',
       linkedProjects: [],
       build: { command: [script], nixCommand: 'nix', nixArgs: [], vendorDir: '', profile: '', onSave: true, debounceMs: 40 },
     };
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(ws).href, capabilities: { workspace: { workspaceFolders: true } }, workspaceFolders: [{ uri: pathToFileURL(ws).href, name: 'ws' }], initializationOptions: init });
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(ws).href,
+      capabilities: { workspace: { workspaceFolders: true } },
+      workspaceFolders: [{ uri: pathToFileURL(ws).href, name: 'ws' }],
+      initializationOptions: init,
+    });
     await conn.sendNotification('initialized', {});
     const unitsOf = async (rel: string) => (await conn.sendRequest(ext.unitsOfFile, { uris: [uri(rel)] }))[0]!;
     for (let i = 0; i < 600 && (await unitsOf(SAVED[0]!)).status !== 'read'; i++) await sleep(50);
@@ -126,7 +132,7 @@ test('language server: 100 rapid saves and unsaved edits while real builds run',
     const rssBefore = rss(server.pid!);
     const lastSave = new Map<string, number>();
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < OPS; i++) {
       const rel = SAVED[i % SAVED.length]!;
       // An unsaved edit, then (mostly) a save of the same text.
@@ -174,7 +180,11 @@ test('language server: 100 rapid saves and unsaved edits while real builds run',
     assert.ok(runs.at(-1)!.end !== undefined, 'the last build ended');
     // The server's own view: begin and end alternate.
     const marks = progress.filter((p) => p.kind === 'begin' || p.kind === 'end').map((p) => p.kind);
-    assert.deepEqual(marks, marks.map((_, i) => (i % 2 === 0 ? 'begin' : 'end')), 'begin/end alternate');
+    assert.deepEqual(
+      marks,
+      marks.map((_, i) => (i % 2 === 0 ? 'begin' : 'end')),
+      'begin/end alternate',
+    );
     const lastEnd = progress.filter((p): p is Extract<ext.BuildProgress, { kind: 'end' }> => p.kind === 'end').at(-1)!;
     assert.equal(lastEnd.outcome, 'succeeded', JSON.stringify(lastEnd));
     assert.equal(runs.at(-1)!.outcome, '0', 'the last build finished');
@@ -190,10 +200,16 @@ test('language server: 100 rapid saves and unsaved edits while real builds run',
     // The index follows the final unsaved text of units-parse's lib.rs.
     const modded = texts.get(PARSE_LIB)!.text.startsWith('mod lexer_v1;');
     const v1 = await unitsOf(LEXER_V1);
-    assert.deepEqual(v1.units.map((u) => u.id).sort(), modded ? ['units-parse/lib/units_parse', 'units-parse/lib/units_parse[test]'] : [], `lexer_v1.rs with mod ${modded}`);
+    assert.deepEqual(
+      v1.units.map((u) => u.id).sort(),
+      modded ? ['units-parse/lib/units_parse', 'units-parse/lib/units_parse[test]'] : [],
+      `lexer_v1.rs with mod ${modded}`,
+    );
     const rssAfter = rss(server.pid!);
     assert.ok(rssAfter - rssBefore < RSS_GROWTH_BOUND, `server RSS grew from ${rssBefore >> 20} MB to ${rssAfter >> 20} MB`);
-    process.stdout.write(`# ${runs.length} builds (${runs.filter((r) => r.outcome === 'killed').length} cancelled); server RSS ${rssBefore >> 20} → ${rssAfter >> 20} MB\n`);
+    process.stdout.write(
+      `# ${runs.length} builds (${runs.filter((r) => r.outcome === 'killed').length} cancelled); server RSS ${rssBefore >> 20} → ${rssAfter >> 20} MB\n`,
+    );
   } finally {
     conn.dispose();
     server.kill();

@@ -82,7 +82,7 @@ export async function runSuite(name: 'trusted' | 'restricted', timeoutMs = 240_0
     exit,
     new Promise<number>((_, reject) => (timer = setTimeout(() => reject(new Error(`the ${name} suite did not finish in ${timeoutMs} ms`)), timeoutMs))),
   ]).finally(() => clearTimeout(timer));
-  let results = '';
+  let results: string;
   try {
     results = readFileSync(join(tests, 'results.txt'), 'utf8');
   } catch {

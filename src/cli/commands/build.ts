@@ -3,7 +3,7 @@
  * directory, works out the units to build (affected by FILEs, or --unit, or all) and builds them
  * with Nix (core/nix/runner.ts), printing events as JSON lines or as progress and a summary.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BuildEvent } from '../../core/nix/events.js';
 import { buildWorkspace, rustcSysroot } from '../../core/nix/build.js';
@@ -95,7 +95,9 @@ function human(ctx: CommandContext, dryRun: boolean): (e: BuildEvent) => void {
       case 'finished':
         // Each requested unit's output path, then the counts.
         for (const [id, out] of Object.entries(e.outs)) io.out(`${id} ${out}`);
-        io.out(`built ${e.built.length}, fetched ${e.substituted.length}, already built ${e.cached.length}, failed ${e.failed.length}${e.skipped.length ? `, not built ${e.skipped.length}` : ''} in ${e.seconds.toFixed(1)} s`);
+        io.out(
+          `built ${e.built.length}, fetched ${e.substituted.length}, already built ${e.cached.length}, failed ${e.failed.length}${e.skipped.length ? `, not built ${e.skipped.length}` : ''} in ${e.seconds.toFixed(1)} s`,
+        );
         break;
       case 'phase':
         break;

@@ -81,10 +81,7 @@ export function findBuildOutputs(
   for (const { name, features, dir: packageDir } of packages) {
     const ofPackage = (d: string) => d.startsWith(`${name}-`) && /^[0-9a-f]{16}$/.test(d.slice(name.length + 1));
     const dirs = fingerprints.filter(ofPackage);
-    const compiles = [
-      ...dirs.map((d) => join(profileDir, '.fingerprint', d)),
-      ...hostFingerprints.filter(ofPackage).map((d) => join(hostFingerprintDir, d)),
-    ]
+    const compiles = [...dirs.map((d) => join(profileDir, '.fingerprint', d)), ...hostFingerprints.filter(ofPackage).map((d) => join(hostFingerprintDir, d))]
       .map(scriptCompile)
       .filter((c): c is ScriptCompile => c !== undefined);
     const runs = dirs.map((d) => ({ d, deps: scriptRunDeps(join(profileDir, '.fingerprint', d)) })).filter((r) => r.deps.length > 0);
@@ -111,7 +108,11 @@ export function findBuildOutputs(
       }
     }
     if (candidates.length === 0) continue;
-    const cfgKey = (o: FoundOutput) => o.output.cfgs.map((c) => `${c.name}=${c.value ?? ''}`).sort().join(',');
+    const cfgKey = (o: FoundOutput) =>
+      o.output.cfgs
+        .map((c) => `${c.name}=${c.value ?? ''}`)
+        .sort()
+        .join(',');
     if (new Set(candidates.map(cfgKey)).size > 1) continue;
     candidates.sort((a, b) => b.mtimeMs - a.mtimeMs);
     result.set(name, candidates[0]!);

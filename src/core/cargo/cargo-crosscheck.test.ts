@@ -119,18 +119,33 @@ function kindOf(kinds: string[]): string {
   return kinds[0] ?? '?';
 }
 
-const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (x: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 function targetView(t: MetaTarget | Target) {
   if ('src_path' in t) {
     return {
-      kind: kindOf(t.kind), name: t.name, path: t.src_path, edition: t.edition, crateTypes: t.crate_types,
-      requiredFeatures: t['required-features'] ?? [], test: t.test, doctest: t.doctest,
+      kind: kindOf(t.kind),
+      name: t.name,
+      path: t.src_path,
+      edition: t.edition,
+      crateTypes: t.crate_types,
+      requiredFeatures: t['required-features'] ?? [],
+      test: t.test,
+      doctest: t.doctest,
     };
   }
   return {
-    kind: t.kind, name: t.name, path: t.path, edition: t.edition, crateTypes: t.crateTypes,
-    requiredFeatures: t.requiredFeatures, test: t.test, doctest: t.doctest ?? false,
+    kind: t.kind,
+    name: t.name,
+    path: t.path,
+    edition: t.edition,
+    crateTypes: t.crateTypes,
+    requiredFeatures: t.requiredFeatures,
+    test: t.test,
+    doctest: t.doctest ?? false,
   };
 }
 
@@ -173,7 +188,17 @@ function assertPackageMatches(pkg: Package, meta: MetaPackage): void {
   assert.deepEqual(deps.ours, deps.theirs, `${where}: dependencies`);
   const md = pkg.metadata;
   assert.deepEqual(
-    [md.authors, md.description ?? null, md.homepage ?? null, md.repository ?? null, md.license ?? null, md.licenseFile ?? null, md.readme ?? null, md.rustVersion ?? null, md.links ?? null],
+    [
+      md.authors,
+      md.description ?? null,
+      md.homepage ?? null,
+      md.repository ?? null,
+      md.license ?? null,
+      md.licenseFile ?? null,
+      md.readme ?? null,
+      md.rustVersion ?? null,
+      md.links ?? null,
+    ],
     [meta.authors, meta.description, meta.homepage, meta.repository, meta.license, meta.license_file, meta.readme, meta.rust_version, meta.links],
     `${where}: package metadata`,
   );
@@ -182,7 +207,11 @@ function assertPackageMatches(pkg: Package, meta: MetaPackage): void {
 function assertWorkspaceMatches(ws: Workspace, meta: Metadata): void {
   assert.equal(ws.root, meta.workspace_root);
   const nameOfId = (id: string) => meta.packages.find((p) => p.id === id)?.name ?? `?${id}`;
-  assert.deepEqual(ws.members.map((m) => m.name), meta.workspace_members.map(nameOfId).sort(), 'members');
+  assert.deepEqual(
+    ws.members.map((m) => m.name),
+    meta.workspace_members.map(nameOfId).sort(),
+    'members',
+  );
   assert.deepEqual(ws.defaultMembers, meta.workspace_default_members.map(nameOfId).sort(), 'default members');
   for (const pkg of ws.members) {
     const m = meta.packages.find((p) => p.manifest_path === pkg.manifestPath);
@@ -193,9 +222,24 @@ function assertWorkspaceMatches(ws: Workspace, meta: Metadata): void {
 
 /** Fixture workspaces cargo accepts, by the path of their root manifest's directory. */
 const VALID = [
-  'targets-auto', 'targets-explicit', 'targets-2015', 'targets-noauto', 'proc-macro', 'ws-globs', 'ws-outside/ws',
-  'ws-inherit', 'features', 'resolver1', 'platform-v2', 'links', 'dev-cycle', 'nested', 'nested/excluded', 'warnings',
-  'cdylib', 'solo',
+  'targets-auto',
+  'targets-explicit',
+  'targets-2015',
+  'targets-noauto',
+  'proc-macro',
+  'ws-globs',
+  'ws-outside/ws',
+  'ws-inherit',
+  'features',
+  'resolver1',
+  'platform-v2',
+  'links',
+  'dev-cycle',
+  'nested',
+  'nested/excluded',
+  'warnings',
+  'cdylib',
+  'solo',
 ];
 
 describe('cargo metadata agrees on members, targets, features and dependencies', { skip }, () => {
@@ -282,20 +326,20 @@ function cargoUnits(graph: UnitGraph, ws: Workspace): string[] {
   };
   const depsOf = (u: GraphUnit, skipIndex?: number): string[] =>
     u.dependencies.flatMap((d) => {
-      const k = d.index === skipIndex ? undefined : key(graph.units[d.index]);
+      const k = d.index === skipIndex ? undefined : key(graph.units[d.index]!);
       return k === undefined ? [] : [`${k}:${d.extern_crate_name}`];
     });
   const isScript = (u: GraphUnit) => u.target.kind.includes('custom-build');
-  const roots = graph.roots.map((i) => graph.units[i]).filter((u) => key(u) !== undefined);
+  const roots = graph.roots.map((i) => graph.units[i]!).filter((u) => key(u) !== undefined);
   const rootSigs = roots.map((u) => signature(key(u) ?? '', u.features, depsOf(u)));
   const extra = new Set<string>();
   graph.units.forEach((u, i) => {
     const k = key(u);
     if (k === undefined || graph.roots.includes(i)) return;
     if (u.mode === 'run-custom-build') {
-      const compile = u.dependencies.find((d) => graph.units[d.index].mode !== 'run-custom-build' && isScript(graph.units[d.index]));
+      const compile = u.dependencies.find((d) => graph.units[d.index]!.mode !== 'run-custom-build' && isScript(graph.units[d.index]!));
       assert.ok(compile, `the run of ${k} depends on its compilation`);
-      extra.add(signature(k, u.features, [...depsOf(graph.units[compile.index]), ...depsOf(u, compile.index)]));
+      extra.add(signature(k, u.features, [...depsOf(graph.units[compile.index]!), ...depsOf(u, compile.index)]));
     } else if (!isScript(u)) {
       const sig = signature(k, u.features, depsOf(u));
       if (!rootSigs.includes(sig)) extra.add(sig);
@@ -306,7 +350,13 @@ function cargoUnits(graph: UnitGraph, ws: Workspace): string[] {
 
 function ourUnits(units: Unit[]): string[] {
   return units
-    .map((u) => signature(u.id.replace(/\[test\]$/, ''), u.features, u.deps.map((d) => `${d.unitId}:${d.externName}`)))
+    .map((u) =>
+      signature(
+        u.id.replace(/\[test\]$/, ''),
+        u.features,
+        u.deps.map((d) => `${d.unitId}:${d.externName}`),
+      ),
+    )
     .sort();
 }
 
@@ -324,8 +374,18 @@ function assertUnitGraphMatches(name: string, opts: FeatureOptions, packages?: s
   const resolved = resolveFeatures(workspace, opts, linux);
   const units = planUnits(workspace, resolved, packages ? { packages } : {});
   const select = packages ? packages.flatMap((p) => ['-p', p]) : ['--workspace'];
-  const graph = cargoJson<UnitGraph>(['check', ...select, '--all-targets', '--offline', '--unit-graph', '-Z', 'unstable-options',
-    '--manifest-path', join(dir, 'Cargo.toml'), ...cliFlags(opts)]);
+  const graph = cargoJson<UnitGraph>([
+    'check',
+    ...select,
+    '--all-targets',
+    '--offline',
+    '--unit-graph',
+    '-Z',
+    'unstable-options',
+    '--manifest-path',
+    join(dir, 'Cargo.toml'),
+    ...cliFlags(opts),
+  ]);
   assert.deepEqual(ourUnits(units), cargoUnits(graph, workspace));
   return units;
 }
@@ -342,23 +402,20 @@ const GRAPH_CASES: [string, FeatureOptions[]][] = [
   ['ws-globs', [NO_FEATURES]],
   ['ws-outside/ws', [NO_FEATURES]],
   ['ws-inherit', [NO_FEATURES, opts({ features: ['with-shared'] }), opts({ allFeatures: true })]],
-  ['features', [
-    NO_FEATURES,
-    opts({ noDefaultFeatures: true }),
-    opts({ allFeatures: true }),
-    opts({ features: ['extra', 'weak-c'] }),
-    opts({ features: ['weak-c', 'use-c'] }),
-    opts({ features: ['feat-core/via-d'] }),
-    opts({ features: ['fast'] }),
-    opts({ features: ['hidden-a'], noDefaultFeatures: true }),
-  ]],
-  ['resolver1', [
-    NO_FEATURES,
-    opts({ features: ['f'] }),
-    opts({ noDefaultFeatures: true }),
-    opts({ features: ['r1-member/g'] }),
-    opts({ allFeatures: true }),
-  ]],
+  [
+    'features',
+    [
+      NO_FEATURES,
+      opts({ noDefaultFeatures: true }),
+      opts({ allFeatures: true }),
+      opts({ features: ['extra', 'weak-c'] }),
+      opts({ features: ['weak-c', 'use-c'] }),
+      opts({ features: ['feat-core/via-d'] }),
+      opts({ features: ['fast'] }),
+      opts({ features: ['hidden-a'], noDefaultFeatures: true }),
+    ],
+  ],
+  ['resolver1', [NO_FEATURES, opts({ features: ['f'] }), opts({ noDefaultFeatures: true }), opts({ features: ['r1-member/g'] }), opts({ allFeatures: true })]],
   ['platform-v2', [NO_FEATURES, opts({ features: ['unix-only/u', 'win-only/w'] })]],
   ['links', [NO_FEATURES]],
   ['dev-cycle', [NO_FEATURES]],
@@ -384,13 +441,30 @@ describe('cargo check --unit-graph agrees on units, features and edges', { skip 
 
   test('cargo rejects the unknown feature the model reports as an error', () => {
     const dir = join(copies, 'features');
-    const r = cargo(['check', '--workspace', '--all-targets', '--offline', '--unit-graph', '-Z', 'unstable-options',
-      '--manifest-path', join(dir, 'Cargo.toml'), '--features', 'nope']);
+    const r = cargo([
+      'check',
+      '--workspace',
+      '--all-targets',
+      '--offline',
+      '--unit-graph',
+      '-Z',
+      'unstable-options',
+      '--manifest-path',
+      join(dir, 'Cargo.toml'),
+      '--features',
+      'nope',
+    ]);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /none of the selected packages contains (this feature|these features): nope/);
     const diagnostics: import('../diagnostics.js').Diagnostic[] = [];
     resolveFeatures(loadWorkspace(dir).workspace, opts({ features: ['nope'] }), linux, diagnostics);
-    assert.match(diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('\n'), /none of the selected packages contains this feature: nope/);
+    assert.match(
+      diagnostics
+        .filter((d) => d.severity === 'error')
+        .map((d) => d.message)
+        .join('\n'),
+      /none of the selected packages contains this feature: nope/,
+    );
   });
 });
 
@@ -405,7 +479,7 @@ function rustcInvocations(dir: string, wsRoot: string): string[] {
   for (const line of r.stderr.split('\n')) {
     const m = /Running `.*?--crate-name (\S+) --edition=\S+ (\S+) (.*)`$/.exec(line);
     if (!m) continue;
-    out.add(`${m[1]}|${resolve(wsRoot, m[2])}|${/ --test( |$)/.test(m[3])}`);
+    out.add(`${m[1]}|${resolve(wsRoot, m[2]!)}|${/ --test( |$)/.test(m[3]!)}`);
   }
   return [...out].sort();
 }

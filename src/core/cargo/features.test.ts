@@ -68,7 +68,12 @@ describe('resolveFeatures (resolver 2)', () => {
 
   test('--no-default-features applies to the members, not to what dependencies ask', () => {
     assert.deepEqual(features(resolveFeatures(ws, options({ noDefaultFeatures: true }), linux)), {
-      'feat-core': 'fast-b opt-b', 'feat-user': '', 'opt-a': '', 'opt-b': 'fast', 'opt-c': '', 'opt-d': 'base default fast',
+      'feat-core': 'fast-b opt-b',
+      'feat-user': '',
+      'opt-a': '',
+      'opt-b': 'fast',
+      'opt-c': '',
+      'opt-d': 'base default fast',
     });
   });
 
@@ -105,8 +110,12 @@ describe('resolveFeatures (resolver 2)', () => {
     assert.deepEqual(deps(one, 'feat-core'), ['normal:opt-b', 'normal:opt-d']);
     const every = resolveFeatures(ws, options({ features: ['fast'] }), linux);
     assert.deepEqual(features(every), {
-      'feat-core': 'default fast-b opt-b std', 'feat-user': '',
-      'opt-a': 'base default fast', 'opt-b': 'base default fast', 'opt-c': 'base default fast', 'opt-d': 'base default fast',
+      'feat-core': 'default fast-b opt-b std',
+      'feat-user': '',
+      'opt-a': 'base default fast',
+      'opt-b': 'base default fast',
+      'opt-c': 'base default fast',
+      'opt-d': 'base default fast',
     });
   });
 
@@ -114,10 +123,13 @@ describe('resolveFeatures (resolver 2)', () => {
     const diagnostics: Diagnostic[] = [];
     const r = resolveFeatures(ws, options({ features: ['nope', 'opt-b/fast', 'dep:opt-a'] }), linux, diagnostics);
     assert.equal(features(r)['opt-b'], 'base default fast');
-    assert.deepEqual(diagnostics.map((d) => [d.severity, d.file, d.message]), [
-      ['error', ws.manifestPath, 'feature `dep:opt-a` is not allowed to use explicit `dep:` syntax'],
-      ['error', ws.manifestPath, 'none of the selected packages contains this feature: nope'],
-    ]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.severity, d.file, d.message]),
+      [
+        ['error', ws.manifestPath, 'feature `dep:opt-a` is not allowed to use explicit `dep:` syntax'],
+        ['error', ws.manifestPath, 'none of the selected packages contains this feature: nope'],
+      ],
+    );
   });
 
   test('resolver 2 ignores the dependencies of inactive platforms; `unknown` counts as active', () => {
@@ -143,21 +155,30 @@ describe('resolveFeatures (resolver 1, root package)', () => {
   test('--features and --no-default-features apply to the root package only; `member/feat` reaches a member', () => {
     assert.equal(features(resolveFeatures(ws, options({ features: ['f'] }), linux)).r1, 'd default f');
     assert.deepEqual(features(resolveFeatures(ws, options({ noDefaultFeatures: true }), linux)), {
-      r1: '', 'r1-member': 'default h', 'unix-only': 'u', 'win-only': 'w',
+      r1: '',
+      'r1-member': 'default h',
+      'unix-only': 'u',
+      'win-only': 'w',
     });
     assert.equal(features(resolveFeatures(ws, options({ features: ['r1-member/g'] }), linux))['r1-member'], 'default g h');
     assert.deepEqual(features(resolveFeatures(ws, options({ allFeatures: true }), linux)), {
-      r1: 'd default f', 'r1-member': 'default g h', 'unix-only': 'u', 'win-only': 'w',
+      r1: 'd default f',
+      'r1-member': 'default g h',
+      'unix-only': 'u',
+      'win-only': 'w',
     });
   });
 
   test('an unknown feature for the root package is an error, with the nearest feature as a hint', () => {
     const diagnostics: Diagnostic[] = [];
     resolveFeatures(ws, options({ features: ['zzz', 'dd'] }), linux, diagnostics);
-    assert.deepEqual(diagnostics.map((d) => [d.severity, d.message]), [
-      ['error', 'the package `r1` does not contain this feature: zzz'],
-      ['error', 'the package `r1` does not contain this feature: dd; did you mean `d`?'],
-    ]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.severity, d.message]),
+      [
+        ['error', 'the package `r1` does not contain this feature: zzz'],
+        ['error', 'the package `r1` does not contain this feature: dd; did you mean `d`?'],
+      ],
+    );
   });
 });
 
@@ -180,8 +201,9 @@ describe('resolveFeatures: features asked by a dependency declaration', () => {
     const diagnostics: Diagnostic[] = [];
     const r = resolveFeatures(loadWorkspace(scratch).workspace, options(), linux, diagnostics);
     assert.equal(features(r).b, 'real');
-    assert.deepEqual(diagnostics.map((d) => [d.file, d.line, d.message]), [
-      [join(scratch, 'a/Cargo.toml'), 6, 'package `a` depends on `b` with feature `missing` but `b` does not have that feature'],
-    ]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.file, d.line, d.message]),
+      [[join(scratch, 'a/Cargo.toml'), 6, 'package `a` depends on `b` with feature `missing` but `b` does not have that feature']],
+    );
   });
 });

@@ -17,9 +17,7 @@ export interface ResolvedPackage {
 
 /** One entry of a feature's list: `feat`, `dep:name`, `name/feat` or `name?/feat`. */
 export type FeatureValue =
-  | { kind: 'feature'; feature: string }
-  | { kind: 'dep'; dep: string }
-  | { kind: 'dep-feature'; dep: string; feature: string; weak: boolean };
+  { kind: 'feature'; feature: string } | { kind: 'dep'; dep: string } | { kind: 'dep-feature'; dep: string; feature: string; weak: boolean };
 
 export function parseFeatureValue(value: string): FeatureValue {
   if (value.startsWith('dep:')) return { kind: 'dep', dep: value.slice(4) };
@@ -102,9 +100,7 @@ export function requestedFeatures(ws: Workspace, opts: FeatureOptions, diagnosti
     }
   }
   const rootPackage = ws.members.find((m) => m.manifestPath === ws.manifestPath);
-  const perMember = rootPackage && ws.resolver === '1'
-    ? oldCliBehavior(ws, rootPackage, cli, opts)
-    : newCliBehavior(ws, cli, opts, diagnostics);
+  const perMember = rootPackage && ws.resolver === '1' ? oldCliBehavior(ws, rootPackage, cli, opts) : newCliBehavior(ws, cli, opts, diagnostics);
   return perMember.map(([pkg, features, usesDefault, all]) => {
     const map = featureMap(pkg);
     const fvs = [...features];
@@ -112,7 +108,13 @@ export function requestedFeatures(ws: Workspace, opts: FeatureOptions, diagnosti
     if (all) for (const k of map.keys()) fvs.push({ kind: 'feature', feature: k });
     for (const fv of fvs) {
       if (fv.kind === 'feature' && !map.has(fv.feature)) {
-        report(diagnostics, pkg.manifestPath, 0, `the package \`${pkg.name}\` does not contain this feature: ${fv.feature}${didYouMean(fv.feature, map.keys())}`, 'error');
+        report(
+          diagnostics,
+          pkg.manifestPath,
+          0,
+          `the package \`${pkg.name}\` does not contain this feature: ${fv.feature}${didYouMean(fv.feature, map.keys())}`,
+          'error',
+        );
       }
     }
     return [pkg, fvs.filter((fv) => fv.kind !== 'feature' || map.has(fv.feature))];
@@ -172,9 +174,9 @@ function oldCliBehavior(ws: Workspace, current: Package, cli: FeatureValue[], op
       cwd.push(fv);
     }
   }
-  return ws.members.map((m): MemberRequest => m === current
-    ? [m, cwd, !opts.noDefaultFeatures, opts.allFeatures]
-    : [m, specific.get(m.name) ?? [], true, opts.allFeatures]);
+  return ws.members.map((m): MemberRequest =>
+    m === current ? [m, cwd, !opts.noDefaultFeatures, opts.allFeatures] : [m, specific.get(m.name) ?? [], true, opts.allFeatures],
+  );
 }
 
 function showFeatureValue(fv: FeatureValue): string {
@@ -264,9 +266,14 @@ class FeatureResolver {
     if (values === undefined) {
       const file = via ? via.pkg.manifestPath : pkg.manifestPath;
       const line = via?.dep.line ?? 0;
-      warn(this.diagnostics, file, line, via
-        ? `package \`${via.pkg.name}\` depends on \`${pkg.name}\` with feature \`${feature}\` but \`${pkg.name}\` does not have that feature`
-        : `package \`${pkg.name}\` has no feature \`${feature}\``);
+      warn(
+        this.diagnostics,
+        file,
+        line,
+        via
+          ? `package \`${via.pkg.name}\` depends on \`${pkg.name}\` with feature \`${feature}\` but \`${pkg.name}\` does not have that feature`
+          : `package \`${pkg.name}\` has no feature \`${feature}\``,
+      );
       return;
     }
     enabled.add(feature);
@@ -290,7 +297,12 @@ class FeatureResolver {
 
   private activateDependencyFeature(pkg: Package, depName: string, feature: string, weak: boolean): void {
     if (!pkg.dependencies.some((d) => d.name === depName)) {
-      warn(this.diagnostics, pkg.manifestPath, 0, `feature \`${depName}/${feature}\` of package \`${pkg.name}\` names \`${depName}\`, which is not a dependency`);
+      warn(
+        this.diagnostics,
+        pkg.manifestPath,
+        0,
+        `feature \`${depName}/${feature}\` of package \`${pkg.name}\` names \`${depName}\`, which is not a dependency`,
+      );
       return;
     }
     for (const dep of this.deps(pkg)) {

@@ -99,8 +99,10 @@ export class DependencyGraph {
 
   /** The dependencies that take part in feature resolution on a side. */
   private resolutionDeps(node: GraphNode, host: boolean): Dependency[] {
-    return node.pkg.dependencies.filter((d) => (d.kind !== 'dev' || node.member) &&
-      (!this.tracksHost || platformActive(d, host ? this.opts.hostPlatform : this.opts.platform, node.pkg.manifestPath)));
+    return node.pkg.dependencies.filter(
+      (d) =>
+        (d.kind !== 'dev' || node.member) && (!this.tracksHost || platformActive(d, host ? this.opts.hostPlatform : this.opts.platform, node.pkg.manifestPath)),
+    );
   }
 
   /** The package a dependency declaration resolves to, loading registry packages on first use. */
@@ -111,14 +113,29 @@ export class DependencyGraph {
       throw new InputError(from.pkg.manifestPath, dep.line ?? 0, undefined, `path dependency \`${dep.name}\` (${dep.path}) is not a member of the workspace`);
     }
     const where = from.locked ? `${this.lock.path}:${from.locked.line}` : this.lock.path;
-    if (!from.locked) throw new InputError(this.lock.path, 0, undefined, `package \`${from.pkg.name} v${from.pkg.version}\` is missing from Cargo.lock (run \`cargo generate-lockfile\`)`);
+    if (!from.locked)
+      throw new InputError(
+        this.lock.path,
+        0,
+        undefined,
+        `package \`${from.pkg.name} v${from.pkg.version}\` is missing from Cargo.lock (run \`cargo generate-lockfile\`)`,
+      );
     const locked = lockedDependency(this.lock, from.locked, dep.package, (p) => satisfies(p.version, dep.version));
     if (!locked) {
-      throw new InputError(this.lock.path, from.locked.line, undefined,
-        `Cargo.lock does not lock \`${dep.package}${dep.version ? ` ${dep.version}` : ''}\`, a dependency of \`${from.pkg.name} v${from.pkg.version}\` (${where}); run \`cargo generate-lockfile\``);
+      throw new InputError(
+        this.lock.path,
+        from.locked.line,
+        undefined,
+        `Cargo.lock does not lock \`${dep.package}${dep.version ? ` ${dep.version}` : ''}\`, a dependency of \`${from.pkg.name} v${from.pkg.version}\` (${where}); run \`cargo generate-lockfile\``,
+      );
     }
     if (!isRegistrySource(locked.source) && !isGitSource(locked.source)) {
-      throw new InputError(this.lock.path, locked.line, undefined, `\`${locked.name} v${locked.version}\` has no registry source in Cargo.lock (${locked.source ?? 'none'})`);
+      throw new InputError(
+        this.lock.path,
+        locked.line,
+        undefined,
+        `\`${locked.name} v${locked.version}\` has no registry source in Cargo.lock (${locked.source ?? 'none'})`,
+      );
     }
     const key = crateKey(locked);
     let node = this.nodes.get(key);
@@ -169,7 +186,12 @@ export class DependencyGraph {
     if (enabled.has(feature)) return;
     const values = this.map(node).get(feature);
     if (values === undefined) {
-      this.diagnostics.push({ file: node.pkg.manifestPath, line: 0, severity: 'warning', message: `package \`${node.pkg.name}\` has no feature \`${feature}\`` });
+      this.diagnostics.push({
+        file: node.pkg.manifestPath,
+        line: 0,
+        severity: 'warning',
+        message: `package \`${node.pkg.name}\` has no feature \`${feature}\``,
+      });
       return;
     }
     enabled.add(feature);
@@ -228,7 +250,12 @@ export class DependencyGraph {
     const side = host && this.tracksHost;
     const activated = this.activated.get(sideKey(node.key, side)) ?? new Set<string>();
     return node.pkg.dependencies
-      .filter((d) => (d.kind !== 'dev' || node.member) && platformActive(d, host ? this.opts.hostPlatform : this.opts.platform, node.pkg.manifestPath) && (!d.optional || activated.has(d.name)))
+      .filter(
+        (d) =>
+          (d.kind !== 'dev' || node.member) &&
+          platformActive(d, host ? this.opts.hostPlatform : this.opts.platform, node.pkg.manifestPath) &&
+          (!d.optional || activated.has(d.name)),
+      )
       .map((dep) => {
         const to = this.target(node, dep);
         return { dep, node: to, host: dep.kind === 'build' || this.isProcMacro(to) || host };

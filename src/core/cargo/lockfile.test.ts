@@ -99,26 +99,32 @@ test('a git dependency resolves to its locked package; a dependency the lock doe
   const dir = tempDir('cargo-units-gitdep-');
   mkdirSync(join(dir, 'src'));
   writeFileSync(join(dir, 'src', 'lib.rs'), '');
-  writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nfoo = { git = "https://example.invalid/foo" }\nbar = "1"\n');
-  const lockText = (deps: string) => `version = 4\n\n[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = [${deps}]\n\n[[package]]\nname = "foo"\nversion = "0.3.0"\nsource = "git+https://example.invalid/foo#0123456789abcdef0123456789abcdef01234567"\n`;
+  writeFileSync(
+    join(dir, 'Cargo.toml'),
+    '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nfoo = { git = "https://example.invalid/foo" }\nbar = "1"\n',
+  );
+  const lockText = (deps: string) =>
+    `version = 4\n\n[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = [${deps}]\n\n[[package]]\nname = "foo"\nversion = "0.3.0"\nsource = "git+https://example.invalid/foo#0123456789abcdef0123456789abcdef01234567"\n`;
   const { workspace } = loadWorkspace(dir);
-  const graph = (text: string) => new DependencyGraph(workspace, parseLockfile(join(dir, 'Cargo.lock'), text), {
-    features: { features: [], allFeatures: false, noDefaultFeatures: false },
-    platform: () => true,
-    hostPlatform: () => true,
-    crateDir: () => assert.fail('no registry crate is loaded'),
-  });
+  const graph = (text: string) =>
+    new DependencyGraph(workspace, parseLockfile(join(dir, 'Cargo.lock'), text), {
+      features: { features: [], allFeatures: false, noDefaultFeatures: false },
+      platform: () => true,
+      hostPlatform: () => true,
+      crateDir: () => assert.fail('no registry crate is loaded'),
+    });
   // A git dependency resolves to its locked package, whose source the caller provides (registry.ts).
   const asked: string[] = [];
-  const withGit = (text: string) => new DependencyGraph(workspace, parseLockfile(join(dir, 'Cargo.lock'), text), {
-    features: { features: [], allFeatures: false, noDefaultFeatures: false },
-    platform: () => true,
-    hostPlatform: () => true,
-    crateDir: (p) => {
-      asked.push(`${p.name} ${p.version} ${p.source}`);
-      throw new InputError(join(dir, 'Cargo.lock'), p.line, undefined, `no checkout of ${p.name}`);
-    },
-  });
+  const withGit = (text: string) =>
+    new DependencyGraph(workspace, parseLockfile(join(dir, 'Cargo.lock'), text), {
+      features: { features: [], allFeatures: false, noDefaultFeatures: false },
+      platform: () => true,
+      hostPlatform: () => true,
+      crateDir: (p) => {
+        asked.push(`${p.name} ${p.version} ${p.source}`);
+        throw new InputError(join(dir, 'Cargo.lock'), p.line, undefined, `no checkout of ${p.name}`);
+      },
+    });
   const git = inputError(() => withGit(lockText('"foo", "bar"')));
   assert.equal(git.line, 8);
   assert.deepEqual(asked, ['foo 0.3.0 git+https://example.invalid/foo#0123456789abcdef0123456789abcdef01234567']);
@@ -131,6 +137,9 @@ test('the vendor directory defaults to the directory source replacing crates-io 
   mkdirSync(join(dir, '.cargo'));
   mkdirSync(join(dir, 'ws', 'member'), { recursive: true });
   assert.equal(configuredVendorDir(join(dir, 'ws', 'member')), undefined);
-  writeFileSync(join(dir, '.cargo', 'config.toml'), '[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "vendor"\n');
+  writeFileSync(
+    join(dir, '.cargo', 'config.toml'),
+    '[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "vendor"\n',
+  );
   assert.equal(configuredVendorDir(join(dir, 'ws', 'member')), join(dir, 'vendor'));
 });

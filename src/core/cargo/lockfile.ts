@@ -96,7 +96,11 @@ export function crateKey(p: { name: string; version: string }): string {
 export function lockedDependency(lock: Lockfile, from: LockedPackage, name: string, accept: (p: LockedPackage) => boolean): LockedPackage | undefined {
   const candidates = from.dependencies
     .filter((d) => d.name === name)
-    .flatMap((d) => lock.packages.filter((p) => p.name === d.name && (d.version === undefined || p.version === d.version) && (d.source === undefined || p.source === d.source)));
+    .flatMap((d) =>
+      lock.packages.filter(
+        (p) => p.name === d.name && (d.version === undefined || p.version === d.version) && (d.source === undefined || p.source === d.source),
+      ),
+    );
   return candidates.find(accept);
 }
 

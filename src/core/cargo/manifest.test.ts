@@ -9,43 +9,45 @@ import { inputError } from './testkit.js';
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/cargo/', import.meta.url));
 const FILE = '/ws/Cargo.toml';
 
-
 describe('parseManifest', () => {
   test('reads package, targets, dependency tables, target-specific dependencies and features', () => {
-    const m = parseManifest([
-      '[package]',
-      'name = "p"',
-      'version = "1.0.0"',
-      'edition = "2021"',
-      'build = false',
-      'links = "z"',
-      'autobins = false',
-      '',
-      '[lib]',
-      'proc_macro = true',
-      'crate_type = ["proc-macro"]',
-      '',
-      '[[bin]]',
-      'name = "b"',
-      'required-features = ["f"]',
-      '',
-      '[dependencies]',
-      'a = "1"',
-      'b = { path = "../b", package = "bee", optional = true, default_features = false, features = ["x"] }',
-      '',
-      '[dev-dependencies.c]',
-      'path = "../c"',
-      '',
-      '[build_dependencies]',
-      'd = { workspace = true, features = ["y"] }',
-      '',
-      "[target.'cfg(unix)'.dependencies]",
-      'e = { path = "../e" }',
-      '',
-      '[features]',
-      'default = ["f"]',
-      'f = ["b/x"]',
-    ].join('\n'), FILE);
+    const m = parseManifest(
+      [
+        '[package]',
+        'name = "p"',
+        'version = "1.0.0"',
+        'edition = "2021"',
+        'build = false',
+        'links = "z"',
+        'autobins = false',
+        '',
+        '[lib]',
+        'proc_macro = true',
+        'crate_type = ["proc-macro"]',
+        '',
+        '[[bin]]',
+        'name = "b"',
+        'required-features = ["f"]',
+        '',
+        '[dependencies]',
+        'a = "1"',
+        'b = { path = "../b", package = "bee", optional = true, default_features = false, features = ["x"] }',
+        '',
+        '[dev-dependencies.c]',
+        'path = "../c"',
+        '',
+        '[build_dependencies]',
+        'd = { workspace = true, features = ["y"] }',
+        '',
+        "[target.'cfg(unix)'.dependencies]",
+        'e = { path = "../e" }',
+        '',
+        '[features]',
+        'default = ["f"]',
+        'f = ["b/x"]',
+      ].join('\n'),
+      FILE,
+    );
     assert.equal(m.dir, '/ws');
     assert.equal(m.package?.name, 'p');
     assert.deepEqual(m.package?.edition, { inherit: false, value: '2021' });
@@ -55,7 +57,10 @@ describe('parseManifest', () => {
     assert.equal(m.lib?.procMacro, true);
     assert.deepEqual(m.lib?.crateTypes, ['proc-macro']);
     assert.equal(m.lib?.line, 9);
-    assert.deepEqual(m.bins?.map((b) => [b.name, b.requiredFeatures, b.line]), [['b', ['f'], 13]]);
+    assert.deepEqual(
+      m.bins?.map((b) => [b.name, b.requiredFeatures, b.line]),
+      [['b', ['f'], 13]],
+    );
     assert.deepEqual(
       m.dependencies.map((d) => [d.name, d.kind, d.platform, d.workspace, d.path, d.package, d.optional, d.defaultFeatures, d.features, d.line]),
       [
@@ -80,31 +85,45 @@ describe('parseManifest', () => {
   });
 
   test('reads [workspace] with its members line, package fields and dependencies', () => {
-    const m = parseManifest([
-      '[workspace]',
-      'resolver = "2"',
-      'members = [',
-      '  "a",',
-      '  "b/*",',
-      ']',
-      'exclude = ["x"]',
-      'default-members = ["a"]',
-      '',
-      '[workspace.package]',
-      'version = "2.0.0"',
-      'readme = false',
-      '',
-      '[workspace.dependencies]',
-      'shared = { path = "shared", default-features = false }',
-    ].join('\n'), FILE);
+    const m = parseManifest(
+      [
+        '[workspace]',
+        'resolver = "2"',
+        'members = [',
+        '  "a",',
+        '  "b/*",',
+        ']',
+        'exclude = ["x"]',
+        'default-members = ["a"]',
+        '',
+        '[workspace.package]',
+        'version = "2.0.0"',
+        'readme = false',
+        '',
+        '[workspace.dependencies]',
+        'shared = { path = "shared", default-features = false }',
+      ].join('\n'),
+      FILE,
+    );
     const ws = m.workspace;
     assert.ok(ws);
     assert.deepEqual([ws.members, ws.exclude, ws.defaultMembers, ws.resolver], [['a', 'b/*'], ['x'], ['a'], '2']);
     assert.deepEqual([ws.line, ws.membersLine, ws.defaultMembersLine], [1, 3, 8]);
     assert.deepEqual(ws.package, {
-      version: '2.0.0', readme: false, edition: undefined, authors: undefined, description: undefined, homepage: undefined,
-      documentation: undefined, repository: undefined, license: undefined, licenseFile: undefined, rustVersion: undefined,
-      publish: undefined, keywords: undefined, categories: undefined,
+      version: '2.0.0',
+      readme: false,
+      edition: undefined,
+      authors: undefined,
+      description: undefined,
+      homepage: undefined,
+      documentation: undefined,
+      repository: undefined,
+      license: undefined,
+      licenseFile: undefined,
+      rustVersion: undefined,
+      publish: undefined,
+      keywords: undefined,
+      categories: undefined,
     });
     assert.deepEqual(ws.dependencies.get('shared')?.path, 'shared');
     assert.equal(ws.dependencies.get('shared')?.defaultFeatures, false);
@@ -162,7 +181,7 @@ describe('parseManifest', () => {
     const m = parseManifest('[lib]\nproc-macro = false\nproc_macro = true\n', FILE, diagnostics);
     assert.equal(m.lib?.procMacro, false);
     assert.equal(diagnostics.length, 1);
-    assert.equal(diagnostics[0].line, 3);
+    assert.equal(diagnostics[0]?.line, 3);
   });
 
   test('dev-dependencies cannot be optional', () => {
@@ -172,13 +191,38 @@ describe('parseManifest', () => {
 
   test('never throws anything but InputError on odd input', () => {
     const odd = [
-      '', '# only a comment', 'package = 1', '[[package]]\nname = "x"', '[package]\nname = ["x"]', '[[lib]]\nname = "x"',
-      'bin = 3', 'bin = [1]', 'dependencies = []', 'target = 5', "[target.'x']\ndependencies = 1", 'features = { a = "x" }',
-      'features = { a = [1] }', '[package]\npublish = 3', '[package]\nreadme = 1', '[package]\nbuild = 1', '[package]\nresolver = "9"',
-      '[package]\nversion = 1979-05-27', '[package]\nversion = 12345678901234567890', '[dependencies]\na = 1', '[dependencies]\na = { workspace = 1 }',
-      '[workspace]\nmembers = [1]', '[workspace]\npackage = []', '[workspace.dependencies]\na = { workspace = true }',
-      '[lib]\ncrate-type = "lib"', '[[test]]\nharness = "no"', '[package]\nedition = { workspace = true, x = 1 }',
-      '\u0000\u0001', 'a = """\nunterminated', '[a', 'x = [1, 2', 'x = { y = ',
+      '',
+      '# only a comment',
+      'package = 1',
+      '[[package]]\nname = "x"',
+      '[package]\nname = ["x"]',
+      '[[lib]]\nname = "x"',
+      'bin = 3',
+      'bin = [1]',
+      'dependencies = []',
+      'target = 5',
+      "[target.'x']\ndependencies = 1",
+      'features = { a = "x" }',
+      'features = { a = [1] }',
+      '[package]\npublish = 3',
+      '[package]\nreadme = 1',
+      '[package]\nbuild = 1',
+      '[package]\nresolver = "9"',
+      '[package]\nversion = 1979-05-27',
+      '[package]\nversion = 12345678901234567890',
+      '[dependencies]\na = 1',
+      '[dependencies]\na = { workspace = 1 }',
+      '[workspace]\nmembers = [1]',
+      '[workspace]\npackage = []',
+      '[workspace.dependencies]\na = { workspace = true }',
+      '[lib]\ncrate-type = "lib"',
+      '[[test]]\nharness = "no"',
+      '[package]\nedition = { workspace = true, x = 1 }',
+      '\u0000\u0001',
+      'a = """\nunterminated',
+      '[a',
+      'x = [1, 2',
+      'x = { y = ',
     ];
     let seed = 42;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;

@@ -167,7 +167,6 @@ export function parseManifest(text: string, path: string, diagnostics: Diagnosti
 // ---------------------------------------------------------------------------------------------
 // Type checking
 
-
 function describe(v: unknown): string {
   if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
   if (typeof v === 'boolean') return `boolean \`${v}\``;
@@ -184,33 +183,111 @@ function isTable(v: unknown): v is Record<string, unknown> {
 }
 
 function keyName(path: KeyPath): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 const TARGET_KEYS = new Set([
-  'name', 'path', 'test', 'doctest', 'bench', 'doc', 'harness', 'proc-macro', 'proc_macro', 'crate-type',
-  'crate_type', 'required-features', 'edition', 'plugin', 'filename', 'doc-scrape-examples',
+  'name',
+  'path',
+  'test',
+  'doctest',
+  'bench',
+  'doc',
+  'harness',
+  'proc-macro',
+  'proc_macro',
+  'crate-type',
+  'crate_type',
+  'required-features',
+  'edition',
+  'plugin',
+  'filename',
+  'doc-scrape-examples',
 ]);
 const DEP_KEYS = new Set([
-  'version', 'path', 'git', 'branch', 'tag', 'rev', 'registry', 'registry-index', 'package', 'features',
-  'optional', 'default-features', 'default_features', 'workspace', 'public', 'artifact', 'lib', 'target', 'base',
+  'version',
+  'path',
+  'git',
+  'branch',
+  'tag',
+  'rev',
+  'registry',
+  'registry-index',
+  'package',
+  'features',
+  'optional',
+  'default-features',
+  'default_features',
+  'workspace',
+  'public',
+  'artifact',
+  'lib',
+  'target',
+  'base',
 ]);
-const INHERITED_DEP_KEYS = new Set([
-  'workspace', 'features', 'optional', 'default-features', 'default_features', 'public', 'artifact', 'lib', 'target',
-]);
+const INHERITED_DEP_KEYS = new Set(['workspace', 'features', 'optional', 'default-features', 'default_features', 'public', 'artifact', 'lib', 'target']);
 const PACKAGE_KEYS = new Set([
-  'name', 'version', 'edition', 'authors', 'description', 'homepage', 'documentation', 'repository', 'license',
-  'license-file', 'rust-version', 'readme', 'publish', 'keywords', 'categories', 'build', 'links', 'workspace',
-  'resolver', 'autolib', 'autobins', 'autoexamples', 'autotests', 'autobenches', 'exclude', 'include', 'metadata',
-  'default-run', 'badges', 'im-a-teapot', 'forced-target', 'default-target', 'metabuild',
+  'name',
+  'version',
+  'edition',
+  'authors',
+  'description',
+  'homepage',
+  'documentation',
+  'repository',
+  'license',
+  'license-file',
+  'rust-version',
+  'readme',
+  'publish',
+  'keywords',
+  'categories',
+  'build',
+  'links',
+  'workspace',
+  'resolver',
+  'autolib',
+  'autobins',
+  'autoexamples',
+  'autotests',
+  'autobenches',
+  'exclude',
+  'include',
+  'metadata',
+  'default-run',
+  'badges',
+  'im-a-teapot',
+  'forced-target',
+  'default-target',
+  'metabuild',
 ]);
-const WORKSPACE_KEYS = new Set([
-  'members', 'exclude', 'default-members', 'resolver', 'package', 'dependencies', 'metadata', 'lints',
-]);
+const WORKSPACE_KEYS = new Set(['members', 'exclude', 'default-members', 'resolver', 'package', 'dependencies', 'metadata', 'lints']);
 const TOP_KEYS = new Set([
-  'package', 'project', 'workspace', 'lib', 'bin', 'example', 'test', 'bench', 'dependencies', 'dev-dependencies',
-  'dev_dependencies', 'build-dependencies', 'build_dependencies', 'target', 'features', 'patch', 'replace',
-  'profile', 'badges', 'lints', 'cargo-features', 'hints',
+  'package',
+  'project',
+  'workspace',
+  'lib',
+  'bin',
+  'example',
+  'test',
+  'bench',
+  'dependencies',
+  'dev-dependencies',
+  'dev_dependencies',
+  'build-dependencies',
+  'build_dependencies',
+  'target',
+  'features',
+  'patch',
+  'replace',
+  'profile',
+  'badges',
+  'lints',
+  'cargo-features',
+  'hints',
 ]);
 const DEP_TABLES: [string, DependencyKind][] = [
   ['dependencies', 'normal'],

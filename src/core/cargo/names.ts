@@ -44,5 +44,6 @@ export function featureNameProblem(name: string): string | undefined {
 
 /** Control characters (a newline in a name) shown escaped, so that a message stays on one line. */
 function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }

@@ -41,7 +41,11 @@ export class RegistryUnits {
    * `hostShares(package)`: whether the profile builds the package alike for host and target
    * (else its host copy is a unit of its own, as cargo's release builds have them).
    */
-  constructor(private readonly graph: DependencyGraph, private readonly separateHost = false, private readonly hostShares: (pkg: string) => boolean = () => true) {}
+  constructor(
+    private readonly graph: DependencyGraph,
+    private readonly separateHost = false,
+    private readonly hostShares: (pkg: string) => boolean = () => true,
+  ) {}
 
   /** The registry dependencies a member's unit has (libraries, and `links` build scripts for a build script). */
   depsOf(u: Unit): UnitDep[] {
@@ -63,7 +67,8 @@ export class RegistryUnits {
   private pushLib(out: UnitDep[], d: ActiveDep): void {
     const lib = libOf(d.node);
     const id = this.lib(d.node, d.host);
-    if (lib && id && !out.some((x) => x.unitId === id)) out.push({ unitId: id, externName: externName(d, lib), kind: d.dep.kind === 'dev' ? 'dev' : d.dep.kind === 'build' ? 'build' : 'normal' });
+    if (lib && id && !out.some((x) => x.unitId === id))
+      out.push({ unitId: id, externName: externName(d, lib), kind: d.dep.kind === 'dev' ? 'dev' : d.dep.kind === 'build' ? 'build' : 'normal' });
   }
 
   private pushLinks(out: UnitDep[], d: ActiveDep): void {
@@ -104,7 +109,18 @@ export class RegistryUnits {
     const suffix = target ? '[host]' : '';
     const id = `${base}/${lib.kind}/${lib.name}${suffix}`;
     const mk = (t: Target, isHost: boolean, unitDeps: UnitDep[], uid: string): Unit => {
-      const unit: Unit = { id: uid, package: node.pkg, target: t, kind: t.kind, name: t.name, test: false, cfgTest: false, host: isHost, features, deps: unitDeps };
+      const unit: Unit = {
+        id: uid,
+        package: node.pkg,
+        target: t,
+        kind: t.kind,
+        name: t.name,
+        test: false,
+        cfgTest: false,
+        host: isHost,
+        features,
+        deps: unitDeps,
+      };
       this.units.set(uid, unit);
       this.nodeOf.set(uid, node);
       return unit;

@@ -49,11 +49,20 @@ export function vendoredCrates(lock: Lockfile, vendor: string, registry: LockedP
   for (const p of registry) {
     const v = findVendored(vendor, p);
     if (!v) {
-      throw new InputError(lock.path, p.line, undefined, `package \`${p.name} v${p.version}\` is locked but missing from the vendor directory ${vendor} (neither ${crateKey(p)}/ nor ${p.name}/ holds it)`);
+      throw new InputError(
+        lock.path,
+        p.line,
+        undefined,
+        `package \`${p.name} v${p.version}\` is locked but missing from the vendor directory ${vendor} (neither ${crateKey(p)}/ nor ${p.name}/ holds it)`,
+      );
     }
     if (p.checksum && v.checksum && p.checksum !== v.checksum) {
-      throw new InputError(lock.path, p.line, undefined,
-        `checksum for \`${p.name} v${p.version}\` changed: Cargo.lock says ${p.checksum}, the vendored source ${v.dir} has ${v.checksum}`);
+      throw new InputError(
+        lock.path,
+        p.line,
+        undefined,
+        `checksum for \`${p.name} v${p.version}\` changed: Cargo.lock says ${p.checksum}, the vendored source ${v.dir} has ${v.checksum}`,
+      );
     }
     out.set(crateKey(p), v);
   }

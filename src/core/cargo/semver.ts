@@ -32,11 +32,16 @@ function matchesOne(v: V, op: string, parts: (number | undefined)[], pre: string
     return [0, 0, pat + 1, ''];
   };
   switch (op) {
-    case '>': return pat !== undefined ? cmp(v, lo) > 0 : cmp(v, bumpUpperFor(maj, min)) >= 0;
-    case '>=': return cmp(v, lo) >= 0;
-    case '<': return cmp(v, lo) < 0;
-    case '<=': return cmp(v, bumpUpperFor(maj, min, pat)) < 0;
-    default: return cmp(v, lo) >= 0 && cmp(v, bumpUpper()) < 0;
+    case '>':
+      return pat !== undefined ? cmp(v, lo) > 0 : cmp(v, bumpUpperFor(maj, min)) >= 0;
+    case '>=':
+      return cmp(v, lo) >= 0;
+    case '<':
+      return cmp(v, lo) < 0;
+    case '<=':
+      return cmp(v, bumpUpperFor(maj, min, pat)) < 0;
+    default:
+      return cmp(v, lo) >= 0 && cmp(v, bumpUpper()) < 0;
   }
 }
 

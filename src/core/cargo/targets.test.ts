@@ -15,8 +15,12 @@ const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/cargo/', import.m
 function show(dir: string, targets: Target[]): string[] {
   return targets.map((t) => {
     const flags = [
-      t.test ? 'test' : '', t.bench ? 'bench' : '', t.harness ? '' : 'no-harness', t.doctest ? 'doctest' : '',
-      `ed${t.edition}`, t.requiredFeatures.length ? `requires=${t.requiredFeatures.join(',')}` : '',
+      t.test ? 'test' : '',
+      t.bench ? 'bench' : '',
+      t.harness ? '' : 'no-harness',
+      t.doctest ? 'doctest' : '',
+      `ed${t.edition}`,
+      t.requiredFeatures.length ? `requires=${t.requiredFeatures.join(',')}` : '',
       t.crateTypes.join('+'),
     ].filter((f) => f !== '');
     return `${t.kind} ${t.name} ${relative(dir, t.path)} ${flags.join(' ')}`;
@@ -98,9 +102,12 @@ describe('discoverTargets', () => {
       'bench bench src/bench.rs bench ed2015 bin',
     ]);
     // build = false: build.rs exists but is no target.
-    assert.deepEqual(diagnostics.map((d) => d.line), [8, 13, 18, 22]);
+    assert.deepEqual(
+      diagnostics.map((d) => d.line),
+      [8, 13, 18, 22],
+    );
     assert.ok(diagnostics.every((d) => d.severity === 'warning'));
-    assert.match(diagnostics[1].message, /src\/bin\/ignored\.rs/);
+    assert.match(diagnostics[1]?.message ?? '', /src\/bin\/ignored\.rs/);
   });
 
   test('auto* = false turns inference off; explicit targets without a path still get the conventional one', () => {
@@ -112,25 +119,38 @@ describe('discoverTargets', () => {
   });
 
   test('proc-macro libraries, spelled `proc_macro = true` or `crate_type = ["proc-macro"]`', () => {
-    for (const [name, crateName] of [['macros', 'macros'], ['macros-ct', 'macros_ct']]) {
-      const dir = join(FIXTURES, 'proc-macro', name);
-      const [lib] = discoverTargets(readManifest(join(dir, 'Cargo.toml')), name, '2021');
-      assert.deepEqual([lib.kind, lib.name, lib.crateName, lib.crateTypes, lib.test, lib.doctest], ['proc-macro', crateName, crateName, ['proc-macro'], true, true]);
+    for (const [name, crateName] of [
+      ['macros', 'macros'],
+      ['macros-ct', 'macros_ct'],
+    ]) {
+      const dir = join(FIXTURES, 'proc-macro', name!);
+      const [lib] = discoverTargets(readManifest(join(dir, 'Cargo.toml')), name!, '2021');
+      assert.ok(lib);
+      assert.deepEqual(
+        [lib.kind, lib.name, lib.crateName, lib.crateTypes, lib.test, lib.doctest],
+        ['proc-macro', crateName, crateName, ['proc-macro'], true, true],
+      );
     }
   });
 
   test('lib name from the package name with `-` → `_`; bins keep their hyphens in name but not in crateName', () => {
     const dir = join(FIXTURES, 'targets-auto');
     const targets = discoverTargets(readManifest(join(dir, 'Cargo.toml')), 'targets-auto', '2021');
-    assert.deepEqual(targets.filter((t) => t.name.startsWith('targets')).map((t) => [t.kind, t.name, t.crateName]), [
-      ['lib', 'targets_auto', 'targets_auto'],
-      ['bin', 'targets-auto', 'targets_auto'],
-    ]);
+    assert.deepEqual(
+      targets.filter((t) => t.name.startsWith('targets')).map((t) => [t.kind, t.name, t.crateName]),
+      [
+        ['lib', 'targets_auto', 'targets_auto'],
+        ['bin', 'targets-auto', 'targets_auto'],
+      ],
+    );
   });
 
   test('build = true means build.rs even when it does not exist; a build.rs directory is no build script', () => {
     const withFlag = pkgDir({ 'Cargo.toml': '[package]\nname = "p"\nbuild = true\n', 'src/lib.rs': '' });
-    assert.deepEqual(discover(withFlag, 'p', '2015'), ['lib p src/lib.rs test bench doctest ed2015 lib', 'custom-build build-script-build build.rs ed2015 bin']);
+    assert.deepEqual(discover(withFlag, 'p', '2015'), [
+      'lib p src/lib.rs test bench doctest ed2015 lib',
+      'custom-build build-script-build build.rs ed2015 bin',
+    ]);
     const dirNamedBuild = pkgDir({ 'Cargo.toml': '[package]\nname = "p"\n', 'src/lib.rs': '', 'build.rs/x': '' });
     assert.deepEqual(discover(dirNamedBuild, 'p', '2015'), ['lib p src/lib.rs test bench doctest ed2015 lib']);
   });
@@ -145,19 +165,30 @@ describe('discoverTargets', () => {
       [{ 'Cargo.toml': '[package]\nname = "p"\n\n[lib]\nname = "q"\n' }, 4, /can't find library `q`/],
       [{ 'Cargo.toml': '[package]\nname = "p"\n\n[lib]\nproc-macro = true\ncrate-type = ["rlib"]\n', 'src/lib.rs': '' }, 4, /cannot mix `proc-macro`/],
       [{ 'Cargo.toml': '[package]\nname = "p"\n\n[lib]\ncrate-type = ["dylib", "cdylib"]\n', 'src/lib.rs': '' }, 4, /both `dylib` and `cdylib`/],
-      [{ 'Cargo.toml': '[package]\nname = "p"\n\n[[bin]]\nname = "b"\npath = "b.rs"\ncrate-type = ["lib"]\n' }, 4, /is a binary and can't have any crate-types/],
-      [{ 'Cargo.toml': '[package]\nname = "p"\n\n[[example]]\nname = "e"\n', 'examples/e.rs': '', 'examples/e/main.rs': '' }, 4, /cannot infer path for `e` example/],
+      [
+        { 'Cargo.toml': '[package]\nname = "p"\n\n[[bin]]\nname = "b"\npath = "b.rs"\ncrate-type = ["lib"]\n' },
+        4,
+        /is a binary and can't have any crate-types/,
+      ],
+      [
+        { 'Cargo.toml': '[package]\nname = "p"\n\n[[example]]\nname = "e"\n', 'examples/e.rs': '', 'examples/e/main.rs': '' },
+        4,
+        /cannot infer path for `e` example/,
+      ],
     ];
     for (const [files, line, message] of cases) {
       const dir = pkgDir(files);
       const manifest = readManifest(join(dir, 'Cargo.toml'));
-      assert.throws(() => discoverTargets(manifest, 'p', manifest.text.includes('2021') ? '2021' : '2015'), (e: unknown) => {
-        assert.ok(e instanceof InputError);
-        assert.equal(e.file, join(dir, 'Cargo.toml'));
-        assert.equal(e.line, line, e.message);
-        assert.match(e.message, message);
-        return true;
-      });
+      assert.throws(
+        () => discoverTargets(manifest, 'p', manifest.text.includes('2021') ? '2021' : '2015'),
+        (e: unknown) => {
+          assert.ok(e instanceof InputError);
+          assert.equal(e.file, join(dir, 'Cargo.toml'));
+          assert.equal(e.line, line, e.message);
+          assert.match(e.message, message);
+          return true;
+        },
+      );
     }
   });
 });

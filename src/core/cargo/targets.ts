@@ -14,12 +14,15 @@ type Inferred = [string, string];
 
 type Section = 'bin' | 'example' | 'test' | 'bench';
 
-const SECTIONS: Record<Section, {
-  human: string;
-  dir: string;
-  flag: 'autobins' | 'autoexamples' | 'autotests' | 'autobenches';
-  tables: 'bins' | 'examples' | 'tests' | 'benches';
-}> = {
+const SECTIONS: Record<
+  Section,
+  {
+    human: string;
+    dir: string;
+    flag: 'autobins' | 'autoexamples' | 'autotests' | 'autobenches';
+    tables: 'bins' | 'examples' | 'tests' | 'benches';
+  }
+> = {
   bin: { human: 'binary', dir: join('src', 'bin'), flag: 'autobins', tables: 'bins' },
   example: { human: 'example', dir: 'examples', flag: 'autoexamples', tables: 'examples' },
   test: { human: 'test', dir: 'tests', flag: 'autotests', tables: 'tests' },
@@ -48,7 +51,10 @@ function fileStem(p: string): string {
  */
 function pathKey(dir: string, p: string): string {
   const joined = isAbsolute(p) ? p : `${dir}/${p}`;
-  return joined.split('/').filter((c) => c !== '' && c !== '.').join('/');
+  return joined
+    .split('/')
+    .filter((c) => c !== '' && c !== '.')
+    .join('/');
 }
 
 class TargetDiscovery {
@@ -110,7 +116,10 @@ class TargetDiscovery {
       const legacy = join('src', `${name}.rs`);
       if (inferred) path = inferred;
       else if (this.edition === '2015' && this.exists(legacy)) {
-        this.warn(lib.line, `path \`${legacy}\` was erroneously implicitly accepted for library \`${name}\`,\nplease rename the file to \`src/lib.rs\` or set lib.path in Cargo.toml`);
+        this.warn(
+          lib.line,
+          `path \`${legacy}\` was erroneously implicitly accepted for library \`${name}\`,\nplease rename the file to \`src/lib.rs\` or set lib.path in Cargo.toml`,
+        );
         path = legacy;
       } else {
         this.fail(lib.line, `can't find library \`${name}\`, rename file to \`src/lib.rs\` or specify lib.path`);
@@ -131,19 +140,23 @@ class TargetDiscovery {
     }
     const kind: TargetKind = crateTypes.includes('proc-macro') ? 'proc-macro' : 'lib';
     const doctestable = crateTypes.some((t) => t === 'lib' || t === 'rlib' || t === 'proc-macro');
-    return this.configure(lib, {
-      kind,
-      name,
-      crateName: name,
-      path: this.abs(path),
-      edition: this.edition,
-      crateTypes,
-      test: true,
-      bench: true,
-      harness: true,
-      requiredFeatures: [],
-      doctest: true,
-    }, doctestable);
+    return this.configure(
+      lib,
+      {
+        kind,
+        name,
+        crateName: name,
+        path: this.abs(path),
+        edition: this.edition,
+        crateTypes,
+        test: true,
+        bench: true,
+        harness: true,
+        requiredFeatures: [],
+        doctest: true,
+      },
+      doctestable,
+    );
   }
 
   // -- bins, examples, tests, benches -----------------------------------------------------------
@@ -220,10 +233,12 @@ class TargetDiscovery {
         auto = this.edition !== '2015';
         if (!auto && rest.length > 0) {
           const { human, flag } = SECTIONS[section];
-          this.warn(explicit[0]?.line ?? 0,
+          this.warn(
+            explicit[0]?.line ?? 0,
             `An explicit [[${section}]] section is specified in Cargo.toml which currently disables Cargo from ` +
-            `automatically inferring other ${human} targets (edition 2015); not included: ` +
-            `${rest.map((t) => t.path).join(', ')}. Add \`${flag} = false\` to [package] to silence this.`);
+              `automatically inferring other ${human} targets (edition 2015); not included: ` +
+              `${rest.map((t) => t.path).join(', ')}. Add \`${flag} = false\` to [package] to silence this.`,
+          );
         }
       }
       targets = auto ? [...explicit, ...rest] : [...explicit];
@@ -235,16 +250,23 @@ class TargetDiscovery {
   private targetPath(section: Section, t: ManifestTarget, inferred: Inferred[], hasLib: boolean): string {
     const name = t.name ?? '';
     const matching = inferred.filter(([n]) => n === name).map(([, p]) => p);
-    if (matching.length === 1) return matching[0];
+    const [only] = matching;
+    if (matching.length === 1 && only !== undefined) return only;
     if (this.edition === '2015') {
       const legacy = this.legacyPath(section, name, hasLib);
       if (legacy) {
-        this.warn(t.line, `path \`${legacy}\` was erroneously implicitly accepted for ${SECTIONS[section].human} \`${name}\`,\nplease set ${section}.path in Cargo.toml`);
+        this.warn(
+          t.line,
+          `path \`${legacy}\` was erroneously implicitly accepted for ${SECTIONS[section].human} \`${name}\`,\nplease set ${section}.path in Cargo.toml`,
+        );
         return legacy;
       }
     }
     if (matching.length === 0) this.fail(t.line, `can't find \`${name}\` ${section}, specify ${section}.path`);
-    this.fail(t.line, `cannot infer path for \`${name}\` ${section}\nCargo doesn't know which to use because multiple target files found at \`${matching[0]}\` and \`${matching[1]}\`.`);
+    this.fail(
+      t.line,
+      `cannot infer path for \`${name}\` ${section}\nCargo doesn't know which to use because multiple target files found at \`${matching[0]}\` and \`${matching[1]}\`.`,
+    );
   }
 
   private legacyPath(section: Section, name: string, hasLib: boolean): string | undefined {
@@ -258,7 +280,15 @@ class TargetDiscovery {
 
   private toTarget(section: Section, t: ManifestTarget): Target {
     const name = t.name ?? '';
-    const base = { name, crateName: name.replace(/-/g, '_'), path: this.abs(t.path ?? ''), edition: this.edition, harness: true, requiredFeatures: t.requiredFeatures ?? [], doctest: false };
+    const base = {
+      name,
+      crateName: name.replace(/-/g, '_'),
+      path: this.abs(t.path ?? ''),
+      edition: this.edition,
+      harness: true,
+      requiredFeatures: t.requiredFeatures ?? [],
+      doctest: false,
+    };
     switch (section) {
       case 'bin':
         if (t.crateTypes && t.crateTypes.length > 0) {

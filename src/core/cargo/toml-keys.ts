@@ -76,18 +76,24 @@ function scanKeys(text: string): KeySite[] {
     }
   };
   const readString = (): string => {
-    const q = text[i];
+    const q = text[i] ?? '"';
     const triple = text.startsWith(q.repeat(3), i);
     i += triple ? 3 : 1;
     let out = '';
     while (i < n) {
       if (triple && text.startsWith(q.repeat(3), i)) {
         i += 3;
-        while (text[i] === q) { out += q; i++; }
+        while (text[i] === q) {
+          out += q;
+          i++;
+        }
         return out;
       }
       const c = text[i];
-      if (!triple && c === q) { i++; return out; }
+      if (!triple && c === q) {
+        i++;
+        return out;
+      }
       if (!triple && c === '\n') return out;
       if (c === '\n') advanceNewline();
       if (c === '\\' && q === '"' && i + 1 < n) {
@@ -109,7 +115,7 @@ function scanKeys(text: string): KeySite[] {
       if (text[i] === '"' || text[i] === "'") parts.push(readString());
       else {
         const start = i;
-        while (i < n && /[A-Za-z0-9_-]/.test(text[i])) i++;
+        while (i < n && /[A-Za-z0-9_-]/.test(text[i] ?? '')) i++;
         if (i === start) return parts;
         parts.push(text.slice(start, i));
       }
@@ -127,12 +133,21 @@ function scanKeys(text: string): KeySite[] {
       i++;
       for (;;) {
         skipBlank();
-        if (i >= n || text[i] === '}') { i++; return; }
-        if (text[i] === ',') { i++; continue; }
+        if (i >= n || text[i] === '}') {
+          i++;
+          return;
+        }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
         const at = i;
         const atLine = line;
         const key = readKey();
-        if (key.length === 0) { i++; continue; }
+        if (key.length === 0) {
+          i++;
+          continue;
+        }
         sites.push({ path: [...path, ...key], line: atLine, column: col(at) });
         skipSpaces();
         if (text[i] === '=') i++;
@@ -143,8 +158,15 @@ function scanKeys(text: string): KeySite[] {
       let index = 0;
       for (;;) {
         skipBlank();
-        if (i >= n || text[i] === ']') { i++; return; }
-        if (text[i] === ',') { i++; index++; continue; }
+        if (i >= n || text[i] === ']') {
+          i++;
+          return;
+        }
+        if (text[i] === ',') {
+          i++;
+          index++;
+          continue;
+        }
         const before = i;
         const atLine = line;
         sites.push({ path: [...path, index], line: atLine, column: col(before) });
@@ -152,7 +174,7 @@ function scanKeys(text: string): KeySite[] {
         if (i === before) i++;
       }
     } else {
-      while (i < n && !/[,\]}\n#]/.test(text[i])) i++;
+      while (i < n && !/[,\]}\n#]/.test(text[i] ?? '')) i++;
     }
   };
 

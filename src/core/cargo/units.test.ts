@@ -160,6 +160,7 @@ describe('planUnits', () => {
 
   test('unit fields', () => {
     const [bench] = plan('targets-explicit');
+    assert.ok(bench);
     assert.equal(bench.kind, 'bench');
     assert.equal(bench.name, 'b');
     assert.equal(bench.package.name, 'targets-explicit');
@@ -168,9 +169,13 @@ describe('planUnits', () => {
   });
 
   test('selected packages: their targets plus the libraries and build scripts they need', () => {
-    assert.deepEqual(plan('dev-cycle', [], ['c']).map((u) => u.id), [
-      'a/lib/a_lib', 'b/lib/b', 'c/bin/c', 'c/bin/c[test]', 'c/custom-build/build-script-build',
-    ]);
-    assert.throws(() => plan('dev-cycle', [], ['zzz']), (e: unknown) => e instanceof InputError && /`zzz` is not a member/.test(e.message));
+    assert.deepEqual(
+      plan('dev-cycle', [], ['c']).map((u) => u.id),
+      ['a/lib/a_lib', 'b/lib/b', 'c/bin/c', 'c/bin/c[test]', 'c/custom-build/build-script-build'],
+    );
+    assert.throws(
+      () => plan('dev-cycle', [], ['zzz']),
+      (e: unknown) => e instanceof InputError && /`zzz` is not a member/.test(e.message),
+    );
   });
 });

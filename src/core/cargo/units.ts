@@ -79,13 +79,14 @@ class UnitPlanner {
   }
 
   plan(packages: string[] | undefined): Unit[] {
-    const roots = packages === undefined
-      ? this.ws.members
-      : packages.map((name) => {
-        const pkg = this.ws.members.find((m) => m.name === name);
-        if (!pkg) throw new InputError(this.ws.manifestPath, 0, undefined, `package \`${name}\` is not a member of the workspace`);
-        return pkg;
-      });
+    const roots =
+      packages === undefined
+        ? this.ws.members
+        : packages.map((name) => {
+            const pkg = this.ws.members.find((m) => m.name === name);
+            if (!pkg) throw new InputError(this.ws.manifestPath, 0, undefined, `package \`${name}\` is not a member of the workspace`);
+            return pkg;
+          });
     for (const pkg of roots) {
       for (const [target, test] of this.rootTargets(pkg)) this.unit(pkg, target, test);
     }

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { InputError } from '../diagnostics.js';
 import type { Workspace } from './model.js';
 import { expandGlob, findWorkspaceManifest, loadWorkspace } from './workspace.js';
 import { inputError } from './testkit.js';
@@ -25,7 +24,6 @@ function tree(files: Record<string, string>): string {
   }
   return dir;
 }
-
 
 const memberDirs = (ws: Workspace) => ws.members.map((m) => `${m.name}=${relative(ws.root, m.dir) || '.'}`);
 
@@ -113,11 +111,18 @@ describe('loadWorkspace', () => {
     const { workspace, diagnostics } = loadWorkspace(fx('ws-outside/ws'));
     assert.deepEqual(memberDirs(workspace), ['a=a', 'ext-member=../ext-member']);
     const a = workspace.members[0];
-    assert.deepEqual(a.dependencies.map((d) => [d.name, d.path]), [['ext-member', fx('ws-outside/ext-member')], ['ext-other', fx('ws-outside/ext-other')]]);
+    assert.ok(a);
+    assert.deepEqual(
+      a.dependencies.map((d) => [d.name, d.path]),
+      [
+        ['ext-member', fx('ws-outside/ext-member')],
+        ['ext-other', fx('ws-outside/ext-other')],
+      ],
+    );
     // Virtual, no resolver key: "1", with cargo's warning since the members are on 2021.
     assert.equal(workspace.resolver, '1');
     assert.equal(diagnostics.length, 1);
-    assert.match(diagnostics[0].message, /virtual workspace defaulting to `resolver = "1"`/);
+    assert.match(diagnostics[0]?.message ?? '', /virtual workspace defaulting to `resolver = "1"`/);
   });
 
   test('a package without [workspace] is a workspace of one: its path dependencies are not members', () => {
@@ -141,7 +146,10 @@ describe('loadWorkspace', () => {
     });
     const { workspace, diagnostics } = loadWorkspace(join(dir, 'inner'));
     assert.deepEqual(memberDirs(workspace), ['inner=.']);
-    assert.deepEqual(diagnostics.map((d) => [d.file, d.line, d.message]), [[join(dir, 'inner/Cargo.toml'), 3, 'unused manifest key: package.other-key']]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.file, d.line, d.message]),
+      [[join(dir, 'inner/Cargo.toml'), 3, 'unused manifest key: package.other-key']],
+    );
   });
 
   test('resolver: explicit, else from the root package edition (2015/2018 → 1, 2021 → 2, 2024 → 3)', () => {
@@ -182,21 +190,67 @@ describe('loadWorkspace', () => {
     assert.ok(app);
     const deps = app.dependencies.map((d) => ({ ...d, line: undefined }));
     assert.deepEqual(deps, [
-      { name: 'shared', package: 'shared', kind: 'normal', optional: true, defaultFeatures: false, features: ['a', 'b'], path: fx('ws-inherit/crates/shared'), line: undefined },
-      { name: 'renamed-dep', package: 'real-name', kind: 'normal', optional: false, defaultFeatures: true, features: [], path: fx('ws-inherit/crates/real'), line: undefined },
+      {
+        name: 'shared',
+        package: 'shared',
+        kind: 'normal',
+        optional: true,
+        defaultFeatures: false,
+        features: ['a', 'b'],
+        path: fx('ws-inherit/crates/shared'),
+        line: undefined,
+      },
+      {
+        name: 'renamed-dep',
+        package: 'real-name',
+        kind: 'normal',
+        optional: false,
+        defaultFeatures: true,
+        features: [],
+        path: fx('ws-inherit/crates/real'),
+        line: undefined,
+      },
       // default-features = true in the member turns the workspace's `false` back on.
-      { name: 'shared', package: 'shared', kind: 'dev', optional: false, defaultFeatures: true, features: ['a'], path: fx('ws-inherit/crates/shared'), line: undefined },
+      {
+        name: 'shared',
+        package: 'shared',
+        kind: 'dev',
+        optional: false,
+        defaultFeatures: true,
+        features: ['a'],
+        path: fx('ws-inherit/crates/shared'),
+        line: undefined,
+      },
       // default-features = false in the member is ignored when the workspace entry does not say false.
-      { name: 'plain', package: 'plain', kind: 'build', optional: false, defaultFeatures: true, features: [], path: fx('ws-inherit/crates/plain'), line: undefined },
+      {
+        name: 'plain',
+        package: 'plain',
+        kind: 'build',
+        optional: false,
+        defaultFeatures: true,
+        features: [],
+        path: fx('ws-inherit/crates/plain'),
+        line: undefined,
+      },
     ]);
-    assert.deepEqual(app.dependencies.map((d) => d.line), [16, 17, 21, 28]);
-    assert.deepEqual(diagnostics.map((d) => [relative(FIXTURES, d.file), d.line, d.severity]), [['ws-inherit/crates/app/Cargo.toml', 28, 'warning']]);
+    assert.deepEqual(
+      app.dependencies.map((d) => d.line),
+      [16, 17, 21, 28],
+    );
+    assert.deepEqual(
+      diagnostics.map((d) => [relative(FIXTURES, d.file), d.line, d.severity]),
+      [['ws-inherit/crates/app/Cargo.toml', 28, 'warning']],
+    );
   });
 
   test('members are sorted by name; package data as written', () => {
     const { workspace } = loadWorkspace(fx('features'));
-    assert.deepEqual(workspace.members.map((m) => m.name), ['feat-core', 'feat-user', 'opt-a', 'opt-b', 'opt-c', 'opt-d']);
+    assert.deepEqual(
+      workspace.members.map((m) => m.name),
+      ['feat-core', 'feat-user', 'opt-a', 'opt-b', 'opt-c', 'opt-d'],
+    );
     const core = workspace.members[0];
+    assert.ok(core);
     assert.equal(core.manifestPath, fx('features/feat-core/Cargo.toml'));
     assert.equal(core.dir, fx('features/feat-core'));
     assert.deepEqual(core.features['weak-c'], ['opt-c?/fast']);
@@ -251,7 +305,14 @@ describe('loadWorkspace', () => {
 
 describe('expandGlob', () => {
   const dir = tree({
-    'a/x/k': '', 'a/y/k': '', 'a/.h/k': '', 'b/x/k': '', 'c1': '', 'c2': '', 'cc': '', 'd/e/f/g': '',
+    'a/x/k': '',
+    'a/y/k': '',
+    'a/.h/k': '',
+    'b/x/k': '',
+    c1: '',
+    c2: '',
+    cc: '',
+    'd/e/f/g': '',
   });
   const rel = (ps: string[]) => ps.map((p) => relative(dir, p) || '.');
 

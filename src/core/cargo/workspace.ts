@@ -38,14 +38,21 @@ export function loadWorkspace(manifestPathOrDir: string): { workspace: Workspace
   for (const pkg of members) {
     const other = byName.get(pkg.name);
     if (other) {
-      throw new InputError(rootPath, root.workspace?.membersLine ?? 0, undefined,
-        `two packages named \`${pkg.name}\` in this workspace:\n- ${other.manifestPath}\n- ${pkg.manifestPath}`);
+      throw new InputError(
+        rootPath,
+        root.workspace?.membersLine ?? 0,
+        undefined,
+        `two packages named \`${pkg.name}\` in this workspace:\n- ${other.manifestPath}\n- ${pkg.manifestPath}`,
+      );
     }
     byName.set(pkg.name, pkg);
   }
   members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const nameOf = (manifestPath: string) => members.find((m) => m.manifestPath === manifestPath)?.name;
-  const defaultMembers = scan.defaultMembers.map(nameOf).filter((n): n is string => n !== undefined).sort();
+  const defaultMembers = scan.defaultMembers
+    .map(nameOf)
+    .filter((n): n is string => n !== undefined)
+    .sort();
   const rootPackage = root.package ? members.find((m) => m.manifestPath === rootPath) : undefined;
   const workspace: Workspace = {
     root: dirname(rootPath),
@@ -94,11 +101,15 @@ function locateWorkspace(start: string, cache: ManifestCache): { rootPath: strin
   // As with cargo run from a member's directory, that member is the default.
   if (scan.members.includes(manifestPath)) return { rootPath, scan: { ...scan, defaultMembers: [manifestPath] } };
   const rel = relative(dirname(rootPath), dirname(manifestPath));
-  throw new InputError(manifestPath, 0, undefined,
+  throw new InputError(
+    manifestPath,
+    0,
+    undefined,
     `current package believes it's in a workspace when it's not:\ncurrent:   ${manifestPath}\nworkspace: ${rootPath}\n\n` +
-    `this may be fixable by adding \`${rel}\` to the \`workspace.members\` array of the manifest located at: ${rootPath}\n` +
-    'Alternatively, to keep it out of the workspace, add the package to the `workspace.exclude` array, ' +
-    "or add an empty `[workspace]` table to the package's manifest.");
+      `this may be fixable by adding \`${rel}\` to the \`workspace.members\` array of the manifest located at: ${rootPath}\n` +
+      'Alternatively, to keep it out of the workspace, add the package to the `workspace.exclude` array, ' +
+      "or add an empty `[workspace]` table to the package's manifest.",
+  );
 }
 
 function loadRoot(rootPath: string, from: string, cache: ManifestCache): Manifest {
@@ -108,8 +119,7 @@ function loadRoot(rootPath: string, from: string, cache: ManifestCache): Manifes
   }
   const root = cache.get(rootPath);
   if (rootPath !== from && !root.workspace) {
-    throw new InputError(from, cache.get(from).package?.line ?? 0, undefined,
-      `root of a workspace inferred but wasn't a root: ${rootPath}`);
+    throw new InputError(from, cache.get(from).package?.line ?? 0, undefined, `root of a workspace inferred but wasn't a root: ${rootPath}`);
   }
   if (!root.workspace && !root.package) {
     throw new InputError(rootPath, 0, undefined, 'manifest is missing either a `[package]` or a `[workspace]`');
@@ -232,9 +242,14 @@ function scanMembers(root: Manifest, cache: ManifestCache): MemberScan {
       // cargo's `validate_members`: the member's own root search must come back here.
       const itsRoot = locateRoot(mp, cache);
       if (itsRoot !== root.path) {
-        throw new InputError(mp, m.workspace?.line ?? m.package?.line ?? 0, undefined, m.workspace
-          ? `multiple workspace roots found in the same workspace:\n  ${dirname(mp)}\n  ${root.dir}`
-          : `package \`${mp}\` is a member of the wrong workspace\nexpected: ${root.path}\nfound:    ${itsRoot}`);
+        throw new InputError(
+          mp,
+          m.workspace?.line ?? m.package?.line ?? 0,
+          undefined,
+          m.workspace
+            ? `multiple workspace roots found in the same workspace:\n  ${dirname(mp)}\n  ${root.dir}`
+            : `package \`${mp}\` is a member of the wrong workspace\nexpected: ${root.path}\nfound:    ${itsRoot}`,
+        );
       }
     }
     if (!m.package) {
@@ -249,11 +264,15 @@ function scanMembers(root: Manifest, cache: ManifestCache): MemberScan {
   };
 
   for (const [dir, glob] of membersPaths(root, ws.members ?? [], ws.membersLine)) {
-    visit(join(dir, 'Cargo.toml'), {
-      file: root.path,
-      line: ws.membersLine,
-      what: `workspace member \`${relative(root.dir, dir) || '.'}\`${glob ? ` (matched by \`${glob}\`)` : ''}`,
-    }, false);
+    visit(
+      join(dir, 'Cargo.toml'),
+      {
+        file: root.path,
+        line: ws.membersLine,
+        what: `workspace member \`${relative(root.dir, dir) || '.'}\`${glob ? ` (matched by \`${glob}\`)` : ''}`,
+      },
+      false,
+    );
   }
   visit(root.path, undefined, false);
 
@@ -265,8 +284,12 @@ function scanMembers(root: Manifest, cache: ManifestCache): MemberScan {
       const mp = join(dir, 'Cargo.toml');
       if (!members.includes(mp)) {
         if (explicitDirs.includes(dir) && isExcluded(root, dir)) continue;
-        throw new InputError(root.path, ws.defaultMembersLine, undefined,
-          `package \`${dir}\` is listed in default-members but is not a member\nfor workspace at \`${root.path}\`.`);
+        throw new InputError(
+          root.path,
+          ws.defaultMembersLine,
+          undefined,
+          `package \`${dir}\` is listed in default-members but is not a member\nfor workspace at \`${root.path}\`.`,
+        );
       }
       defaultMembers.push(mp);
     }
@@ -278,8 +301,7 @@ function scanMembers(root: Manifest, cache: ManifestCache): MemberScan {
 
 function loadError(site: { file: string; line: number; what: string } | undefined, manifestPath: string): InputError {
   const what = site?.what ?? 'workspace root';
-  return new InputError(site?.file ?? manifestPath, site?.line ?? 0, undefined,
-    `failed to load manifest for ${what}: \`${manifestPath}\` does not exist`);
+  return new InputError(site?.file ?? manifestPath, site?.line ?? 0, undefined, `failed to load manifest for ${what}: \`${manifestPath}\` does not exist`);
 }
 
 /** cargo's `members_paths`: each `members` entry expanded as a glob; an entry matching nothing stays as written. */
@@ -368,7 +390,7 @@ function subdirectories(dir: string): string[] {
 function componentRegExp(comp: string): RegExp {
   let re = '';
   for (let i = 0; i < comp.length; i++) {
-    const c = comp[i];
+    const c = comp.charAt(i);
     if (c === '*') re += '.*';
     else if (c === '?') re += '.';
     else if (c === '[') {
@@ -396,14 +418,22 @@ function dependencyPath(m: Manifest, dep: ManifestDependency, root: Manifest | u
 
 function inheritedDependency(m: Manifest, dep: ManifestDependency, root: Manifest | undefined): ManifestDependency & { rootDir: string } {
   if (!root?.workspace) {
-    throw new InputError(m.path, dep.line, dep.column,
-      `error inheriting \`${dep.name}\` from workspace root manifest's \`workspace.dependencies.${dep.name}\`: failed to find a workspace root`);
+    throw new InputError(
+      m.path,
+      dep.line,
+      dep.column,
+      `error inheriting \`${dep.name}\` from workspace root manifest's \`workspace.dependencies.${dep.name}\`: failed to find a workspace root`,
+    );
   }
   const wsDep = root.workspace.dependencies.get(dep.name);
   if (!wsDep) {
-    throw new InputError(m.path, dep.line, dep.column,
+    throw new InputError(
+      m.path,
+      dep.line,
+      dep.column,
       `error inheriting \`${dep.name}\` from workspace root manifest's \`workspace.dependencies.${dep.name}\`: ` +
-      `\`dependency.${dep.name}\` was not found in \`workspace.dependencies\``);
+        `\`dependency.${dep.name}\` was not found in \`workspace.dependencies\``,
+    );
   }
   return { ...wsDep, rootDir: root.dir };
 }
@@ -422,7 +452,8 @@ function resolveDependency(m: Manifest, dep: ManifestDependency, root: Manifest 
     defaultFeatures = wsDep.defaultFeatures ?? true;
     if (dep.defaultFeatures === true && wsDep.defaultFeatures === false) defaultFeatures = true;
     if (dep.defaultFeatures === false && wsDep.defaultFeatures !== false) {
-      const message = `\`default-features\` is ignored for ${dep.name}, since \`default-features\` was ` +
+      const message =
+        `\`default-features\` is ignored for ${dep.name}, since \`default-features\` was ` +
         `${wsDep.defaultFeatures === undefined ? 'not specified' : 'true'} for \`workspace.dependencies.${dep.name}\``;
       if (edition === '2024') throw new InputError(m.path, dep.line, dep.column, message);
       diagnostics.push({ file: m.path, line: dep.line, column: dep.column, severity: 'warning', message });
@@ -457,7 +488,11 @@ function buildPackage(m: Manifest, root: Manifest | undefined, diagnostics: Diag
   if (p.name === undefined) throw new InputError(m.path, p.line || 1, undefined, 'missing field `name` in `[package]`');
   const wsPackage = root?.workspace?.package;
 
-  function inherit<K extends keyof WorkspacePackageFields>(field: Inheritable<NonNullable<WorkspacePackageFields[K]>> | undefined, key: K, tomlKey: string): WorkspacePackageFields[K] | undefined {
+  function inherit<K extends keyof WorkspacePackageFields>(
+    field: Inheritable<NonNullable<WorkspacePackageFields[K]>> | undefined,
+    key: K,
+    tomlKey: string,
+  ): WorkspacePackageFields[K] | undefined {
     if (!field) return undefined;
     if (!field.inherit) return field.value;
     const context = `error inheriting \`${tomlKey}\` from workspace root manifest's \`workspace.package.${tomlKey}\``;
@@ -482,7 +517,11 @@ function buildPackage(m: Manifest, root: Manifest | undefined, diagnostics: Diag
 
   const metadata: PackageMetadata = { authors: inherit(p.authors, 'authors', 'authors') ?? [] };
   const strings: ['description' | 'homepage' | 'repository' | 'license' | 'rustVersion', string][] = [
-    ['description', 'description'], ['homepage', 'homepage'], ['repository', 'repository'], ['license', 'license'], ['rustVersion', 'rust-version'],
+    ['description', 'description'],
+    ['homepage', 'homepage'],
+    ['repository', 'repository'],
+    ['license', 'license'],
+    ['rustVersion', 'rust-version'],
   ];
   for (const [key, tomlKey] of strings) {
     const v = inherit(p[key], key, tomlKey);

@@ -35,10 +35,38 @@ export interface BuildScriptFile {
 
 /** Build-dependencies known not to print `cargo:rustc-cfg` themselves (crate names, `-` as `_`). */
 const SILENT_BUILD_DEPS = new Set([
-  'cc', 'pkg_config', 'version_check', 'rustc_version', 'semver', 'cmake', 'vcpkg', 'bindgen', 'glob', 'walkdir',
-  'regex', 'serde', 'serde_json', 'toml', 'tempfile', 'which', 'lazy_static', 'once_cell', 'anyhow', 'thiserror',
-  'quote', 'proc_macro2', 'syn', 'num_cpus', 'cfg_if', 'libc', 'memchr', 'prost_build', 'tonic_build', 'rustc_hash',
-  'autocfg', 'cfg_aliases',
+  'cc',
+  'pkg_config',
+  'version_check',
+  'rustc_version',
+  'semver',
+  'cmake',
+  'vcpkg',
+  'bindgen',
+  'glob',
+  'walkdir',
+  'regex',
+  'serde',
+  'serde_json',
+  'toml',
+  'tempfile',
+  'which',
+  'lazy_static',
+  'once_cell',
+  'anyhow',
+  'thiserror',
+  'quote',
+  'proc_macro2',
+  'syn',
+  'num_cpus',
+  'cfg_if',
+  'libc',
+  'memchr',
+  'prost_build',
+  'tonic_build',
+  'rustc_hash',
+  'autocfg',
+  'cfg_aliases',
 ]);
 
 const AUTOCFG_HAS = new Set(['emit_has_type', 'emit_has_path', 'emit_has_trait', 'emit_sysroot_crate']);
@@ -172,9 +200,10 @@ export function buildScriptCfgs(files: BuildScriptFile[], buildDeps: string[] = 
           const arg = splitCommas(call.children)[index] ?? [];
           const at = where(ctx, t.offset);
           const a = arg[0]?.kind === 'punct' && arg[0].text === '&' ? arg.slice(1) : arg;
-          if (a.length === 1 && a[0]!.kind === 'literal' && a[0].value !== undefined) addValue(a[0].value, at);
-          else if (a.length === 1 && a[0]!.kind === 'ident' && ctx.fn && ctx.fn.params.includes(a[0].text)) {
-            helperParams.push({ fn: ctx.fn, index: ctx.fn.params.indexOf(a[0].text), where: at });
+          const only = a.length === 1 ? a[0] : undefined;
+          if (only?.kind === 'literal' && only.value !== undefined) addValue(only.value, at);
+          else if (only?.kind === 'ident' && ctx.fn && ctx.fn.params.includes(only.text)) {
+            helperParams.push({ fn: ctx.fn, index: ctx.fn.params.indexOf(only.text), where: at });
           } else throw new Unknown(`${at}: \`${h.fn.name}\` (which prints a cfg) is called with a name computed at run time`);
         });
       }

@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { tokenize, type TokenTree } from '../syntax/tokens.js';
-import {
-  CfgSyntaxError,
-  cfgAtomToString,
-  cfgToString,
-  parseCfg,
-  parseCfgOption,
-  parseCfgTokens,
-  type CfgExpr,
-} from './expr.js';
+import { CfgSyntaxError, cfgAtomToString, cfgToString, parseCfg, parseCfgOption, parseCfgTokens, type CfgExpr } from './expr.js';
 import { pick, prng } from './testkit.js';
 
 const name = (n: string): CfgExpr => ({ type: 'name', name: n });
@@ -239,7 +231,50 @@ describe('parse errors', () => {
 
   test('fuzz: any input parses or throws CfgSyntaxError within the text', () => {
     const rand = prng(7);
-    const pieces = ['all', 'any', 'not', 'cfg', 'unix', 'r#', 'r#true', 'true', 'feature', '=', '==', ',', '(', ')', '[', ']', '{', '}', '"x"', '"', 'r#"', '"#', '\\', 'b"', "'", '::', ' ', '\n', '\r', '/*', '*/', '//', '#', '1', '_', 'é', '\u{1F600}', '\uD800', '\u2028', 'version', 'target', 'os'];
+    const pieces = [
+      'all',
+      'any',
+      'not',
+      'cfg',
+      'unix',
+      'r#',
+      'r#true',
+      'true',
+      'feature',
+      '=',
+      '==',
+      ',',
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      '"x"',
+      '"',
+      'r#"',
+      '"#',
+      '\\',
+      'b"',
+      "'",
+      '::',
+      ' ',
+      '\n',
+      '\r',
+      '/*',
+      '*/',
+      '//',
+      '#',
+      '1',
+      '_',
+      'é',
+      '\u{1F600}',
+      '\uD800',
+      '\u2028',
+      'version',
+      'target',
+      'os',
+    ];
     for (let i = 0; i < 20_000; i++) {
       const n = 1 + Math.floor(rand() * 12);
       let text = '';

@@ -64,10 +64,51 @@ const CLOSE: Record<Delimiter, string> = { '(': ')', '[': ']', '{': '}' };
 
 /** Keywords in every edition (`true`/`false` are handled as boolean literals). */
 const KEYWORDS_ALL_EDITIONS = new Set([
-  'as', 'break', 'const', 'continue', 'crate', 'else', 'enum', 'extern', 'fn', 'for', 'if', 'impl', 'in',
-  'let', 'loop', 'match', 'mod', 'move', 'mut', 'pub', 'ref', 'return', 'self', 'Self', 'static', 'struct',
-  'super', 'trait', 'type', 'unsafe', 'use', 'where', 'while', 'abstract', 'become', 'box', 'do', 'final',
-  'macro', 'override', 'priv', 'typeof', 'unsized', 'virtual', 'yield',
+  'as',
+  'break',
+  'const',
+  'continue',
+  'crate',
+  'else',
+  'enum',
+  'extern',
+  'fn',
+  'for',
+  'if',
+  'impl',
+  'in',
+  'let',
+  'loop',
+  'match',
+  'mod',
+  'move',
+  'mut',
+  'pub',
+  'ref',
+  'return',
+  'self',
+  'Self',
+  'static',
+  'struct',
+  'super',
+  'trait',
+  'type',
+  'unsafe',
+  'use',
+  'where',
+  'while',
+  'abstract',
+  'become',
+  'box',
+  'do',
+  'final',
+  'macro',
+  'override',
+  'priv',
+  'typeof',
+  'unsized',
+  'virtual',
+  'yield',
 ]);
 const KEYWORDS_2018 = ['async', 'await', 'dyn', 'try'];
 const KEYWORDS_2024 = ['gen'];
@@ -173,13 +214,27 @@ function readString(t: TokenTree): string {
     const e = text[i + 1];
     i += 2;
     switch (e) {
-      case 'n': value += '\n'; break;
-      case 'r': value += '\r'; break;
-      case 't': value += '\t'; break;
-      case '0': value += '\0'; break;
-      case '\\': value += '\\'; break;
-      case '"': value += '"'; break;
-      case "'": value += "'"; break;
+      case 'n':
+        value += '\n';
+        break;
+      case 'r':
+        value += '\r';
+        break;
+      case 't':
+        value += '\t';
+        break;
+      case '0':
+        value += '\0';
+        break;
+      case '\\':
+        value += '\\';
+        break;
+      case '"':
+        value += '"';
+        break;
+      case "'":
+        value += "'";
+        break;
       case '\n':
       case '\r':
         if (e === '\r') {
@@ -385,14 +440,7 @@ function tokenizeChecked(text: string): TokenTree[] {
   return tokens;
 }
 
-function checkCoverage(
-  text: string,
-  tokens: TokenTree[],
-  from: number,
-  to: number,
-  parent: TokenTree | undefined,
-  depth: number,
-): void {
+function checkCoverage(text: string, tokens: TokenTree[], from: number, to: number, parent: TokenTree | undefined, depth: number): void {
   if (depth > MAX_CFG_DEPTH) throw new CfgSyntaxError(parent?.offset ?? 0, `cfg predicate nested more than ${MAX_CFG_DEPTH} levels deep`);
   let pos = from;
   for (const t of tokens) {
@@ -429,9 +477,13 @@ function checkTrivia(text: string, from: number, to: number): void {
       let depth = 1;
       i += 2;
       while (i < to && depth > 0) {
-        if (text[i] === '/' && text[i + 1] === '*') { depth++; i += 2; }
-        else if (text[i] === '*' && text[i + 1] === '/') { depth--; i += 2; }
-        else i++;
+        if (text[i] === '/' && text[i + 1] === '*') {
+          depth++;
+          i += 2;
+        } else if (text[i] === '*' && text[i + 1] === '/') {
+          depth--;
+          i += 2;
+        } else i++;
       }
       if (depth > 0) throw new CfgSyntaxError(start, 'unterminated block comment');
     } else if (c === ')' || c === ']' || c === '}') {

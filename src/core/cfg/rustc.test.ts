@@ -24,33 +24,82 @@ async function pool<T, R>(items: T[], limit: number, f: (item: T) => Promise<R>)
 }
 
 const ATOMS = [
-  'unix', 'windows', 'test', 'proc_macro', 'debug_assertions', 'doc', 'doctest', 'miri',
-  'target_os = "linux"', 'target_os = "windows"', 'target_os = "macos"', 'target_os = "unknown"', 'target_os = "wasi"',
-  'target_family = "unix"', 'target_family = "windows"', 'target_family = "wasm"',
-  'target_arch = "x86_64"', 'target_arch = "aarch64"', 'target_arch = "wasm32"',
-  'target_pointer_width = "64"', 'target_pointer_width = "32"',
-  'target_env = "gnu"', 'target_env = "msvc"', 'target_env = ""', 'target_abi = ""',
-  'target_vendor = "unknown"', 'target_vendor = "pc"', 'target_vendor = "apple"',
-  'target_endian = "little"', 'target_endian = "big"',
-  'target_feature = "sse2"', 'target_feature = "avx2"', 'target_feature = "neon"', 'target_feature = "bulk-memory"',
-  'target_has_atomic = "64"', 'target_has_atomic = "128"', 'target_has_atomic = "ptr"',
-  'panic = "unwind"', 'panic = "abort"',
-  'feature = "std"', 'feature = "serde"', 'feature',
-  'loom', 'foo = "bar"', 'foo = "baz"', 'foo', 'r#fn', 'r#true', 'has_foo',
-  'true', 'false', 'target_os', 'unix = "x"',
+  'unix',
+  'windows',
+  'test',
+  'proc_macro',
+  'debug_assertions',
+  'doc',
+  'doctest',
+  'miri',
+  'target_os = "linux"',
+  'target_os = "windows"',
+  'target_os = "macos"',
+  'target_os = "unknown"',
+  'target_os = "wasi"',
+  'target_family = "unix"',
+  'target_family = "windows"',
+  'target_family = "wasm"',
+  'target_arch = "x86_64"',
+  'target_arch = "aarch64"',
+  'target_arch = "wasm32"',
+  'target_pointer_width = "64"',
+  'target_pointer_width = "32"',
+  'target_env = "gnu"',
+  'target_env = "msvc"',
+  'target_env = ""',
+  'target_abi = ""',
+  'target_vendor = "unknown"',
+  'target_vendor = "pc"',
+  'target_vendor = "apple"',
+  'target_endian = "little"',
+  'target_endian = "big"',
+  'target_feature = "sse2"',
+  'target_feature = "avx2"',
+  'target_feature = "neon"',
+  'target_feature = "bulk-memory"',
+  'target_has_atomic = "64"',
+  'target_has_atomic = "128"',
+  'target_has_atomic = "ptr"',
+  'panic = "unwind"',
+  'panic = "abort"',
+  'feature = "std"',
+  'feature = "serde"',
+  'feature',
+  'loom',
+  'foo = "bar"',
+  'foo = "baz"',
+  'foo',
+  'r#fn',
+  'r#true',
+  'has_foo',
+  'true',
+  'false',
+  'target_os',
+  'unix = "x"',
 ];
 
 /** Hand-written compound predicates, then random ones from a fixed seed. */
 function predicates(): string[] {
   const out = [
     ...ATOMS,
-    'all()', 'any()', 'not(all())', 'not(any())',
-    'all(unix, not(windows))', 'any(windows, target_os = "linux")', 'not(not(unix))',
+    'all()',
+    'any()',
+    'not(all())',
+    'not(any())',
+    'all(unix, not(windows))',
+    'any(windows, target_os = "linux")',
+    'not(not(unix))',
     'all(unix, target_pointer_width = "64", not(target_env = "musl"))',
     'any(all(windows, target_env = "msvc"), all(unix, not(target_os = "macos")))',
-    'all(debug_assertions, not(test))', 'any(test, feature = "std")', 'all(feature = "std", feature = "serde")',
-    'not(any(loom, foo = "bar"))', 'all(target_family = "wasm", not(target_os = "wasi"))',
-    'cfg_probe_never_set', 'all(true, unix,)', 'any(false, r#true)',
+    'all(debug_assertions, not(test))',
+    'any(test, feature = "std")',
+    'all(feature = "std", feature = "serde")',
+    'not(any(loom, foo = "bar"))',
+    'all(target_family = "wasm", not(target_os = "wasi"))',
+    'cfg_probe_never_set',
+    'all(true, unix,)',
+    'any(false, r#true)',
   ];
   const rand = prng(42);
   const gen = (depth: number): string => {
@@ -126,14 +175,65 @@ describe('evaluation matches rustc (cross targets, no_core dep-info)', { skip: N
 describe('the parser accepts what rustc accepts', { skip: NO_RUSTC }, () => {
   // Stable syntax only: `version(...)` and `target(...)` are nightly features rustc rejects on stable.
   const corpus = [
-    'unix', 'all(unix,)', 'unix,', 'not(unix,)', 'all()', 'any()', 'true', 'false', 'r#true', 'r#fn', 'r#async', '_foo',
-    'ünicode', 'all', 'not', 'all = "x"', 'feature = r"x"', 'feature = r#"x"#', 'a = "\\u{41}\\x41\\n"', 'a = ""',
-    'a = "x" /* c */', 'a = "line\\\n    b"', 'any(a, /* b, */ c)',
+    'unix',
+    'all(unix,)',
+    'unix,',
+    'not(unix,)',
+    'all()',
+    'any()',
+    'true',
+    'false',
+    'r#true',
+    'r#fn',
+    'r#async',
+    '_foo',
+    'ünicode',
+    'all',
+    'not',
+    'all = "x"',
+    'feature = r"x"',
+    'feature = r#"x"#',
+    'a = "\\u{41}\\x41\\n"',
+    'a = ""',
+    'a = "x" /* c */',
+    'a = "line\\\n    b"',
+    'any(a, /* b, */ c)',
     // rejected
-    'unix, windows', '', 'not()', 'not(a, b)', 'a::b', '::a', 'fn', 'self', 'r#self', 'async', '_', 'feature = 1',
-    'feature = b"x"', 'feature = c"x"', 'feature = "x"suf', 'feature = false', 'feature = ', "feature = 'x'", 'foo(bar)',
-    'accessible(std::x)', 'any(,)', 'any(a,,b)', 'true = "x"', 'true(x)', 'a = "x" = "y"', 'all[unix]', 'a b', 'all(a) b',
-    'a = "\\q"', 'a = "\\x80"', 'a = "\\u{zz}"', 'a = -"x"', 'all(a, r#self)', 'not', '1',
+    'unix, windows',
+    '',
+    'not()',
+    'not(a, b)',
+    'a::b',
+    '::a',
+    'fn',
+    'self',
+    'r#self',
+    'async',
+    '_',
+    'feature = 1',
+    'feature = b"x"',
+    'feature = c"x"',
+    'feature = "x"suf',
+    'feature = false',
+    'feature = ',
+    "feature = 'x'",
+    'foo(bar)',
+    'accessible(std::x)',
+    'any(,)',
+    'any(a,,b)',
+    'true = "x"',
+    'true(x)',
+    'a = "x" = "y"',
+    'all[unix]',
+    'a b',
+    'all(a) b',
+    'a = "\\q"',
+    'a = "\\x80"',
+    'a = "\\u{zz}"',
+    'a = -"x"',
+    'all(a, r#self)',
+    'not',
+    '1',
   ];
   test('accept/reject agrees', async () => {
     const results = await pool(corpus, 4, async (pred) => {
@@ -149,15 +249,36 @@ describe('the parser accepts what rustc accepts', { skip: NO_RUSTC }, () => {
       const rustc = await rustcAcceptsCfg(pred, '2021');
       return { pred, mine, rustc: rustc.ok, detail: mine ? rustc.stderr.split('\n')[0] : message };
     });
-    const disagreements = results.filter((r) => r.mine !== r.rustc).map((r) => `${JSON.stringify(r.pred)}: cargo-units ${r.mine ? 'accepts' : 'rejects'} (${r.detail}), rustc ${r.rustc ? 'accepts' : 'rejects'}`);
+    const disagreements = results
+      .filter((r) => r.mine !== r.rustc)
+      .map((r) => `${JSON.stringify(r.pred)}: cargo-units ${r.mine ? 'accepts' : 'rejects'} (${r.detail}), rustc ${r.rustc ? 'accepts' : 'rejects'}`);
     assert.deepEqual(disagreements, []);
     assert.ok(results.some((r) => r.rustc) && results.some((r) => !r.rustc));
   });
 
   test('--cfg values: accept/reject and decoding agree', async () => {
     const options = [
-      'loom', 'foo="bar"', ' foo = "bar" ', 'foo=r"a\\b"', 'foo="a\\x41"', 'r#fn', 'r#true', 'all', 'é', 'foo="q\\"x"',
-      'true', 'false', 'fn', 'foo::bar', 'foo,bar', 'all()', 'foo=1', 'foo=', '', 'foo="a" b', 'foo=b"x"',
+      'loom',
+      'foo="bar"',
+      ' foo = "bar" ',
+      'foo=r"a\\b"',
+      'foo="a\\x41"',
+      'r#fn',
+      'r#true',
+      'all',
+      'é',
+      'foo="q\\"x"',
+      'true',
+      'false',
+      'fn',
+      'foo::bar',
+      'foo,bar',
+      'all()',
+      'foo=1',
+      'foo=',
+      '',
+      'foo="a" b',
+      'foo=b"x"',
     ];
     const results = await pool(options, 4, async (opt) => {
       let mine: CfgAtom | undefined;
@@ -171,7 +292,11 @@ describe('the parser accepts what rustc accepts', { skip: NO_RUSTC }, () => {
     });
     for (const r of results) {
       assert.equal(r.mine !== undefined, r.ok, `${JSON.stringify(r.opt)}: rustc ${r.ok ? 'accepts' : 'rejects'} it`);
-      if (r.mine) assert.ok(r.printed.some((a) => a.name === r.mine!.name && a.value === r.mine!.value), `${JSON.stringify(r.opt)} decoded as ${JSON.stringify(r.mine)}`);
+      if (r.mine)
+        assert.ok(
+          r.printed.some((a) => a.name === r.mine!.name && a.value === r.mine!.value),
+          `${JSON.stringify(r.opt)} decoded as ${JSON.stringify(r.mine)}`,
+        );
     }
   });
 });

@@ -145,7 +145,10 @@ describe('CfgSet.forUnit', () => {
   });
 
   test('debug_assertions comes from the profile, not from rustc --print cfg', () => {
-    assert.ok(linux.atoms.some((a) => a.name === 'debug_assertions'), 'rustc --print cfg reports it');
+    assert.ok(
+      linux.atoms.some((a) => a.name === 'debug_assertions'),
+      'rustc --print cfg reports it',
+    );
     assert.equal(val(unit(), 'debug_assertions'), true, 'dev profile by default');
     assert.equal(val(unit({ debugAssertions: false }), 'debug_assertions'), false);
     const without: TargetCfg = { ...linux, atoms: linux.atoms.filter((a) => a.name !== 'debug_assertions') };
@@ -164,7 +167,11 @@ describe('CfgSet.forUnit', () => {
   });
 
   test('atoms() lists what is set, sorted', () => {
-    const set = unit({ target: { triple: 't', atoms: [{ name: 'unix' }, { name: 'target_os', value: 'linux' }], source: 'builtin' }, features: ['b', 'a'], test: true });
+    const set = unit({
+      target: { triple: 't', atoms: [{ name: 'unix' }, { name: 'target_os', value: 'linux' }], source: 'builtin' },
+      features: ['b', 'a'],
+      test: true,
+    });
     assert.deepEqual(set.atoms(), [
       { name: 'debug_assertions' },
       { name: 'feature', value: 'a' },
@@ -176,7 +183,13 @@ describe('CfgSet.forUnit', () => {
   });
 
   test('programmatic expressions evaluate too', () => {
-    const expr: CfgExpr = { type: 'any', items: [{ type: 'not', item: { type: 'name', name: 'unix' } }, { type: 'kv', name: 'target_os', value: 'linux' }] };
+    const expr: CfgExpr = {
+      type: 'any',
+      items: [
+        { type: 'not', item: { type: 'name', name: 'unix' } },
+        { type: 'kv', name: 'target_os', value: 'linux' },
+      ],
+    };
     assert.equal(unit().evaluate(expr).value, true);
   });
 });

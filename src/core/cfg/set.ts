@@ -15,12 +15,41 @@ import type { TargetCfg } from './target.js';
  * `cargo:rustc-cfg` is not considered for them.
  */
 export const WELL_KNOWN_CFG_NAMES: ReadonlySet<string> = new Set([
-  'target_os', 'target_family', 'target_arch', 'target_env', 'target_abi', 'target_vendor', 'target_endian',
-  'target_pointer_width', 'target_has_atomic', 'target_has_atomic_load_store', 'target_has_atomic_equal_alignment',
-  'target_feature', 'target_thread_local', 'unix', 'windows', 'test', 'debug_assertions', 'proc_macro', 'panic',
-  'feature', 'doc', 'doctest', 'miri', 'overflow_checks', 'relocation_model', 'sanitize',
-  'sanitizer_cfi_generalize_pointers', 'sanitizer_cfi_normalize_integers', 'fmt_debug', 'ub_checks',
-  'contract_checks', 'emscripten_wasm_eh', 'target_object_format', 'clippy', 'rustfmt',
+  'target_os',
+  'target_family',
+  'target_arch',
+  'target_env',
+  'target_abi',
+  'target_vendor',
+  'target_endian',
+  'target_pointer_width',
+  'target_has_atomic',
+  'target_has_atomic_load_store',
+  'target_has_atomic_equal_alignment',
+  'target_feature',
+  'target_thread_local',
+  'unix',
+  'windows',
+  'test',
+  'debug_assertions',
+  'proc_macro',
+  'panic',
+  'feature',
+  'doc',
+  'doctest',
+  'miri',
+  'overflow_checks',
+  'relocation_model',
+  'sanitize',
+  'sanitizer_cfi_generalize_pointers',
+  'sanitizer_cfi_normalize_integers',
+  'fmt_debug',
+  'ub_checks',
+  'contract_checks',
+  'emscripten_wasm_eh',
+  'target_object_format',
+  'clippy',
+  'rustfmt',
 ]);
 
 export interface CfgEvaluation {
@@ -138,7 +167,19 @@ export class CfgSet {
     const out: CfgAtom[] = [...this.names].map((name) => ({ name }));
     for (const [name, values] of this.pairs) for (const value of values) out.push({ name, value });
     return out.sort((a, b) =>
-      a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.value === b.value ? 0 : a.value === undefined ? -1 : b.value === undefined ? 1 : a.value < b.value ? -1 : 1,
+      a.name !== b.name
+        ? a.name < b.name
+          ? -1
+          : 1
+        : a.value === b.value
+          ? 0
+          : a.value === undefined
+            ? -1
+            : b.value === undefined
+              ? 1
+              : a.value < b.value
+                ? -1
+                : 1,
     );
   }
 

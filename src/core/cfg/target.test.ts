@@ -17,7 +17,6 @@ import {
 } from './target.js';
 import { NO_RUSTC, RUSTC, runRustc, withTempDir } from './testkit.js';
 
-
 const POSIX = process.platform === 'win32' ? 'needs POSIX shell scripts' : false;
 
 const sorted = (atoms: CfgAtom[]) => atoms.map(cfgAtomToString).sort();
@@ -59,17 +58,23 @@ describe('built-in target table', () => {
       const cfg = builtinTargetCfg(t);
       assert.equal(cfg.triple, t);
       assert.equal(cfg.source, 'builtin');
-      assert.ok(cfg.atoms.some((a) => a.name === 'target_arch'), t);
+      assert.ok(
+        cfg.atoms.some((a) => a.name === 'target_arch'),
+        t,
+      );
     }
   });
 
   test('an unknown triple is an error naming it', () => {
-    assert.throws(() => builtinTargetCfg('sparc-nope-none'), (err: unknown) => {
-      assert.ok(err instanceof TargetCfgError);
-      assert.equal(err.triple, 'sparc-nope-none');
-      assert.match(err.message, /`sparc-nope-none`/);
-      return true;
-    });
+    assert.throws(
+      () => builtinTargetCfg('sparc-nope-none'),
+      (err: unknown) => {
+        assert.ok(err instanceof TargetCfgError);
+        assert.equal(err.triple, 'sparc-nope-none');
+        assert.match(err.message, /`sparc-nope-none`/);
+        return true;
+      },
+    );
     assert.throws(() => builtinTargetCfg('constructor'), TargetCfgError, 'not fooled by Object.prototype');
   });
 
@@ -134,7 +139,7 @@ describe('targetCfg', () => {
     });
   });
 
-  test('a rustc that fails: built-in table when known, else an error with rustc\'s message', { skip: POSIX }, async () => {
+  test("a rustc that fails: built-in table when known, else an error with rustc's message", { skip: POSIX }, async () => {
     await withTempDir(async (dir) => {
       const fake = join(dir, 'rustc');
       await writeFile(fake, '#!/bin/sh\necho "error: toolchain is not installed" >&2\nexit 1\n');
@@ -258,7 +263,10 @@ describe('hostTargetCfg', () => {
   test('a rustc without --print host-tuple: the two runs, as before', { skip: POSIX }, async () => {
     await withTempDir(async (dir) => {
       const fake = join(dir, 'rustc');
-      await writeFile(fake, '#!/bin/sh\ncase "$*" in *host-tuple*) echo "error: unknown print request: host-tuple" >&2; exit 1;; -vV) printf "rustc 1.70.0\\nhost: my-host\\n";; *) printf "unix\\nold\\n";; esac\n');
+      await writeFile(
+        fake,
+        '#!/bin/sh\ncase "$*" in *host-tuple*) echo "error: unknown print request: host-tuple" >&2; exit 1;; -vV) printf "rustc 1.70.0\\nhost: my-host\\n";; *) printf "unix\\nold\\n";; esac\n',
+      );
       await chmod(fake, 0o755);
       const cfg = await hostTargetCfg({ rustc: fake });
       assert.equal(cfg.source, 'rustc');

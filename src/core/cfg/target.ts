@@ -112,20 +112,15 @@ interface RunResult {
 function run(exe: string, args: string[], cwd: string | undefined, timeoutMs: number): Promise<RunResult> {
   return new Promise((resolve) => {
     try {
-      execFile(
-        exe,
-        args,
-        { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8', windowsHide: true },
-        (err, stdout, stderr) => {
-          if (!err) {
-            resolve({ ok: true, stdout, stderr, spawnFailed: false, detail: '' });
-            return;
-          }
-          const spawnFailed = typeof err.code === 'string' || err.killed === true || (err.code == null && err.signal != null);
-          const detail = err.killed ? `timed out after ${timeoutMs} ms` : typeof err.code === 'string' ? err.code : err.message;
-          resolve({ ok: false, stdout: String(stdout ?? ''), stderr: String(stderr ?? ''), spawnFailed, detail });
-        },
-      );
+      execFile(exe, args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8', windowsHide: true }, (err, stdout, stderr) => {
+        if (!err) {
+          resolve({ ok: true, stdout, stderr, spawnFailed: false, detail: '' });
+          return;
+        }
+        const spawnFailed = typeof err.code === 'string' || err.killed === true || (err.code == null && err.signal != null);
+        const detail = err.killed ? `timed out after ${timeoutMs} ms` : typeof err.code === 'string' ? err.code : err.message;
+        resolve({ ok: false, stdout: String(stdout ?? ''), stderr: String(stderr ?? ''), spawnFailed, detail });
+      });
     } catch (err) {
       resolve({ ok: false, stdout: '', stderr: '', spawnFailed: true, detail: (err as Error).message });
     }
@@ -133,7 +128,10 @@ function run(exe: string, args: string[], cwd: string | undefined, timeoutMs: nu
 }
 
 function firstLines(text: string, n = 3): string {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return lines.length === 0 ? '(no output)' : lines.slice(0, n).join(' ');
 }
 
@@ -168,11 +166,7 @@ const ARCH: Record<string, string> = {
  * The host triple guessed from Node's platform and architecture, for when rustc cannot say
  * (`x86_64-unknown-linux-gnu`, `aarch64-apple-darwin`, `x86_64-pc-windows-msvc`, …).
  */
-export function fallbackHostTriple(
-  platform: string = process.platform,
-  arch: string = process.arch,
-  libc?: 'gnu' | 'musl',
-): string {
+export function fallbackHostTriple(platform: string = process.platform, arch: string = process.arch, libc?: 'gnu' | 'musl'): string {
   const a = arch === 'ppc64' ? (endianness() === 'LE' ? 'powerpc64le' : 'powerpc64') : (ARCH[arch] ?? arch);
   switch (platform) {
     case 'linux': {
@@ -279,7 +273,10 @@ export async function hostTargetCfg(opts: TargetCfgOptions = {}): Promise<Target
     return frozen({ triple, atoms: parsePrintCfg(r.stdout.slice(nl + 1)), source: 'rustc' as const });
   });
   cfgCache.set(key, p);
-  hostCache.set(exe, p.then((c) => c.triple));
+  hostCache.set(
+    exe,
+    p.then((c) => c.triple),
+  );
   p.catch(() => cfgCache.delete(key));
   return p;
 }

@@ -108,14 +108,7 @@ export function evaluateAttrs(attrs: Attr[], cfg: CfgSet): EvaluatedAttrs {
   return out;
 }
 
-function expand(
-  tokens: TokenTree[],
-  conds: CfgExpr[],
-  malformed: boolean,
-  line: number,
-  out: Expanded[],
-  problems: { line: number; message: string }[],
-): void {
+function expand(tokens: TokenTree[], conds: CfgExpr[], malformed: boolean, line: number, out: Expanded[], problems: { line: number; message: string }[]): void {
   const [head, args] = tokens;
   if (head?.kind === 'ident' && head.text === 'cfg_attr' && args?.kind === 'group' && tokens.length === 2) {
     const parts = splitCommas(args.children);

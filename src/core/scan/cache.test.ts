@@ -95,7 +95,12 @@ test('a corrupt or unreadable cache file is ignored', async () => {
   const { ws, cacheDir } = freshDirs();
   const cold = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
   const file = cacheFileFor(cacheDir, cold.workspace.root);
-  for (const junk of ['{"version": "cargo-units', 'null', '[]', JSON.stringify({ version: CACHE_VERSION, root: cold.workspace.root, facts: { x: 1, y: { items: 3 } } })]) {
+  for (const junk of [
+    '{"version": "cargo-units',
+    'null',
+    '[]',
+    JSON.stringify({ version: CACHE_VERSION, root: cold.workspace.root, facts: { x: 1, y: { items: 3 } } }),
+  ]) {
     writeFileSync(file, junk);
     const index = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
     assert.equal(index.store.parsedCount, cold.store.parsedCount);

@@ -97,18 +97,22 @@ test('macro definitions keep their rules, and item-level calls their tokens and 
 test('after a syntax error, items tree-sitter dropped are found by parsing each item on its own', async () => {
   const p = await rustParser();
   // Not valid Rust, but a balanced token tree: tree-sitter's error recovery loses every module after it.
-  const source = 'fn t() { & while return trait | move for safe }\nmod a;\n#[cfg(unix)]\nmod b;\nfn q() {}\nmod c { mod d; }\nconst X: &str = include_str!("x.txt");\n';
+  const source =
+    'fn t() { & while return trait | move for safe }\nmod a;\n#[cfg(unix)]\nmod b;\nfn q() {}\nmod c { mod d; }\nconst X: &str = include_str!("x.txt");\n';
   const tree = p.parse(source)!;
   assert.ok(!/mod_item/.test(tree.rootNode.toString()), 'tree-sitter no longer loses these items: pick another input');
   tree.delete();
   const f = extractFacts(p, source);
   const byLine = (x: unknown) => (x as { line: number }).line;
-  assert.deepEqual(summary(f.items).sort((x, y) => byLine(x) - byLine(y)), [
-    { mod: 'a', line: 2, attrs: 0 },
-    { mod: 'b', line: 4, attrs: 1 },
-    { mod: 'c', line: 6, attrs: 0, body: [{ mod: 'd', line: 6, attrs: 0 }] },
-    { include_str: '"x.txt"', line: 7 },
-  ]);
+  assert.deepEqual(
+    summary(f.items).sort((x, y) => byLine(x) - byLine(y)),
+    [
+      { mod: 'a', line: 2, attrs: 0 },
+      { mod: 'b', line: 4, attrs: 1 },
+      { mod: 'c', line: 6, attrs: 0, body: [{ mod: 'd', line: 6, attrs: 0 }] },
+      { include_str: '"x.txt"', line: 7 },
+    ],
+  );
   assert.equal(f.unclosedDelimiter, undefined);
 });
 

@@ -3,7 +3,7 @@
  * Items inside macro calls are re-parsed as items; `cfg_if!` is understood natively.
  */
 import type { Node, Parser } from 'web-tree-sitter';
-import { renderTokens, tokenize, type TokenTree } from '../syntax/tokens.js';
+import { tokenize, type TokenTree } from '../syntax/tokens.js';
 import type { Attr, FileFacts, IncludeMacro, Item, ProcAttr } from './facts.js';
 import { firstUnclosed, itemChunks } from './recover.js';
 
@@ -286,13 +286,61 @@ function walkChildren(parser: Parser, node: Node, s: Snippet, innerAttrs: Attr[]
 
 /** Attributes that are not proc-macro inputs: rustc's own, and tools'. `derive` is read apart. */
 const BUILTIN_ATTRS = new Set([
-  'cfg', 'cfg_attr', 'path', 'doc', 'allow', 'warn', 'deny', 'forbid', 'expect', 'deprecated', 'must_use',
-  'inline', 'cold', 'test', 'ignore', 'should_panic', 'bench', 'repr', 'non_exhaustive', 'automatically_derived',
-  'macro_export', 'macro_use', 'link', 'link_name', 'link_section', 'export_name', 'no_mangle', 'used',
-  'target_feature', 'track_caller', 'global_allocator', 'windows_subsystem', 'crate_type', 'crate_name', 'no_std',
-  'no_main', 'recursion_limit', 'type_length_limit', 'feature', 'proc_macro', 'proc_macro_derive',
-  'proc_macro_attribute', 'instruction_set', 'naked', 'unsafe', 'coverage', 'collapse_debuginfo', 'no_link',
-  'no_implicit_prelude', 'debugger_visualizer', 'register_tool', 'optimize', 'diagnostic', 'rustfmt', 'clippy',
+  'cfg',
+  'cfg_attr',
+  'path',
+  'doc',
+  'allow',
+  'warn',
+  'deny',
+  'forbid',
+  'expect',
+  'deprecated',
+  'must_use',
+  'inline',
+  'cold',
+  'test',
+  'ignore',
+  'should_panic',
+  'bench',
+  'repr',
+  'non_exhaustive',
+  'automatically_derived',
+  'macro_export',
+  'macro_use',
+  'link',
+  'link_name',
+  'link_section',
+  'export_name',
+  'no_mangle',
+  'used',
+  'target_feature',
+  'track_caller',
+  'global_allocator',
+  'windows_subsystem',
+  'crate_type',
+  'crate_name',
+  'no_std',
+  'no_main',
+  'recursion_limit',
+  'type_length_limit',
+  'feature',
+  'proc_macro',
+  'proc_macro_derive',
+  'proc_macro_attribute',
+  'instruction_set',
+  'naked',
+  'unsafe',
+  'coverage',
+  'collapse_debuginfo',
+  'no_link',
+  'no_implicit_prelude',
+  'debugger_visualizer',
+  'register_tool',
+  'optimize',
+  'diagnostic',
+  'rustfmt',
+  'clippy',
 ]);
 
 /** Reads an outer attribute as a possible proc-macro input (or a derive list). */
@@ -311,7 +359,15 @@ function readProcAttr(attrItem: Node, s: Snippet, out: ProcAttr[], derives: stri
     }
   }
   const first = path[0];
-  if (first === undefined || (path.length === 1 && BUILTIN_ATTRS.has(first)) || first === 'rustfmt' || first === 'clippy' || first === 'diagnostic' || first.startsWith('rustc_')) return;
+  if (
+    first === undefined ||
+    (path.length === 1 && BUILTIN_ATTRS.has(first)) ||
+    first === 'rustfmt' ||
+    first === 'clippy' ||
+    first === 'diagnostic' ||
+    first.startsWith('rustc_')
+  )
+    return;
   const args = ts.slice(i);
   if (first === 'derive' && path.length === 1) {
     const g = args[0];
@@ -352,10 +408,43 @@ function hasString(ts: TokenTree[]): boolean {
 
 /** Macros of std and core: never proc-macro calls. */
 const STD_MACROS = new Set([
-  'println', 'print', 'eprintln', 'eprint', 'format', 'format_args', 'write', 'writeln', 'panic', 'assert',
-  'assert_eq', 'assert_ne', 'debug_assert', 'debug_assert_eq', 'debug_assert_ne', 'unreachable', 'unimplemented',
-  'todo', 'vec', 'matches', 'dbg', 'concat', 'stringify', 'env', 'option_env', 'compile_error', 'file', 'line',
-  'column', 'module_path', 'cfg', 'cfg_if', 'thread_local', 'macro_rules', 'include', 'include_str', 'include_bytes',
+  'println',
+  'print',
+  'eprintln',
+  'eprint',
+  'format',
+  'format_args',
+  'write',
+  'writeln',
+  'panic',
+  'assert',
+  'assert_eq',
+  'assert_ne',
+  'debug_assert',
+  'debug_assert_eq',
+  'debug_assert_ne',
+  'unreachable',
+  'unimplemented',
+  'todo',
+  'vec',
+  'matches',
+  'dbg',
+  'concat',
+  'stringify',
+  'env',
+  'option_env',
+  'compile_error',
+  'file',
+  'line',
+  'column',
+  'module_path',
+  'cfg',
+  'cfg_if',
+  'thread_local',
+  'macro_rules',
+  'include',
+  'include_str',
+  'include_bytes',
 ]);
 
 /** The `path!(…)` call as a possible proc-macro input: when it has a string literal, or is sqlx's `migrate!`. */
@@ -433,7 +522,12 @@ function readMacroDefinition(parser: Parser, node: Node, s: Snippet, attrs: Attr
     }
   }
   const nameNode = node.childForFieldName('name');
-  const rulesText = nameNode ? node.text.slice(nameNode.endIndex - node.startIndex).replace(/;\s*$/, '').trim() : undefined;
+  const rulesText = nameNode
+    ? node.text
+        .slice(nameNode.endIndex - node.startIndex)
+        .replace(/;\s*$/, '')
+        .trim()
+    : undefined;
   // Kept even when empty: a call of a macro the crate defines is no proc-macro call (resolve.ts).
   return [{ kind: 'macro', name, line, attrs, definition: true, body, ...(rulesText ? { rules: rulesText } : {}) }];
 }
@@ -463,13 +557,7 @@ export function scanIncludes(tokens: TokenTree[], text: string, lineBase: number
       }
       const bang = ts[i + 1];
       const args = ts[i + 2];
-      if (
-        t.kind === 'ident' &&
-        INCLUDE_MACROS.has(t.text) &&
-        bang?.kind === 'punct' &&
-        bang.text === '!' &&
-        args?.kind === 'group'
-      ) {
+      if (t.kind === 'ident' && INCLUDE_MACROS.has(t.text) && bang?.kind === 'punct' && bang.text === '!' && args?.kind === 'group') {
         out.push({
           kind: 'include',
           macro: t.text as IncludeMacro,
@@ -495,14 +583,7 @@ function countLines(text: string, upTo: number): number {
  * `cfg_if! { if #[cfg(a)] { … } else if #[cfg(b)] { … } else { … } }`.
  * Returns undefined when the tokens do not have that shape (the caller then treats it as any macro).
  */
-function readCfgIf(
-  parser: Parser,
-  ttText: string,
-  ttLine: number,
-  s: Snippet,
-  line: number,
-  attrs: Attr[],
-): Item | undefined {
+function readCfgIf(parser: Parser, ttText: string, ttLine: number, s: Snippet, line: number, attrs: Attr[]): Item | undefined {
   const outer = tokenize(ttText)[0];
   if (outer?.kind !== 'group') return undefined;
   const ts = outer.children;

@@ -6,10 +6,7 @@ import { resolveFrom } from '../paths.js';
 import type { TokenTree } from '../syntax/tokens.js';
 
 export type IncludeTarget =
-  | { kind: 'relative'; path: string }
-  | { kind: 'absolute'; path: string }
-  | { kind: 'out-dir'; path: string }
-  | { kind: 'unknown'; text: string };
+  { kind: 'relative'; path: string } | { kind: 'absolute'; path: string } | { kind: 'out-dir'; path: string } | { kind: 'unknown'; text: string };
 
 /** Evaluates the argument of an include macro: a string, or `concat!` of strings and `env!(…)`. */
 export function includeTarget(args: TokenTree[], packageDir: string): IncludeTarget {

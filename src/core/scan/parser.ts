@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Language, Parser } from 'web-tree-sitter';
 
@@ -25,9 +25,7 @@ function wasmPath(file: 'web-tree-sitter.wasm' | 'tree-sitter-rust.wasm'): strin
   try {
     const req = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
     candidates.push(
-      file === 'web-tree-sitter.wasm'
-        ? req.resolve('web-tree-sitter/web-tree-sitter.wasm')
-        : req.resolve('tree-sitter-rust/tree-sitter-rust.wasm'),
+      file === 'web-tree-sitter.wasm' ? req.resolve('web-tree-sitter/web-tree-sitter.wasm') : req.resolve('tree-sitter-rust/tree-sitter-rust.wasm'),
     );
   } catch {
     // not resolvable from here: rely on the other candidates

@@ -47,10 +47,32 @@ function namesFiles(items: Item[]): boolean {
 }
 
 test('the prefilter recognises declarations, includes and item-wrapping macros', () => {
-  for (const yes of ['mod a;', 'pub(crate) mod a ;', 'mod\n  r#a;', 'mod /* c */ a;', 'mod $name;', 'x!{ mod a; }', 'const S: &str = include_str!("a");', 'include !("a");', 'std::include_bytes!("a")', 'macro_rules! m { ($($i:item)*) => {} }', '($ i : item)']) {
+  for (const yes of [
+    'mod a;',
+    'pub(crate) mod a ;',
+    'mod\n  r#a;',
+    'mod /* c */ a;',
+    'mod $name;',
+    'x!{ mod a; }',
+    'const S: &str = include_str!("a");',
+    'include !("a");',
+    'std::include_bytes!("a")',
+    'macro_rules! m { ($($i:item)*) => {} }',
+    '($ i : item)',
+  ]) {
     assert.ok(mayHoldFacts(yes), yes);
   }
-  for (const no of ['fn main() {}', 'mod tests {\n}', 'pub mod a { fn f() {} }', '/// `mod a;`\nfn f() {}', '// mod a;', 'let t = Token![mod];', 'struct S { mod_token: u8 }', '// what this includes\nfn f() {}', 'let included = 1;']) {
+  for (const no of [
+    'fn main() {}',
+    'mod tests {\n}',
+    'pub mod a { fn f() {} }',
+    '/// `mod a;`\nfn f() {}',
+    '// mod a;',
+    'let t = Token![mod];',
+    'struct S { mod_token: u8 }',
+    '// what this includes\nfn f() {}',
+    'let included = 1;',
+  ]) {
     assert.ok(!mayHoldFacts(no), no);
   }
 });

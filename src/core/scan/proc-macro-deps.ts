@@ -79,8 +79,7 @@ export class ProcMacroCrates {
     let result: boolean;
     const member = this.members.get(name);
     if (member) {
-      result = member.targets.some((t) => t.kind === 'proc-macro') ||
-        member.dependencies.some((d) => d.kind !== 'dev' && this.provider(d.package, stack));
+      result = member.targets.some((t) => t.kind === 'proc-macro') || member.dependencies.some((d) => d.kind !== 'dev' && this.provider(d.package, stack));
     } else {
       const info = this.manifest(name);
       result = info === null ? true : info.procMacro || info.deps.some((d) => this.provider(d, stack));

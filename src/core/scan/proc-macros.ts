@@ -62,7 +62,12 @@ export interface ProcContext {
 
 const AUTOMOD_SKIP = new Set(['mod.rs', 'lib.rs', 'main.rs']);
 const SQLX_QUERY_FILE = new Set([
-  'query_file', 'query_file_as', 'query_file_scalar', 'query_file_unchecked', 'query_file_as_unchecked', 'query_file_scalar_unchecked',
+  'query_file',
+  'query_file_as',
+  'query_file_scalar',
+  'query_file_unchecked',
+  'query_file_as_unchecked',
+  'query_file_scalar_unchecked',
 ]);
 
 function lastSegment(path: string): string {
@@ -168,9 +173,15 @@ function attrEffects(item: ProcItem & { kind: 'proc-attrs' }, ctx: ProcContext):
   }
   // rust-embed
   if ((derives.has('RustEmbed') || derives.has('Embed')) && fromCrate(ctx.deps, 'RustEmbed', ['rust_embed'])) {
-    const folder = named('folder').map((a) => ({ a, v: nameValue(a.args) })).find((x) => x.v !== undefined);
-    const includes = named('include').map((a) => nameValue(a.args)).filter((v): v is string => v !== undefined);
-    const excludes = named('exclude').map((a) => nameValue(a.args)).filter((v): v is string => v !== undefined);
+    const folder = named('folder')
+      .map((a) => ({ a, v: nameValue(a.args) }))
+      .find((x) => x.v !== undefined);
+    const includes = named('include')
+      .map((a) => nameValue(a.args))
+      .filter((v): v is string => v !== undefined);
+    const excludes = named('exclude')
+      .map((a) => nameValue(a.args))
+      .filter((v): v is string => v !== undefined);
     for (const n of ['folder', 'include', 'exclude', 'prefix', 'crate_path', 'metadata_only']) for (const a of named(n)) handled.add(a);
     if (folder?.v !== undefined) {
       const embed = embedsAtCompileTime(ctx);
@@ -183,7 +194,11 @@ function attrEffects(item: ProcItem & { kind: 'proc-attrs' }, ctx: ProcContext):
           dir: true,
           filter: (rel) => !exc.some((r) => r.test(rel)) && (inc.length === 0 || inc.some((r) => r.test(rel))),
           what: `#[folder = "${folder.v}"]`,
-          ...(embed === 'unknown' ? { why: `rust-embed embeds #[folder = "${folder.v}"] at compile time only with its \`debug-embed\` feature or without debug_assertions, and cargo-units cannot tell whether either holds` } : {}),
+          ...(embed === 'unknown'
+            ? {
+                why: `rust-embed embeds #[folder = "${folder.v}"] at compile time only with its \`debug-embed\` feature or without debug_assertions, and cargo-units cannot tell whether either holds`,
+              }
+            : {}),
         });
       } else {
         out.push(...general('rust-embed', [folder.v], ctx));
@@ -329,7 +344,11 @@ export function globRegex(glob: string): RegExp {
       const end = glob.indexOf('}', i);
       if (end < 0) re += '\\{';
       else {
-        re += `(?:${glob.slice(i + 1, end).split(',').map((a) => globRegex(a).source.slice(1, -1)).join('|')})`;
+        re += `(?:${glob
+          .slice(i + 1, end)
+          .split(',')
+          .map((a) => globRegex(a).source.slice(1, -1))
+          .join('|')})`;
         i = end;
       }
     } else re += c.replace(/[.+^$()|\\/]/g, (x) => `\\${x}`);

@@ -83,7 +83,8 @@ function headOf(tokens: TokenTree[], i: number): { endsAtBrace: boolean; modName
     if (t?.kind !== 'ident') break;
     if (t.text === 'pub' && tokens[j + 1]?.kind === 'group' && (tokens[j + 1] as Group).delimiter === '(') j += 2;
     else if (MODIFIERS.has(t.text)) j++;
-    else if (t.text === 'const' && tokens[j + 1]?.kind === 'ident' && ['fn', 'unsafe', 'async', 'extern'].includes((tokens[j + 1] as { text: string }).text)) j++;
+    else if (t.text === 'const' && tokens[j + 1]?.kind === 'ident' && ['fn', 'unsafe', 'async', 'extern'].includes((tokens[j + 1] as { text: string }).text))
+      j++;
     else if (t.text === 'extern' && tokens[j + 1]?.kind === 'literal') j += 2;
     else break;
   }

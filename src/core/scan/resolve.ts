@@ -221,7 +221,8 @@ export class CrateWalker {
     const via = w?.proc !== undefined && w.proc !== from.via ? `${w.proc} → ${from.via ?? ''}` : (from.via ?? '');
     const step = { from: from.file, line: from.line, via, cfg: guardCfg(w?.guard) };
     if (w?.dead !== undefined) this.tracer!.wouldRead(abs, { ...step, cfg: w.dead, value: false });
-    else this.tracer!.reached(abs, localWhy === undefined ? { ...step, value: true } : { ...step, value: 'unknown', reason: localWhy }, depth, why === undefined);
+    else
+      this.tracer!.reached(abs, localWhy === undefined ? { ...step, value: true } : { ...step, value: 'unknown', reason: localWhy }, depth, why === undefined);
   }
 
   // --- files ---------------------------------------------------------------------------------
@@ -265,7 +266,12 @@ export class CrateWalker {
     // After a syntax error each item was parsed on its own (recover.ts): only an unclosed delimiter leaves doubt.
     if (facts.unclosedDelimiter && !included) {
       const u = facts.unclosedDelimiter;
-      this.diag(abs, u.line, 'warning', `syntax error: the \`${u.delimiter}\` on this line is never closed; modules or includes declared after it may be missed`);
+      this.diag(
+        abs,
+        u.line,
+        'warning',
+        `syntax error: the \`${u.delimiter}\` on this line is never closed; modules or includes declared after it may be missed`,
+      );
     }
     const w: Walk = { file: abs, dir, why, depth, macro: undefined };
     if (this.tracer) w.guard = pushGuard(undefined, undefined, undefined);
@@ -394,7 +400,11 @@ export class CrateWalker {
       readText: (abs) => store.read(abs)?.text,
     });
     // When tracing: the macro call as the declaration that reads what it names.
-    const procVia = this.tracer ? (item.kind === 'proc-call' ? `${item.macro}!(${renderTokens(item.args)})` : item.inputs.map((a) => `#[${a.name}${a.args.length > 0 && a.args[0]!.kind !== 'group' ? ' ' : ''}${renderTokens(a.args)}]`).join(' ')) : undefined;
+    const procVia = this.tracer
+      ? item.kind === 'proc-call'
+        ? `${item.macro}!(${renderTokens(item.args)})`
+        : item.inputs.map((a) => `#[${a.name}${a.args.length > 0 && a.args[0]!.kind !== 'group' ? ' ' : ''}${renderTokens(a.args)}]`).join(' ')
+      : undefined;
     for (const e of effects) {
       if (e.kind === 'items') {
         this.walkItems(e.items, procVia === undefined ? w : { ...w, proc: procVia });
@@ -410,8 +420,7 @@ export class CrateWalker {
         if (store.isFile(e.path)) {
           if (from) this.trace(e.path, from, w.depth + 1, why);
           this.addFile(e.path, why);
-        }
-        else this.diag(w.file, item.line, 'warning', `${e.what}: ${e.path} does not exist`);
+        } else this.diag(w.file, item.line, 'warning', `${e.what}: ${e.path} does not exist`);
         continue;
       }
       if (!this.addTree(e.path, '', e.filter, why, 0, from)) this.diag(w.file, item.line, 'warning', `${e.what}: directory ${e.path} does not exist`);
@@ -556,7 +565,13 @@ export class CrateWalker {
         case 'ambiguous':
           this.diag(w.file, item.line, 'error', `file for module \`${name}\` found at both ${found.file} and ${found.other}`);
           // rustc reports E0761 here; list both so no build misses either.
-          this.visitFile(found.other, { dirPath: childDir, fileDir: dirname(found.other), inline: false }, w.why ?? 'ambiguous module file (E0761)', w.depth + 1, { ...from, why: 'ambiguous module file (E0761)' });
+          this.visitFile(
+            found.other,
+            { dirPath: childDir, fileDir: dirname(found.other), inline: false },
+            w.why ?? 'ambiguous module file (E0761)',
+            w.depth + 1,
+            { ...from, why: 'ambiguous module file (E0761)' },
+          );
           candidates.push({ file: found.file, why, explicit: false });
           break;
         case 'found':
@@ -648,7 +663,13 @@ export class CrateWalker {
       this.diag(w.file, item.line, 'error', `${what} of a file that does not exist: ${abs}`);
       return;
     }
-    const from: From = { file: w.file, line: item.line, walk: w, via: this.tracer ? `${what}(${renderTokens(item.args)})` : undefined, why: why === w.why ? undefined : why };
+    const from: From = {
+      file: w.file,
+      line: item.line,
+      walk: w,
+      via: this.tracer ? `${what}(${renderTokens(item.args)})` : undefined,
+      why: why === w.why ? undefined : why,
+    };
     if (item.macro === 'include') {
       // The included text is parsed as items (or an expression) that own their directory.
       const d = dirname(abs);
@@ -662,9 +683,30 @@ export class CrateWalker {
 
 /** Macros that pass their arguments through to the compiled code, so includes inside them are read. */
 const TRANSPARENT_MACROS = new Set([
-  'concat', 'format', 'format_args', 'print', 'println', 'eprint', 'eprintln', 'write', 'writeln', 'panic',
-  'assert', 'assert_eq', 'assert_ne', 'debug_assert', 'debug_assert_eq', 'debug_assert_ne', 'vec', 'dbg',
-  'stringify', 'matches', 'todo', 'unimplemented', 'unreachable', 'cfg_if',
+  'concat',
+  'format',
+  'format_args',
+  'print',
+  'println',
+  'eprint',
+  'eprintln',
+  'write',
+  'writeln',
+  'panic',
+  'assert',
+  'assert_eq',
+  'assert_ne',
+  'debug_assert',
+  'debug_assert_eq',
+  'debug_assert_ne',
+  'vec',
+  'dbg',
+  'stringify',
+  'matches',
+  'todo',
+  'unimplemented',
+  'unreachable',
+  'cfg_if',
 ]);
 
 function rawName(name: string): string {
@@ -696,6 +738,9 @@ function childDirs(
 
 /** A `cfg_if!` branch's predicate: its own, after none of the earlier ones held. */
 function cfgIfText(earlier: string[], cond: TokenTree[] | undefined): string | undefined {
-  const parts = [...(earlier.length === 0 ? [] : [earlier.length === 1 ? `not(${earlier[0]})` : `not(any(${earlier.join(', ')}))`]), ...(cond ? [renderTokens(cond)] : [])];
+  const parts = [
+    ...(earlier.length === 0 ? [] : [earlier.length === 1 ? `not(${earlier[0]})` : `not(any(${earlier.join(', ')}))`]),
+    ...(cond ? [renderTokens(cond)] : []),
+  ];
   return parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : `all(${parts.join(', ')})`;
 }

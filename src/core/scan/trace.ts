@@ -93,7 +93,7 @@ export class CrateTrace implements WalkTracer {
     if (file === root) return [];
     const out: TraceStep[] = [];
     const seen = new Set<string>();
-    for (let f = file; f !== root; ) {
+    for (let f = file; f !== root;) {
       const link = this.parents.get(f);
       if (!link || seen.has(f)) return undefined;
       seen.add(f);

@@ -12,7 +12,14 @@ import { DEFAULT_OPTIONS, UnitIndex } from '../index.js';
 import { cacheFileFor } from './cache.js';
 
 function snapshot(index: UnitIndex): unknown {
-  return index.entries.map((e) => ({ id: e.unit.id, files: e.files, external: e.external, uncertain: e.uncertain, diagnostics: e.diagnostics, probed: [...e.probed].sort() }));
+  return index.entries.map((e) => ({
+    id: e.unit.id,
+    files: e.files,
+    external: e.external,
+    uncertain: e.uncertain,
+    diagnostics: e.diagnostics,
+    probed: [...e.probed].sort(),
+  }));
 }
 
 async function warmAndPlain(ws: string, cacheDir: string): Promise<{ warm: UnitIndex; plain: UnitIndex }> {

@@ -100,9 +100,13 @@ function isCachedUnit(c: unknown): c is CachedUnit {
   const n = u.probed.length;
   const okIndex = (i: unknown) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < n;
   return (
-    Array.isArray(u.files) && u.files.every(okIndex) &&
-    Array.isArray(u.external) && u.external.every((e) => typeof e === 'string') &&
-    Array.isArray(u.uncertain) && u.uncertain.every((x) => Array.isArray(x) && okIndex(x[0]) && typeof x[1] === 'string') &&
-    Array.isArray(u.diagnostics) && u.diagnostics.every((d) => d && typeof d === 'object' && typeof d.file === 'string' && typeof d.line === 'number' && typeof d.message === 'string')
+    Array.isArray(u.files) &&
+    u.files.every(okIndex) &&
+    Array.isArray(u.external) &&
+    u.external.every((e) => typeof e === 'string') &&
+    Array.isArray(u.uncertain) &&
+    u.uncertain.every((x) => Array.isArray(x) && okIndex(x[0]) && typeof x[1] === 'string') &&
+    Array.isArray(u.diagnostics) &&
+    u.diagnostics.every((d) => d && typeof d === 'object' && typeof d.file === 'string' && typeof d.line === 'number' && typeof d.message === 'string')
   );
 }

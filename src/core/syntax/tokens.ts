@@ -25,7 +25,7 @@ export function tokenize(text: string): TokenTree[] {
 
   function skipTrivia(): void {
     while (i < n) {
-      const c = text[i];
+      const c = text[i] ?? '';
       if (WHITESPACE.has(c)) {
         i++;
       } else if (c === '/' && text[i + 1] === '/') {
@@ -34,9 +34,13 @@ export function tokenize(text: string): TokenTree[] {
         let depth = 1;
         i += 2;
         while (i < n && depth > 0) {
-          if (text[i] === '/' && text[i + 1] === '*') { depth++; i += 2; }
-          else if (text[i] === '*' && text[i + 1] === '/') { depth--; i += 2; }
-          else i++;
+          if (text[i] === '/' && text[i + 1] === '*') {
+            depth++;
+            i += 2;
+          } else if (text[i] === '*' && text[i + 1] === '/') {
+            depth--;
+            i += 2;
+          } else i++;
         }
       } else {
         break;
@@ -54,13 +58,27 @@ export function tokenize(text: string): TokenTree[] {
           const e = text[i + 1];
           i += 2;
           switch (e) {
-            case 'n': value += '\n'; break;
-            case 't': value += '\t'; break;
-            case 'r': value += '\r'; break;
-            case '0': value += '\0'; break;
-            case '\\': value += '\\'; break;
-            case '"': value += '"'; break;
-            case "'": value += "'"; break;
+            case 'n':
+              value += '\n';
+              break;
+            case 't':
+              value += '\t';
+              break;
+            case 'r':
+              value += '\r';
+              break;
+            case '0':
+              value += '\0';
+              break;
+            case '\\':
+              value += '\\';
+              break;
+            case '"':
+              value += '"';
+              break;
+            case "'":
+              value += "'";
+              break;
             case '\r':
             case '\n':
               while (i < n && /\s/.test(text[i]!)) i++;
@@ -80,7 +98,8 @@ export function tokenize(text: string): TokenTree[] {
               }
               break;
             }
-            default: value += e;
+            default:
+              value += e;
           }
         } else if (text[i] === '\r' && text[i + 1] === '\n') {
           value += '\n';

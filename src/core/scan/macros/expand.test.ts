@@ -61,7 +61,7 @@ describe('fragment specifiers', () => {
 
   test('ty, path, pat, pat_param, meta', () => {
     assert.equal(take('ty', 'Vec<u8>, x'), 4);
-    assert.equal(take('ty', '&\'a [u8] = x'), 3);
+    assert.equal(take('ty', "&'a [u8] = x"), 3);
     assert.equal(take('ty', 'fn(u8) -> (A, B) ; x'), 5);
     assert.equal(take('ty', 'S { }'), 1);
     assert.equal(take('path', 'a::b::<C>::d x'), 9);
@@ -78,7 +78,12 @@ describe('fragment specifiers', () => {
 describe('macro_rules! expansion', () => {
   test('#![$meta:meta] $($item:item)* puts the cfg on every item', () => {
     const rules = `{ (#![$meta:meta] $($item:item)*) => { $( #[cfg($meta)] #[cfg_attr(docsrs, doc(cfg($meta)))] $item )* } }`;
-    assert.equal(expand(rules, '{ #![feature = "client"] pub mod client; mod b { mod c; } }'), squash('#[cfg(feature = "client")] #[cfg_attr(docsrs , doc(cfg(feature = "client")))] pub mod client ; #[cfg(feature = "client")] #[cfg_attr(docsrs , doc(cfg(feature = "client")))] mod b { mod c ; }'));
+    assert.equal(
+      expand(rules, '{ #![feature = "client"] pub mod client; mod b { mod c; } }'),
+      squash(
+        '#[cfg(feature = "client")] #[cfg_attr(docsrs , doc(cfg(feature = "client")))] pub mod client ; #[cfg(feature = "client")] #[cfg_attr(docsrs , doc(cfg(feature = "client")))] mod b { mod c ; }',
+      ),
+    );
   });
 
   test('arms are tried in order; the first that matches wins', () => {
@@ -108,7 +113,10 @@ describe('macro_rules! expansion', () => {
   test('every fragment kind in one arm', () => {
     const rules = `{ ($v:vis $i:ident $l:lifetime $lit:literal $t:ty, $p:path, $e:expr, $b:block $pat:pat_param => $m:meta; $s:stmt; $tt:tt) =>
       { $v mod $i; const _: $t = $e; } }`;
-    assert.equal(expand(rules, "(pub(crate) a 'x \"s\" Vec<u8>, a::b, 1 + 2, { } Some(_) => cfg(unix); let x = 1; !)"), squash('pub (crate) mod a ; const _ : Vec < u8 > = 1 + 2 ;'));
+    assert.equal(
+      expand(rules, '(pub(crate) a \'x "s" Vec<u8>, a::b, 1 + 2, { } Some(_) => cfg(unix); let x = 1; !)'),
+      squash('pub (crate) mod a ; const _ : Vec < u8 > = 1 + 2 ;'),
+    );
   });
 
   test('multi-character punctuation survives the round trip', () => {

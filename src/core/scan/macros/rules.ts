@@ -6,7 +6,21 @@ import type { Delimiter } from '../../syntax/tokens.js';
 import { isIdent, isPunct, isWord, lex, type MTok } from './tokens.js';
 
 export const FRAGMENT_KINDS = new Set([
-  'item', 'block', 'stmt', 'pat', 'pat_param', 'expr', 'expr_2021', 'ty', 'ident', 'path', 'tt', 'meta', 'lifetime', 'vis', 'literal',
+  'item',
+  'block',
+  'stmt',
+  'pat',
+  'pat_param',
+  'expr',
+  'expr_2021',
+  'ty',
+  'ident',
+  'path',
+  'tt',
+  'meta',
+  'lifetime',
+  'vis',
+  'literal',
 ]);
 export type FragmentKind = string;
 
@@ -36,7 +50,8 @@ export function parseRules(text: string): Rule[] {
     const m = ts[i];
     const arrow = ts[i + 1];
     const tr = ts[i + 2];
-    if (m?.k !== 'group' || !isPunct(arrow, '=>') || tr?.k !== 'group') throw new MacroSyntaxError(`malformed rule ${rules.length + 1}: expected \`(matcher) => {transcriber}\``);
+    if (m?.k !== 'group' || !isPunct(arrow, '=>') || tr?.k !== 'group')
+      throw new MacroSyntaxError(`malformed rule ${rules.length + 1}: expected \`(matcher) => {transcriber}\``);
     rules.push({ matcher: parseMatcher(m.children), transcriber: tr.children });
     i += 3;
     if (isPunct(ts[i], ';')) i++;

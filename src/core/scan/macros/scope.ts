@@ -46,11 +46,14 @@ export class MacroScope {
    * exported macros only; other paths name macros of other crates or modules: undefined.
    */
   lookup(path: string): MacroDef | undefined {
-    const parts = path.split('::').map((p) => p.trim()).filter((p) => p !== '');
+    const parts = path
+      .split('::')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
     const name = parts[parts.length - 1];
     if (name === undefined) return undefined;
     if (parts.length === 1) {
-      for (let s: MacroScope | undefined = this; s; s = s.parent) {
+      for (let s = this as MacroScope | undefined; s; s = s.parent) {
         const d = s.defs.get(name);
         if (d) return d;
       }

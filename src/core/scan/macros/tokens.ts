@@ -6,10 +6,7 @@
 import { tokenize, type Delimiter, type TokenTree } from '../../syntax/tokens.js';
 
 export type MTok =
-  | { k: 'ident'; text: string }
-  | { k: 'punct'; text: string; joint: boolean }
-  | { k: 'lit'; text: string }
-  | { k: 'group'; delim: Delimiter; children: MTok[] };
+  { k: 'ident'; text: string } | { k: 'punct'; text: string; joint: boolean } | { k: 'lit'; text: string } | { k: 'group'; delim: Delimiter; children: MTok[] };
 
 const CLOSE: Record<Delimiter, string> = { '(': ')', '[': ']', '{': '}' };
 
