@@ -35,6 +35,8 @@ export interface CargoVerifyReport extends VerifyReport {
 /** What cargo says about one compiled unit (`compiler-artifact` message). */
 interface Artifact {
   packageName: string;
+  /** The package's directory when it comes from a path (a workspace member); undefined for a registry or git package. */
+  packageDir: string | undefined;
   kind: TargetKind;
   name: string;
   test: boolean;
@@ -101,7 +103,7 @@ function artifactOf(line: string): Artifact[] {
   if (m.reason !== 'compiler-artifact' || !m.target || !m.package_id) return [];
   const kind = KINDS[m.target.kind?.[0] ?? ''];
   if (!kind) return [];
-  return [{ packageName: packageNameOf(m.package_id), kind, name: m.target.name ?? '', test: m.profile?.test === true, filenames: m.filenames ?? [] }];
+  return [{ packageName: packageNameOf(m.package_id), packageDir: packageDirOf(m.package_id), kind, name: m.target.name ?? '', test: m.profile?.test === true, filenames: m.filenames ?? [] }];
 }
 
 /** The package name in a package id: `path+file:///dir#name@1.0.0`, `path+file:///dir/name#1.0.0`, or `name 1.0.0 (source)`. */
@@ -117,11 +119,21 @@ export function packageNameOf(id: string): string {
   return basename(url.replace(/\?.*$/, ''));
 }
 
+/** The directory of a path package id (`path+file:///dir#…`, `name 1.0.0 (path+file:///dir)`); undefined for other sources. */
+export function packageDirOf(id: string): string | undefined {
+  const m = /(?:^|\()path\+file:\/\/([^#?)]*)/.exec(id);
+  return m ? resolve(decodeURIComponent(m[1]!)) : undefined;
+}
+
 const norm = (s: string) => s.replace(/-/g, '_');
 
 function verdictOf(entry: IndexedUnit, artifacts: Artifact[], root: string, targetDir: string): UnitVerdict {
   const u = entry.unit;
-  const matches = artifacts.filter((a) => a.packageName === u.package.name && a.kind === u.kind && norm(a.name) === norm(u.target.name));
+  // Same name is not enough: a dev-dependency may pull the registry's copy of the package itself
+  // (syn's ref-cast → ref-cast-impl → syn), whose dep-info lists no workspace file at all.
+  const matches = artifacts.filter(
+    (a) => a.packageName === u.package.name && a.packageDir === resolve(u.package.dir) && a.kind === u.kind && norm(a.name) === norm(u.target.name),
+  );
   // A lib, bin or example is built twice under --all-targets: once as itself, once in test mode.
   const a = matches.find((x) => x.test === u.test) ?? (matches.length === 1 && (u.kind === 'test' || u.kind === 'bench') ? matches[0] : undefined);
   const failed = (error: string): UnitVerdict => ({

@@ -3,7 +3,8 @@
  * offline against Debian's registry with `cargo check --workspace --all-targets` (tests, benches
  * and examples included), each unit's files taken from cargo's own dep-info (verify --cargo).
  * One copy and one cargo target directory per crate serve both feature modes; everything is
- * written under one temporary directory, removed by `dispose`.
+ * written under one temporary directory, removed by `dispose`. A caller checking several crates
+ * passes one shared `targetDir` (and removes it): their common dependencies are then checked once.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ function inRegistry(pkg: string): boolean {
   return readdirSync(REGISTRY).some((d) => d.startsWith(`${pkg}-`) && /^\d/.test(d.slice(pkg.length + 1)));
 }
 
-export function cargoTruthCopy(name: string): CargoTruthCopy {
+export function cargoTruthCopy(name: string, shared?: { targetDir: string }): CargoTruthCopy {
   const cargo = findExecutable('cargo');
   if (!cargo) throw new Error('cargo not found');
   const src = requireCrate(name);
@@ -70,7 +71,7 @@ export function cargoTruthCopy(name: string): CargoTruthCopy {
     join(dir, '.cargo', 'config.toml'),
     `[source.crates-io]\nreplace-with = "debian-packages"\n[source.debian-packages]\ndirectory = "${REGISTRY}"\n[net]\noffline = true\n`,
   );
-  const targetDir = join(tmp, 'target');
+  const targetDir = shared?.targetDir ?? join(tmp, 'target');
   return {
     dir,
     dropped,

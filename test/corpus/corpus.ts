@@ -20,7 +20,8 @@ export const CORPUS: Record<string, string[]> = {
   'regex-syntax': [],
   syn: [],
   anyhow: [],
-  memchr: ['rustc-dep-of-std'],
+  // `core` and `compiler_builtins` are the optional dependencies rustc-dep-of-std turns on (#![feature], E0554).
+  memchr: ['compiler_builtins', 'core', 'rustc-dep-of-std'],
   libc: ['const-extern-fn', 'rustc-dep-of-std'],
 };
 
