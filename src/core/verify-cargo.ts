@@ -103,7 +103,16 @@ function artifactOf(line: string): Artifact[] {
   if (m.reason !== 'compiler-artifact' || !m.target || !m.package_id) return [];
   const kind = KINDS[m.target.kind?.[0] ?? ''];
   if (!kind) return [];
-  return [{ packageName: packageNameOf(m.package_id), packageDir: packageDirOf(m.package_id), kind, name: m.target.name ?? '', test: m.profile?.test === true, filenames: m.filenames ?? [] }];
+  return [
+    {
+      packageName: packageNameOf(m.package_id),
+      packageDir: packageDirOf(m.package_id),
+      kind,
+      name: m.target.name ?? '',
+      test: m.profile?.test === true,
+      filenames: m.filenames ?? [],
+    },
+  ];
 }
 
 /** The package name in a package id: `path+file:///dir#name@1.0.0`, `path+file:///dir/name#1.0.0`, or `name 1.0.0 (source)`. */
