@@ -30,8 +30,14 @@ export async function run(): Promise<void> {
         const a = await api();
         ok(!vscode.workspace.isTrusted && !a.trusted(), 'the workspace is not trusted');
         await until('lib.rs indexed', async () => (await a.fileUnits(file('crates/units-core/src/lib.rs')))?.status === 'read');
+        // The tooltip's chain lines (why.ts) come from the index too, a moment after the units: no program runs for them.
+        await until('lib.rs tooltip with its chains', async () => ((await a.decoration(file('crates/units-core/src/lib.rs')))?.tooltip ?? '').includes('crate root'));
         const d = await a.decoration(file('crates/units-core/src/lib.rs'));
-        eq([d?.badge, d?.tooltip], ['②', 'Read by units-core (lib), units-core (lib) [test]'], 'lib.rs');
+        eq(
+          [d?.badge, d?.tooltip],
+          ['②', 'Read by units-core (lib), units-core (lib) [test]\nunits-core (lib): crate root\nunits-core (lib) [test]: crate root'],
+          'lib.rs',
+        );
       },
     },
     {
