@@ -69,28 +69,13 @@ export async function rustcSysroot(rustc: string): Promise<string> {
   return sysroot;
 }
 
-/** The build-script units whose runs the given units use, transitively (through deps and `links`). */
+/**
+ * The build-script units whose runs the given units use, transitively (through deps and `links`):
+ * those whose run is in the units' closure.
+ */
 export function runsFor(json: NixUnitsJson, ids: string[]): string[] {
-  const seen = new Set<string>();
-  const scripts = new Set<string>();
-  const queue = [...ids];
-  while (queue.length > 0) {
-    const id = queue.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const u = json.units[id];
-    if (!u) continue;
-    for (const d of u.deps) queue.push(d.id);
-    if (u.buildScript) {
-      scripts.add(u.buildScript);
-      queue.push(u.buildScript);
-    }
-    for (const d of u.run?.linksDeps ?? []) {
-      scripts.add(d.id);
-      queue.push(d.id);
-    }
-  }
-  return [...scripts].sort();
+  const closure = new Set(unitClosure(json, ids));
+  return [...closure].filter((id) => closure.has(runId(id))).sort();
 }
 
 /**
