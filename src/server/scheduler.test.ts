@@ -50,7 +50,14 @@ function harness(stepMs: number, debounceMs: number) {
     builds.push({ job, events, cancelled: r.cancelled, code: r.code });
     concurrent--;
   }, debounceMs);
-  const logLines = () => readFileSync(log, 'utf8').trim().split('\n');
+  /** The log's complete lines: the file can exist a moment before its first line is written. */
+  const logLines = () => {
+    const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
+    return text
+      .slice(0, text.lastIndexOf('\n') + 1)
+      .split('\n')
+      .filter((l) => l !== '');
+  };
   return { scheduler, builds, log, logLines, maxConcurrent: () => maxConcurrent };
 }
 
@@ -92,7 +99,7 @@ test('the process adapter parses events, reports a stdout line that is no event,
 test('cancelling kills the whole process group', async () => {
   const h = harness(10_000, 0);
   h.scheduler.request({ files: ['a'] });
-  await until(() => existsSync(h.log));
+  await until(() => h.logLines().length > 0);
   const [, pid, grandchild] = h.logLines()[0]!.split(' ');
   assert.ok(alive(Number(pid)) && alive(Number(grandchild)));
   assert.equal(h.scheduler.cancel(), true);
@@ -122,7 +129,7 @@ test('rapid saves are debounced into one build of the merged files', async () =>
 test('a newer save cancels the running build, waits for it to end, and builds both; never two at once', async () => {
   const h = harness(300, 20);
   h.scheduler.request({ files: ['a'] });
-  await until(() => existsSync(h.log));
+  await until(() => h.logLines().length > 0);
   h.scheduler.request({ files: ['b'] });
   await new Promise((r) => setTimeout(r, 60));
   h.scheduler.request({ files: ['c'] });
