@@ -13,10 +13,12 @@ import { loadWorkspace } from './cargo/workspace.js';
 import { findBuildOutputs, type FoundOutput } from './cargo/build-output.js';
 import type { CfgAtom } from './cfg/expr.js';
 import { CfgSet, type UnitCfgOptions } from './cfg/set.js';
-import { buildScriptCfgs, type BuildScriptCfgs } from './cfg/build-script-cfgs.js';
+import { buildDepsMayPrint, buildScriptCfgs, type BuildScriptCfgs } from './cfg/build-script-cfgs.js';
 import { rustflagsCfgs } from './cfg/rustflags.js';
 import type { Package } from './cargo/model.js';
-import { hostTargetCfg, targetCfg, type TargetCfg } from './cfg/target.js';
+import { hostTargetCfg, rustcVersion, targetCfg, type TargetCfg } from './cfg/target.js';
+import { evaluateBuildScript, type ScriptDecisions } from './cfg/build-script-eval/evaluate.js';
+import { ScriptEnv } from './cfg/build-script-eval/env.js';
 import { findRustc } from './toolchain.js';
 import type { Diagnostic } from './diagnostics.js';
 import { loadRuntime, runtimeLoaded, rustParserSync } from './scan/parser.js';
@@ -97,6 +99,8 @@ export class UnitIndex {
   private opening = true;
   /** What each build script (by unit id) can print: only those custom cfgs are unknown for its package. */
   private readonly scriptCfgs = new Map<string, BuildScriptCfgs>();
+  /** What each build script prints for a unit, by script id, features and host/target (build-script-eval). */
+  private readonly scriptDecisionMemo = new Map<string, ScriptDecisions>();
   /** `--cfg`s from rustflags (env or the workspace's config), added to `options.cfgs`. */
   private readonly flagCfgs: { name: string; value?: string }[];
   /** Which dependencies give proc-macros (undefined: the proc-macro rules are off). */
@@ -111,6 +115,8 @@ export class UnitIndex {
     readonly units: Unit[],
     readonly manifestDiagnostics: Diagnostic[],
     flagCfgs: { name: string; value?: string }[] = [],
+    /** `rustc -vV` of the rustc used (build scripts reading `$RUSTC --version` are decided with it). */
+    readonly rustcVersion: string | undefined = undefined,
   ) {
     this.flagCfgs = flagCfgs;
     const procRules = options.procMacroRules ?? process.env.CARGO_UNITS_NO_PROC_MACRO_RULES !== '1';
@@ -196,7 +202,7 @@ export class UnitIndex {
       const guess = cache?.toolchain(toolchainKey(options));
       if (guess) {
         // The tree-sitter runtime is awaited only if some file has to be parsed.
-        guessed = await withRuntime(runtime, () => UnitIndex.build(workspace, options, guess.target, guess.host, store, diagnostics));
+        guessed = await withRuntime(runtime, () => UnitIndex.build(workspace, options, guess.target, guess.host, store, diagnostics, guess.version ?? undefined));
       } else {
         await runtime;
         const roots = workspace.members.flatMap((m) => m.targets.map((t) => t.path));
@@ -207,17 +213,17 @@ export class UnitIndex {
       throw err;
     }
     if (guessed) {
-      const [target, host] = await cfgs;
-      if (JSON.stringify([target, host]) === JSON.stringify([guessed.targetCfg, guessed.hostCfg])) {
+      const [target, host, version] = await cfgs;
+      if (JSON.stringify([target, host, version ?? null]) === JSON.stringify([guessed.targetCfg, guessed.hostCfg, guessed.rustcVersion ?? null])) {
         await runtime; // so that updates can parse
-        cache?.save(store.readFiles(), [toolchainKey(options), { target, host }]);
+        cache?.save(store.readFiles(), [toolchainKey(options), { target, host, version: version ?? null }]);
         return guessed;
       }
     }
-    const [target, host] = await cfgs;
+    const [target, host, version] = await cfgs;
     await runtime;
-    const index = UnitIndex.build(workspace, options, target, host, store, diagnostics);
-    cache?.save(store.readFiles(), [toolchainKey(options), { target, host }]);
+    const index = UnitIndex.build(workspace, options, target, host, store, diagnostics, version);
+    cache?.save(store.readFiles(), [toolchainKey(options), { target, host, version: version ?? null }]);
     return index;
   }
 
@@ -229,6 +235,7 @@ export class UnitIndex {
     host: TargetCfg,
     store: SourceStore,
     manifestDiagnostics: Diagnostic[],
+    version?: string,
   ): UnitIndex {
     const diagnostics = [...manifestDiagnostics];
     // Cargo evaluates `[target.'cfg(…)'.dependencies]` with the target's cfg plus RUSTFLAGS cfgs.
@@ -240,7 +247,7 @@ export class UnitIndex {
     const platformCfg = CfgSet.forUnit({ target, features: [], test: false, procMacro: false, buildScriptMaySet: false, extra });
     const resolved = resolveFeatures(workspace, options.features, (key) => platformCfg.evaluatePlatform(key), diagnostics);
     const units = planUnits(workspace, resolved);
-    return new UnitIndex(workspace, options, target, host, store, units, diagnostics, flags.cfgs);
+    return new UnitIndex(workspace, options, target, host, store, units, diagnostics, flags.cfgs, version);
   }
 
   /** The cfg set rustc would use for a unit. */
@@ -253,6 +260,7 @@ export class UnitIndex {
     const known = unit.kind !== 'custom-build' && this.freshOutputs.has(unit.package.name);
     const maySet = hasBuildScript && unit.kind !== 'custom-build' && !known;
     const script = maySet ? this.buildScriptAnalysis(unit.package) : undefined;
+    const decisions = maySet ? this.scriptDecisions(unit) : undefined;
     return {
       target: unit.host ? this.hostCfg : this.targetCfg,
       features: unit.features,
@@ -260,6 +268,7 @@ export class UnitIndex {
       procMacro: unit.kind === 'proc-macro',
       buildScriptMaySet: maySet,
       ...(script ? { buildScript: script } : {}),
+      ...(decisions ? { scriptDecisions: decisions } : {}),
       extra: [...this.extraCfgs, ...this.buildScriptCfgs(unit)],
     };
   }
@@ -296,6 +305,67 @@ export class UnitIndex {
     }
     this.scriptCfgs.set(script.id, r);
     return r;
+  }
+
+  /**
+   * What the package's build script prints for this unit, found by running it abstractly with the
+   * environment cargo would give it (features, target cfg, `$RUSTC --version`): undefined when
+   * it cannot be read, or its build-dependencies may print cfgs themselves. Memoised per script,
+   * features and host/target.
+   */
+  private scriptDecisions(unit: Unit): ScriptDecisions | undefined {
+    const pkg = unit.package;
+    const script = this.scriptUnit(pkg);
+    const entry = script && this.byId.get(script.id);
+    if (!script || !entry || entry.external.length > 0 || entry.uncertain.length > 0) return undefined;
+    if (buildDepsMayPrint(pkg.dependencies.filter((d) => d.kind === 'build').map((d) => d.package))) return undefined;
+    const key = JSON.stringify([script.id, unit.features, unit.host]);
+    const memo = this.scriptDecisionMemo.get(key);
+    if (memo) return memo;
+    const rs = entry.files.filter((f) => f.endsWith('.rs'));
+    const texts = rs.map((f) => this.store.read(f)?.text);
+    if (texts.some((t) => t === undefined)) return undefined;
+    const target = unit.host ? this.hostCfg : this.targetCfg;
+    const env = new ScriptEnv({
+      cfg: target.source === 'rustc' ? [...target.atoms, ...this.extraCfgs] : undefined,
+      cfgUnknown: `the cfg of ${target.triple} comes from cargo-units' built-in table, not from rustc`,
+      features: unit.features,
+      target: target.triple,
+      host: this.hostCfg.triple,
+      pkgName: pkg.name,
+      pkgVersion: pkg.version,
+      rustcVersion: this.rustcVersion,
+    });
+    const d = evaluateBuildScript(
+      rs.map((f, i) => ({ name: relative(pkg.dir, f), text: texts[i]! })),
+      env,
+      this.store.parserNow(),
+    );
+    this.scriptDecisionMemo.set(key, d);
+    return d;
+  }
+
+  /** Forgets what a build script was found to print (its files changed). */
+  private forgetScript(id: string): void {
+    this.scriptCfgs.delete(id);
+    for (const k of [...this.scriptDecisionMemo.keys()]) if ((JSON.parse(k) as unknown[])[0] === id) this.scriptDecisionMemo.delete(k);
+  }
+
+  /** What a build script prints, for comparing before and after an edit: its analysis and every decision made so far. */
+  private scriptSignature(u: Unit): string {
+    const keys = [...this.scriptDecisionMemo.keys()].filter((k) => (JSON.parse(k) as unknown[])[0] === u.id).sort();
+    return JSON.stringify([this.scriptCfgs.get(u.id) ?? null, keys.map((k) => this.scriptDecisionMemo.get(k))]);
+  }
+
+  /** Recomputes the signature after forgetScript: the analysis and the same decisions, anew. */
+  private scriptSignatureAgain(u: Unit, keys: string[]): string {
+    const analysis = this.buildScriptAnalysis(u.package) ?? null;
+    const decisions = keys.map((k) => {
+      const [, features, host] = JSON.parse(k) as [string, string[], boolean];
+      const user = this.units.find((x) => x.package === u.package && x.kind !== 'custom-build' && JSON.stringify(x.features) === JSON.stringify(features) && x.host === host);
+      return user ? this.scriptDecisions(user) : undefined;
+    });
+    return JSON.stringify([analysis, decisions]);
   }
 
   /**
@@ -464,15 +534,17 @@ export class UnitIndex {
       const listed = e.listedDirs.has(dirname(abs)) || e.listedDirs.has(abs);
       // A build script's file changed (even where its facts did not): what it can print may have
       // changed, and with it the cfgs of its package's other units (which come after it).
-      const script = e.unit.kind === 'custom-build' && e.probed.has(abs) ? JSON.stringify(this.scriptCfgs.get(e.unit.id) ?? null) : undefined;
-      if (script !== undefined) this.scriptCfgs.delete(e.unit.id);
+      const isScript = e.unit.kind === 'custom-build' && e.probed.has(abs);
+      const keys = isScript ? [...this.scriptDecisionMemo.keys()].filter((k) => (JSON.parse(k) as unknown[])[0] === e.unit.id) : [];
+      const script = isScript ? this.scriptSignature(e.unit) : undefined;
+      if (script !== undefined) this.forgetScript(e.unit.id);
       if ((unchanged || !e.probed.has(abs)) && !listed && !stalePackages.has(e.unit.package.name)) {
-        if (script !== undefined && JSON.stringify(this.buildScriptAnalysis(e.unit.package) ?? null) !== script) stalePackages.add(e.unit.package.name);
+        if (script !== undefined && this.scriptSignatureAgain(e.unit, keys) !== script) stalePackages.add(e.unit.package.name);
         continue;
       }
       const before = e.files.join('\n') + '\0' + e.external.join('\n') + '\0' + e.uncertain.map((u) => u.file).join('\n');
       this.resolve(e.unit);
-      if (script !== undefined && JSON.stringify(this.buildScriptAnalysis(e.unit.package) ?? null) !== script) stalePackages.add(e.unit.package.name);
+      if (script !== undefined && this.scriptSignatureAgain(e.unit, keys) !== script) stalePackages.add(e.unit.package.name);
       const after = this.byId.get(e.unit.id)!;
       const now = after.files.join('\n') + '\0' + after.external.join('\n') + '\0' + after.uncertain.map((u) => u.file).join('\n');
       if (before !== now) changed.push(e.unit.id);
@@ -485,10 +557,10 @@ export class UnitIndex {
  * The target's cfg and the host's, from as few rustc runs as possible, all at once: without
  * `--target`, the target is the host (`rustc --print cfg`, whose triple comes from `rustc -vV`).
  */
-function toolchainCfgs(options: IndexOptions): Promise<[TargetCfg, TargetCfg]> {
+function toolchainCfgs(options: IndexOptions): Promise<[TargetCfg, TargetCfg, string | undefined]> {
   const host = hostTargetCfg({ rustc: options.rustc });
   const target = options.target === undefined ? host : targetCfg(options.target, { rustc: options.rustc });
-  return Promise.all([target, host]);
+  return Promise.all([target, host, rustcVersion(options.rustc)]);
 }
 
 /** What rustc's answer depends on besides the toolchain itself (which rustc checks when it answers). */

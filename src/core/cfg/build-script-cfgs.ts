@@ -87,6 +87,11 @@ interface Ctx {
   fn: Fn | undefined;
 }
 
+/** Whether some of these build-dependencies (crate names) may print `cargo:rustc-cfg` themselves. */
+export function buildDepsMayPrint(buildDeps: string[]): boolean {
+  return buildDeps.some((d) => !SILENT_BUILD_DEPS.has(d.replace(/-/g, '_')));
+}
+
 /** Analyses a build script (its files) with the package's build-dependencies (crate names). */
 export function buildScriptCfgs(files: BuildScriptFile[], buildDeps: string[] = []): BuildScriptCfgs {
   for (const d of buildDeps) {

@@ -6,6 +6,7 @@
 
 import type { Tri } from '../cargo/model.js';
 import { mayEmit, type BuildScriptCfgs } from './build-script-cfgs.js';
+import { decisionUnknown, type ScriptDecisions } from './build-script-eval/evaluate.js';
 import { cfgToString, parseCfg, CfgSyntaxError, type CfgAtom, type CfgExpr } from './expr.js';
 import type { TargetCfg } from './target.js';
 
@@ -75,6 +76,12 @@ export interface CfgSetOptions {
    * names are then unknown; every other custom name is false. Undefined: any name may be printed.
    */
   buildScript?: BuildScriptCfgs;
+  /**
+   * With `customNamesUnknown`: what the build script prints for this unit, found by running it
+   * abstractly (build-script-eval). When decided, a custom name not set is unknown only if the
+   * decisions say so; when the interpreter gave up, `buildScript` applies.
+   */
+  scriptDecisions?: ScriptDecisions;
   /** Names that are unknown unless set (whether well-known or not). */
   unknownNames?: Iterable<string>;
   /** The target triple, for Cargo platform keys that name a target (`[target.x86_64-pc-windows-msvc]`). */
@@ -101,6 +108,8 @@ export interface UnitCfgOptions {
   buildScriptMaySet: boolean;
   /** What that build script can print, when it could be read (see CfgSetOptions.buildScript). */
   buildScript?: BuildScriptCfgs;
+  /** What the build script prints for this unit (see CfgSetOptions.scriptDecisions); its set names are added. */
+  scriptDecisions?: ScriptDecisions;
   /** Names that are unknown unless set. */
   unknownNames?: string[];
 }
@@ -114,6 +123,7 @@ export class CfgSet {
   private readonly pairs = new Map<string, Set<string>>();
   readonly customNamesUnknown: boolean;
   readonly buildScript: BuildScriptCfgs | undefined;
+  readonly scriptDecisions: ScriptDecisions | undefined;
   readonly unknownNames: ReadonlySet<string>;
   readonly triple: string | undefined;
 
@@ -121,6 +131,7 @@ export class CfgSet {
     for (const a of opts.atoms ?? []) this.add(a);
     this.customNamesUnknown = opts.customNamesUnknown ?? false;
     this.buildScript = opts.buildScript;
+    this.scriptDecisions = opts.scriptDecisions;
     this.unknownNames = new Set(opts.unknownNames ?? []);
     this.triple = opts.triple;
   }
@@ -133,10 +144,14 @@ export class CfgSet {
     if (opts.procMacro) atoms.push({ name: 'proc_macro' });
     for (const f of opts.features) atoms.push({ name: 'feature', value: f });
     atoms.push(...(opts.extra ?? []));
+    const decided = opts.buildScriptMaySet && opts.scriptDecisions?.kind === 'decided' ? opts.scriptDecisions : undefined;
+    // Names the build script prints on every run are set, as cargo passes them to rustc.
+    for (const s of decided?.set ?? []) if (!WELL_KNOWN_CFG_NAMES.has(s.atom.name)) atoms.push(s.atom);
     return new CfgSet({
       atoms,
       customNamesUnknown: opts.buildScriptMaySet,
       buildScript: opts.buildScript,
+      ...(decided ? { scriptDecisions: decided } : {}),
       unknownNames: opts.unknownNames,
       triple: opts.target.triple,
     });
@@ -187,6 +202,10 @@ export class CfgSet {
   unknownReason(name: string): string | undefined {
     if (this.unknownNames.has(name)) return `cfg \`${name}\` is marked as unknown`;
     if (!this.customNamesUnknown || WELL_KNOWN_CFG_NAMES.has(name)) return undefined;
+    if (this.scriptDecisions?.kind === 'decided') {
+      const why = decisionUnknown(this.scriptDecisions, name);
+      return why === undefined ? undefined : `the package's build script may set it: ${why}`;
+    }
     if (!this.buildScript) return `the package's build script may set cfg \`${name}\``;
     const why = mayEmit(this.buildScript, name);
     return why === undefined ? undefined : `the package's build script may set it: ${why.replace(/^its build script /, '')}`;

@@ -212,6 +212,24 @@ export async function hostTriple(rustc?: string | false): Promise<string> {
   return p;
 }
 
+const versionCache = new Map<string, Promise<string | undefined>>();
+
+/**
+ * `rustc -vV` of the rustc cargo-units runs (its first line is what `rustc --version` prints),
+ * or undefined when no rustc is found or it fails. Cached per rustc. Build scripts that read the
+ * compiler's version (`$RUSTC --version`) are decided with it (cfg/build-script-eval).
+ */
+export async function rustcVersion(rustc?: string | false): Promise<string | undefined> {
+  const exe = rustc === false ? undefined : (rustc ?? findRustc());
+  if (!exe) return undefined;
+  let p = versionCache.get(exe);
+  if (!p) {
+    p = run(exe, ['-vV'], undefined, DEFAULT_TIMEOUT_MS).then((r) => (r.ok && /^rustc \S+/.test(r.stdout) ? r.stdout : undefined));
+    versionCache.set(exe, p);
+  }
+  return p;
+}
+
 const cfgCache = new Map<string, Promise<TargetCfg>>();
 
 /**

@@ -19,6 +19,8 @@ import { VERSION } from '../version.js';
 export interface CachedToolchain {
   target: TargetCfg;
   host: TargetCfg;
+  /** `rustc -vV` (build scripts' cfgs may be decided with it); null when unknown. */
+  version: string | null;
 }
 
 /** The version in package.json. */
@@ -132,7 +134,7 @@ export class FactsCache {
   toolchain(key: string): CachedToolchain | undefined {
     const t = Object.prototype.hasOwnProperty.call(this.toolchains, key) ? this.toolchains[key] : undefined;
     const ok = (c: unknown): boolean => !!c && typeof c === 'object' && typeof (c as TargetCfg).triple === 'string' && Array.isArray((c as TargetCfg).atoms);
-    return t && ok(t.target) && ok(t.host) ? t : undefined;
+    return t && ok(t.target) && ok(t.host) && (typeof t.version === 'string' || t.version === null) ? t : undefined;
   }
 
   /** The cached resolution stored under `key`, if any (not yet checked: see restoreUnit). */

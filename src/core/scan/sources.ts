@@ -333,7 +333,8 @@ export class SourceStore {
     return out;
   }
 
-  private parserNow(): Parser {
+  /** The parser (loaded on first use), also for reading build scripts (cfg/build-script-eval). */
+  parserNow(): Parser {
     this.parser ??= typeof this.getParser === 'function' ? this.getParser() : this.getParser;
     return this.parser;
   }
