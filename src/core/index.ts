@@ -273,6 +273,15 @@ export class UnitIndex {
     };
   }
 
+  /**
+   * The cfgs cargo-units decided the package's build script prints for `unit` (on every run),
+   * when its output is not known: what rustc is given for it by `verify`.
+   */
+  decidedScriptCfgs(unit: Unit): CfgAtom[] {
+    const d = this.cfgOptions(unit).scriptDecisions;
+    return d?.kind === 'decided' ? d.set.map((s) => s.atom) : [];
+  }
+
   /** Every extra `--cfg` of the build: `options.cfgs`, then those from rustflags (env or config). */
   get extraCfgs(): { name: string; value?: string }[] {
     return [...this.options.cfgs, ...this.flagCfgs];

@@ -13,6 +13,8 @@ import { parseDepInfo } from './depinfo.js';
 import type { IndexedUnit, UnitIndex } from './index.js';
 import { isInside } from './paths.js';
 import { rustcInvocation } from './rustc-args.js';
+import type { Unit } from './cargo/units.js';
+import type { FoundOutput } from './cargo/build-output.js';
 
 export interface UnitVerdict {
   id: string;
@@ -47,6 +49,11 @@ export interface VerifyOptions {
   rustcArgs?: string[];
   /** Called as each unit finishes. */
   onUnit?: (v: UnitVerdict) => void;
+  /**
+   * The build-script output rustc is given for a unit (default: the index's, from
+   * `--build-output`). A test passes real output here to check the cfgs cargo-units decided.
+   */
+  scriptOutput?: (unit: Unit) => FoundOutput['output'] | undefined;
 }
 
 export async function verify(index: UnitIndex, entries: IndexedUnit[], opts: VerifyOptions): Promise<VerifyReport> {
@@ -78,10 +85,11 @@ async function verifyUnit(index: UnitIndex, entry: IndexedUnit, opts: VerifyOpti
   const unit = entry.unit;
   writeOutDirPlaceholders(entry, outDir);
   // With known build-script output, rustc gets what cargo would pass: its cfgs, check-cfgs and env.
-  const script = index.buildScriptOutput(unit)?.output;
+  // Without it, the cfgs cargo-units decided its build script prints (cfg/build-script-eval).
+  const script = opts.scriptOutput ? opts.scriptOutput(unit) : index.buildScriptOutput(unit)?.output;
   const inv = rustcInvocation(unit, {
     target: index.options.target,
-    cfgs: [...index.extraCfgs, ...(script?.cfgs ?? [])],
+    cfgs: [...index.extraCfgs, ...(script?.cfgs ?? index.decidedScriptCfgs(unit))],
     outDir,
     targetTmpDir: join(dir, 'tmp'),
   });

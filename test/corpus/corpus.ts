@@ -9,6 +9,7 @@ import { UnitIndex } from '../../src/core/index.js';
 import { featureMap } from '../../src/core/cargo/features.js';
 import { findRustc } from '../../src/core/toolchain.js';
 import { verify, type VerifyReport } from '../../src/core/verify.js';
+import type { Unit } from '../../src/core/cargo/units.js';
 
 export const REGISTRY = '/usr/share/cargo/registry';
 
@@ -73,7 +74,7 @@ export function requireCrate(name: string): string {
  * Verifies every unit of the crate. With `buildOutput` (a cargo target directory), the custom cfgs
  * its build script printed for these features are known, as with `--build-output`.
  */
-export async function verifyCrate(name: string, mode: 'default' | 'all', jobs = 2, buildOutput?: string): Promise<CrateResult> {
+export async function verifyCrate(name: string, mode: 'default' | 'all', jobs = 2, buildOutput?: string, truthOutput?: string): Promise<CrateResult> {
   const dir = requireCrate(name);
   const rustc = findRustc();
   if (!rustc) throw new Error('rustc not found');
@@ -89,7 +90,13 @@ export async function verifyCrate(name: string, mode: 'default' | 'all', jobs = 
     procMacroRules: false,
   });
   const indexSeconds = (performance.now() - started) / 1000;
-  const report = await verify(index, index.entries, { rustc, jobs });
+  // With `truthOutput` (a cargo target directory), rustc is given the build script's real output
+  // (cfgs, env), whatever the index decided or knew: the truth for lists made without build output.
+  const truth = truthOutput
+    ? await UnitIndex.open(dir, { features: { features, allFeatures: false, noDefaultFeatures: false }, cfgs: [], buildOutput: truthOutput, procMacroRules: false })
+    : undefined;
+  const scriptOutput = truth ? (u: Unit) => truth.buildScriptOutput(truth.unit(u.id)?.unit ?? u)?.output : undefined;
+  const report = await verify(index, index.entries, { rustc, jobs, ...(scriptOutput ? { scriptOutput } : {}) });
   const withOutput = index.entries.filter((e) => index.buildScriptOutput(e.unit)).map((e) => e.unit.id);
   return { crate: name, mode, features, units: index.entries.length, report, indexSeconds, withOutput };
 }
