@@ -81,7 +81,8 @@ export class ScriptEnv {
     if (v === undefined) return undefined;
     const key = args.join(' ');
     if (key === '--version' || key === '-V') return v.split('\n')[0] + '\n';
-    if (key === '-vV' || key === '--version --verbose' || key === '-V -v' || key === '--verbose --version' || key === '-v -V') return v.endsWith('\n') ? v : v + '\n';
+    if (key === '-vV' || key === '--version --verbose' || key === '-V -v' || key === '--verbose --version' || key === '-v -V')
+      return v.endsWith('\n') ? v : v + '\n';
     return undefined;
   }
 }

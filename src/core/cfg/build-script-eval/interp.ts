@@ -380,7 +380,8 @@ export class Interp {
         return unknown(`the number \`${n.text}\``);
       default:
         // Unmodelled expressions: their parts may run code (and print): give up when they could.
-        if (/print|rustc-cfg|write/.test(n.text) || this.callsLocal(n)) throw new GiveUp(`the build script uses \`${n.type}\`, which cargo-units does not model, at ${this.at(n)}`);
+        if (/print|rustc-cfg|write/.test(n.text) || this.callsLocal(n))
+          throw new GiveUp(`the build script uses \`${n.type}\`, which cargo-units does not model, at ${this.at(n)}`);
         return unknown(`\`${n.text.slice(0, 30)}\` at ${this.at(n)}`);
     }
     return UNIT;
@@ -425,7 +426,12 @@ export class Interp {
           continue;
         }
         const v = run();
-        const isTail = i === children.length - 1 && c.type !== 'let_declaration' && !c.type.endsWith('_item') && c.type !== 'empty_statement' && !c.text.trimEnd().endsWith(';');
+        const isTail =
+          i === children.length - 1 &&
+          c.type !== 'let_declaration' &&
+          !c.type.endsWith('_item') &&
+          c.type !== 'empty_statement' &&
+          !c.text.trimEnd().endsWith(';');
         last = isTail ? v : UNIT;
       }
       return last;
@@ -477,7 +483,8 @@ export class Interp {
       if (!alias || alias.length === 0 || (alias.length === 1 && alias[0] === out[0])) break;
       out = [...alias, ...out.slice(1)];
     }
-    while (out.length > 1 && (out[0] === 'std' || out[0] === 'core' || out[0] === 'alloc' || out[0] === 'crate' || out[0] === 'self' || out[0] === 'super')) out = out.slice(1);
+    while (out.length > 1 && (out[0] === 'std' || out[0] === 'core' || out[0] === 'alloc' || out[0] === 'crate' || out[0] === 'self' || out[0] === 'super'))
+      out = out.slice(1);
     return out;
   }
 
@@ -549,10 +556,28 @@ export class Interp {
       case '^':
       case '<<':
       case '>>': {
-        if (a.k === 'bool' && b.k === 'bool' && (op === '&' || op === '|' || op === '^')) return bool(op === '&' ? a.b && b.b : op === '|' ? a.b || b.b : a.b !== b.b);
+        if (a.k === 'bool' && b.k === 'bool' && (op === '&' || op === '|' || op === '^'))
+          return bool(op === '&' ? a.b && b.b : op === '|' ? a.b || b.b : a.b !== b.b);
         if (a.k !== 'int' || b.k !== 'int') return unknown(why());
         if ((op === '/' || op === '%') && b.n === 0) return unknown(why());
-        const r = op === '-' ? a.n - b.n : op === '*' ? a.n * b.n : op === '/' ? Math.trunc(a.n / b.n) : op === '%' ? a.n % b.n : op === '&' ? a.n & b.n : op === '|' ? a.n | b.n : op === '^' ? a.n ^ b.n : op === '<<' ? a.n << b.n : a.n >> b.n;
+        const r =
+          op === '-'
+            ? a.n - b.n
+            : op === '*'
+              ? a.n * b.n
+              : op === '/'
+                ? Math.trunc(a.n / b.n)
+                : op === '%'
+                  ? a.n % b.n
+                  : op === '&'
+                    ? a.n & b.n
+                    : op === '|'
+                      ? a.n | b.n
+                      : op === '^'
+                        ? a.n ^ b.n
+                        : op === '<<'
+                          ? a.n << b.n
+                          : a.n >> b.n;
         return Number.isSafeInteger(r) && Math.abs(r) < 2 ** 31 ? int(r) : unknown(why());
       }
       default:
@@ -733,7 +758,10 @@ export class Interp {
         const vars = new Vars(this.vars);
         try {
           if (n.type === 'for_expression') {
-            const item = iterValue && (iterValue.k === 'array' || iterValue.k === 'iter') && iterValue.items.length > 0 ? unknown(`an item of ${loopWhy}`) : unknown(`an item of ${loopWhy}`);
+            const item =
+              iterValue && (iterValue.k === 'array' || iterValue.k === 'iter') && iterValue.items.length > 0
+                ? unknown(`an item of ${loopWhy}`)
+                : unknown(`an item of ${loopWhy}`);
             this.bindIrrefutable(n.childForFieldName('pattern')!, item, vars);
           } else if (n.type === 'while_expression') {
             const saved = this.vars;
@@ -796,7 +824,8 @@ export class Interp {
 
   private callExpr(n: Node): Value {
     const fnNode = n.childForFieldName('function')!;
-    const argNodes = n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && !c.type.endsWith('comment') && c.type !== 'attribute_item') ?? [];
+    const argNodes =
+      n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && !c.type.endsWith('comment') && c.type !== 'attribute_item') ?? [];
     // `&mut x` arguments: x may be changed by the callee.
     const mutArgs = argNodes.filter((a) => a.type === 'reference_expression' && a.namedChildren.some((c) => c?.type === 'mutable_specifier'));
     const poisonMut = () => {
@@ -852,6 +881,10 @@ export class Interp {
     switch (p.type) {
       case '_':
         return 'yes';
+      case 'match_pattern': {
+        const inner = p.namedChildren.find((c) => c && c.id !== p.childForFieldName('condition')?.id);
+        return inner ? this.matchInto(inner, v, binds) : p.text.trim().startsWith('_') ? 'yes' : 'maybe';
+      }
       case 'identifier': {
         if (p.text === 'None') return unk ? 'maybe' : v.k === 'opt' ? (v.some ? 'no' : 'yes') : 'maybe';
         const c = /^[A-Z][A-Z0-9_]*$/.test(p.text) ? this.constValue(p.text, p) : undefined;
@@ -862,7 +895,11 @@ export class Interp {
       case 'mut_pattern':
       case 'ref_pattern':
       case 'reference_pattern':
-        return this.matchInto(p.namedChildren.find((c) => c?.type !== 'mutable_specifier')!, v, binds);
+        return this.matchInto(
+          p.namedChildren.find((c) => c?.type !== 'mutable_specifier')!,
+          v,
+          binds,
+        );
       case 'string_literal':
       case 'raw_string_literal':
       case 'char_literal':
@@ -1018,7 +1055,8 @@ export class Interp {
     const positional: Value[] = [];
     const named = new Map<string, Value>();
     for (const a of args.slice(1)) {
-      if (a.type === 'assignment_expression' && a.childForFieldName('left')?.type === 'identifier') named.set(a.childForFieldName('left')!.text, this.eval(a.childForFieldName('right')!));
+      if (a.type === 'assignment_expression' && a.childForFieldName('left')?.type === 'identifier')
+        named.set(a.childForFieldName('left')!.text, this.eval(a.childForFieldName('right')!));
       else positional.push(this.eval(a));
     }
     const parts: Part[] = [];

@@ -19,7 +19,8 @@ function parseInt(s: string, type: string | undefined): Value {
   const m = /^\+?(\d+)$/.exec(s);
   if (!m) return t !== undefined ? err(unknown('a parse error')) : unknown(`\`${s.slice(0, 20)}\`.parse() into a type cargo-units does not know`);
   const n = Number(m[1]);
-  const max = t === undefined ? 127 : t.startsWith('u') ? 2 ** Math.min(Number(t.slice(1)) || 64, 53) - 1 : 2 ** Math.min((Number(t.slice(1)) || 64) - 1, 53) - 1;
+  const max =
+    t === undefined ? 127 : t.startsWith('u') ? 2 ** Math.min(Number(t.slice(1)) || 64, 53) - 1 : 2 ** Math.min((Number(t.slice(1)) || 64) - 1, 53) - 1;
   if (n > max || n > 2 ** 31) return t === undefined ? unknown('a parse into a type cargo-units does not know') : err(unknown('an overflow'));
   return ok(int(n));
 }
@@ -111,8 +112,36 @@ export function callMethod(it: Interp, recv: Value, method: string, args: Value[
   const why = () => unknownIn(recv) ?? `\`${n.text.slice(0, 40)}\` at ${it.at(n)}`;
   const a0 = args[0];
   // Methods that only pass the value on.
-  if (['clone', 'to_owned', 'to_string', 'into', 'as_ref', 'as_str', 'borrow', 'as_os_str', 'as_bytes', 'into_bytes', 'as_slice', 'deref', 'as_deref', 'by_ref', 'iter', 'into_iter'].includes(method) && args.length === 0) {
-    if (recv.k === 'str' || recv.k === 'int' || recv.k === 'bool' || recv.k === 'char' || recv.k === 'array' || recv.k === 'iter' || (recv.k === 'opt' && method === 'as_deref') || (recv.k === 'opt' && method === 'as_ref') || (recv.k === 'res' && method === 'as_ref')) {
+  if (
+    [
+      'clone',
+      'to_owned',
+      'to_string',
+      'into',
+      'as_ref',
+      'as_str',
+      'borrow',
+      'as_os_str',
+      'as_bytes',
+      'into_bytes',
+      'as_slice',
+      'deref',
+      'as_deref',
+      'by_ref',
+      'iter',
+      'into_iter',
+    ].includes(method) &&
+    args.length === 0
+  ) {
+    if (
+      recv.k === 'str' ||
+      recv.k === 'int' ||
+      recv.k === 'bool' ||
+      recv.k === 'char' ||
+      recv.k === 'array' ||
+      recv.k === 'iter' ||
+      ((recv.k === 'opt' || recv.k === 'res') && (method === 'as_deref' || method === 'as_ref' || method === 'clone'))
+    ) {
       if (recv.k === 'array' && (method === 'iter' || method === 'into_iter')) return { k: 'iter', items: recv.items, pos: 0, level: it.level };
       if (recv.k === 'int' && method === 'to_string') return str(String(recv.n));
       return recv;
@@ -188,9 +217,25 @@ export function callMethod(it: Interp, recv: Value, method: string, args: Value[
           }
           break;
         case 'split_whitespace':
-          return { k: 'iter', items: s.split(/\s+/).filter((x) => x !== '').map(str), pos: 0, level: it.level };
+          return {
+            k: 'iter',
+            items: s
+              .split(/\s+/)
+              .filter((x) => x !== '')
+              .map(str),
+            pos: 0,
+            level: it.level,
+          };
         case 'lines':
-          return { k: 'iter', items: s.split('\n').map((l) => str(l.endsWith('\r') ? l.slice(0, -1) : l)).filter((_, i, all) => i < all.length - 1 || s.split('\n')[i] !== ''), pos: 0, level: it.level };
+          return {
+            k: 'iter',
+            items: s
+              .split('\n')
+              .map((l) => str(l.endsWith('\r') ? l.slice(0, -1) : l))
+              .filter((_, i, all) => i < all.length - 1 || s.split('\n')[i] !== ''),
+            pos: 0,
+            level: it.level,
+          };
         case 'chars':
           return { k: 'iter', items: [...s].map((c) => ({ k: 'char', c }) as Value), pos: 0, level: it.level };
         case 'parse':
@@ -290,7 +335,8 @@ export function callMethod(it: Interp, recv: Value, method: string, args: Value[
           if (!a0) break;
           let maybe = false;
           for (const x of recv.items) {
-            const e = x.k === 'unknown' || a0.k === 'unknown' ? undefined : textOf(x) !== undefined && textOf(a0) !== undefined ? textOf(x) === textOf(a0) : undefined;
+            const e =
+              x.k === 'unknown' || a0.k === 'unknown' ? undefined : textOf(x) !== undefined && textOf(a0) !== undefined ? textOf(x) === textOf(a0) : undefined;
             if (e === true) return TRUE;
             if (e === undefined) maybe = true;
           }
@@ -335,9 +381,13 @@ export function callMethod(it: Interp, recv: Value, method: string, args: Value[
               it.usedVersion = true;
               return ok({ k: 'output', stdout: str(out), success: true });
             }
-            return unknown(`the output of \`$RUSTC ${args2.join(' ')}\` (${it.env.input.rustcVersion === undefined ? 'rustc was not run' : 'only `--version` and `-vV` are known'}) at ${it.at(n)}`);
+            return unknown(
+              `the output of \`$RUSTC ${args2.join(' ')}\` (${it.env.input.rustcVersion === undefined ? 'rustc was not run' : 'only `--version` and `-vV` are known'}) at ${it.at(n)}`,
+            );
           }
-          return unknown(`the output of running \`${textOf(recv.program) ?? (recv.program.k === 'str' && recv.program.rustc ? '$RUSTC' : 'a program')}\` at ${it.at(n)}`);
+          return unknown(
+            `the output of running \`${textOf(recv.program) ?? (recv.program.k === 'str' && recv.program.rustc ? '$RUSTC' : 'a program')}\` at ${it.at(n)}`,
+          );
         }
         case 'status':
         case 'spawn':
@@ -376,7 +426,13 @@ export function callMethod(it: Interp, recv: Value, method: string, args: Value[
   }
   // A method of a local impl block may be what is called: run every candidate in maybe mode.
   for (const d of it.items.methods.get(method) ?? []) {
-    it.maybe(`\`${recvNode.text.slice(0, 30)}.${method}(…)\` at ${it.at(n)}`, () => it.callFn(d, args.map(() => unknown('an argument')), unknown('`self`')));
+    it.maybe(`\`${recvNode.text.slice(0, 30)}.${method}(…)\` at ${it.at(n)}`, () =>
+      it.callFn(
+        d,
+        args.map(() => unknown('an argument')),
+        unknown('`self`'),
+      ),
+    );
   }
   for (const a of args) it.maybeRun(a, `a callback passed to \`${method}\` at ${it.at(n)}`);
   return unknown(unknownIn(recv) ?? `\`.${method}(…)\` at ${it.at(n)}`);

@@ -1,0 +1,66 @@
+/**
+ * The fixture workspace test/fixtures/build-scripts holds one package per build-script form. Each
+ * lib's cfg, as the index decides it without any build output, is compared with what `cargo check`
+ * makes the build script really print; and the forms cargo-units cannot know must stay unknown.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { UnitIndex } from '../../src/core/index.js';
+import { cargoScriptRuns, OFFLINE_CONFIG, type ScriptRun } from './cargo-runs.js';
+import { compareWithTruth } from './compare.js';
+
+const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'build-scripts');
+
+/** What each form must decide (every name of its script) and must leave unknown. */
+const EXPECTED: Record<string, { decided: string[]; unknown: string[] }> = {
+  'arch-match': { decided: ['limb_32', 'limb_64', 'wide_pointers'], unknown: [] },
+  'target-feature': { decided: ['has_avx512f', 'has_simd128', 'has_sse2'], unknown: [] },
+  'feature-format': { decided: ['fast', 'fast_libc', 'slow'], unknown: [] },
+  'early-return': { decided: ['after_certain', 'before'], unknown: ['after_maybe'] },
+  'rustc-minor': { decided: ['has_let_else', 'no_const_generics', 'no_future'], unknown: [] },
+  'libc-style': { decided: ['libc_align', 'libc_nightly', 'libc_old', 'libc_thread_local'], unknown: [] },
+  'unknown-env': { decided: [], unknown: ['ci_only', 'not_ci'] },
+  'command-probe': { decided: ['always'], unknown: ['probed'] },
+  'helper-fn': { decided: ['helped', 'helped_later', 'never_helped'], unknown: [] },
+};
+
+let tmp: string;
+let runs: ScriptRun[];
+let stderr: string;
+let index: UnitIndex;
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'cargo-units-build-scripts-'));
+  const copy = join(tmp, 'ws');
+  cpSync(FIXTURE, copy, { recursive: true });
+  mkdirSync(join(tmp, '.cargo'));
+  writeFileSync(join(tmp, '.cargo', 'config.toml'), OFFLINE_CONFIG);
+  ({ runs, stderr } = await cargoScriptRuns(copy, ['--workspace'], { CARGO_TARGET_DIR: join(tmp, 'target'), UNKNOWN_ENV_CI: '', EARLY_RETURN_SKIP: '' }));
+  index = await UnitIndex.open(copy, { features: { features: [], allFeatures: false, noDefaultFeatures: false }, cfgs: [] });
+});
+
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('every build script of the fixture ran', () => {
+  assert.deepEqual(runs.map((r) => r.name).sort(), Object.keys(EXPECTED).sort(), stderr);
+});
+
+for (const [pkg, expected] of Object.entries(EXPECTED)) {
+  test(`${pkg}: every decided cfg matches what the build script printed, and what cannot be known stays unknown`, () => {
+    const run = runs.find((r) => r.name === pkg);
+    assert.ok(run, `no build-script run of ${pkg}: ${stderr}`);
+    const lib = index.entries.find((e) => e.unit.package.name === pkg && e.unit.kind === 'lib');
+    assert.ok(lib);
+    const cfg = index.cfgOf(lib.unit);
+    const names = [...expected.decided, ...expected.unknown];
+    const v = compareWithTruth(run.cfgs, names, (name) => cfg.evaluate({ type: 'name', name }).value);
+    assert.deepEqual(v.wrong, []);
+    assert.deepEqual(v.decided, expected.decided);
+    assert.deepEqual(v.unknown, expected.unknown);
+    // An unknown name says why, and where.
+    for (const name of expected.unknown) assert.match(cfg.unknownReason(name) ?? '', /build\.rs:\d+/);
+  });
+}
