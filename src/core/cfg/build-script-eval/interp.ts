@@ -369,12 +369,22 @@ export class Interp {
         for (const c of n.namedChildren) if (c) this.eval(c);
         return unknown(`a range at ${this.at(n)}`);
       case 'struct_expression': {
-        const body = n.childForFieldName('body');
-        for (const c of body?.namedChildren ?? []) {
-          const v = c?.childForFieldName('value') ?? (c?.type === 'shorthand_field_initializer' ? c : null);
-          if (v && v.type !== 'shorthand_field_initializer') this.eval(v);
+        const name = (pathSegments(n.childForFieldName('name')!) ?? ['?']).pop()!;
+        const fields: Record<string, Value> = {};
+        let complete = true;
+        for (const c of n.childForFieldName('body')?.namedChildren ?? []) {
+          if (!c) continue;
+          if (c.type === 'shorthand_field_initializer') fields[c.text] = this.ident(c.namedChildren[0] ?? c);
+          else if (c.type === 'field_initializer') {
+            const f = c.childForFieldName('field')?.text;
+            const v = this.eval(c.childForFieldName('value')!);
+            if (f !== undefined) fields[f] = v;
+          } else if (c.type === 'base_field_initializer') {
+            this.eval(c.namedChildren[0]!);
+            complete = false;
+          }
         }
-        return unknown(`a struct value at ${this.at(n)}`);
+        return complete ? { k: 'struct', name, fields } : unknown(`a struct value at ${this.at(n)}`);
       }
       case 'float_literal':
         return unknown(`the number \`${n.text}\``);
@@ -805,6 +815,7 @@ export class Interp {
     const v = this.eval(n.childForFieldName('value')!);
     const f = n.childForFieldName('field')!.text;
     if ((v.k === 'tuple' || v.k === 'array') && /^\d+$/.test(f)) return v.items[Number(f)] ?? unknown(`\`${n.text}\``);
+    if (v.k === 'struct' && Object.hasOwn(v.fields, f)) return v.fields[f]!;
     if (v.k === 'output') {
       if (f === 'stdout') return v.stdout;
       if (f === 'status') return bool(v.success);

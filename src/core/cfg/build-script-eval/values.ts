@@ -19,7 +19,9 @@ export type Value =
   | CommandObj
   | { k: 'output'; stdout: Value; success: boolean }
   | { k: 'closure'; params: unknown[]; body: unknown; scope: unknown; at: string }
-  | { k: 'fn'; name: string };
+  | { k: 'fn'; name: string }
+  /** A value of a struct the script defines (`Compiler { minor, nightly }`). */
+  | { k: 'struct'; name: string; fields: Record<string, Value> };
 
 /** A mutable iterator (`let mut pieces = version.split('.')`). */
 export interface IterObj {
@@ -86,6 +88,12 @@ export function unknownIn(v: Value): string | undefined {
     case 'iter':
     case 'command':
       return v.poisoned;
+    case 'struct':
+      for (const x of Object.values(v.fields)) {
+        const w = unknownIn(x);
+        if (w) return w;
+      }
+      return undefined;
     default:
       return undefined;
   }
