@@ -96,8 +96,14 @@ export function scriptFiles(root: string, pkgDir: string): { name: string; text:
     if (seen.has(file)) return true;
     seen.add(file);
     const text = readFileSync(file, 'utf8');
-    if (/\binclude(_str|_bytes)?!|#\s*\[\s*path\b/.test(text)) return false;
+    if (/\binclude_(str|bytes)!|#\s*\[\s*path\b/.test(text)) return false;
     out.push({ name: file.slice(pkgDir.length + 1), text });
+    // `include!("x.rs")` of a literal file next to it: its items are the script's too.
+    for (const m of text.matchAll(/\binclude!\s*\(\s*"([^"]+)"\s*\)/g)) {
+      const f = join(dirname(file), m[1]!);
+      if (!existsSync(f) || !add(f)) return false;
+    }
+    if (/\binclude!\s*\(\s*[^"\s]/.test(text)) return false;
     for (const m of text.matchAll(/^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+([A-Za-z_][A-Za-z0-9_]*)\s*;/gm)) {
       const base = file.endsWith('/mod.rs') || file === root ? dirname(file) : join(dirname(file), file.slice(dirname(file).length + 1, -3));
       const cands = [join(base, `${m[1]}.rs`), join(base, m[1]!, 'mod.rs')];

@@ -37,7 +37,10 @@ export async function registryScripts(crates: string[]): Promise<{ results: Scri
   const ws = join(tmp, 'ws');
   mkdirSync(join(ws, 'src'), { recursive: true });
   writeFileSync(join(ws, 'src', 'lib.rs'), '');
-  writeFileSync(join(ws, 'Cargo.toml'), `[package]\nname = "registry-scripts"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\n${dependencyLines(crates).join('\n')}\n`);
+  writeFileSync(
+    join(ws, 'Cargo.toml'),
+    `[package]\nname = "registry-scripts"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\n${dependencyLines(crates).join('\n')}\n`,
+  );
   mkdirSync(join(tmp, '.cargo'));
   writeFileSync(join(tmp, '.cargo', 'config.toml'), OFFLINE_CONFIG);
   const { runs, stderr } = await cargoScriptRuns(ws, [], { CARGO_TARGET_DIR: join(tmp, 'target') });

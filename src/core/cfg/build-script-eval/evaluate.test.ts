@@ -62,13 +62,15 @@ describe('decided from what cargo-units knows', () => {
   });
 
   test('format strings: positional, named, inline captures, escaped braces', () => {
-    const d = run(`fn main() { let n = "b"; println!("cargo:rustc-cfg={}", "a"); println!("cargo:rustc-cfg={x}", x = n); let c = "c"; println!("cargo:rustc-cfg={c}"); println!("cargo:rustc-cfg=d{{}}"); }`);
+    const d = run(
+      `fn main() { let n = "b"; println!("cargo:rustc-cfg={}", "a"); println!("cargo:rustc-cfg={x}", x = n); let c = "c"; println!("cargo:rustc-cfg={c}"); println!("cargo:rustc-cfg=d{{}}"); }`,
+    );
     // `d{}` is not a cfg name cargo-units can read: every name becomes unknown.
     const s = summary(d);
     assert.deepEqual(s.set, ['a', 'b', 'c']);
   });
 
-  test("`$RUSTC --version` is known; other commands are not", () => {
+  test('`$RUSTC --version` is known; other commands are not', () => {
     const d = run(`fn main() {
       let v = Command::new(env::var("RUSTC").unwrap()).arg("--version").output().unwrap();
       let s = String::from_utf8(v.stdout).unwrap();
@@ -79,7 +81,12 @@ describe('decided from what cargo-units knows', () => {
     assert.deepEqual(summary(d), { set: ['v195'], unknown: ['git'] });
     assert.equal(d.kind === 'decided' && d.usesRustcVersion, true);
     // Without the version (no rustc was run), it is unknown.
-    const none = summary(run(`fn main() { let v = Command::new(env::var("RUSTC").unwrap()).arg("--version").output().unwrap(); if v.stdout.is_empty() { println!("cargo:rustc-cfg=x"); } }`, { rustcVersion: undefined }));
+    const none = summary(
+      run(
+        `fn main() { let v = Command::new(env::var("RUSTC").unwrap()).arg("--version").output().unwrap(); if v.stdout.is_empty() { println!("cargo:rustc-cfg=x"); } }`,
+        { rustcVersion: undefined },
+      ),
+    );
     assert.deepEqual(none.unknown, ['x']);
   });
 });
@@ -152,7 +159,7 @@ describe('gives up (every name the script can print stays unknown, as before)', 
     const d = run(`struct A; impl Drop for A { fn drop(&mut self) { println!("cargo:rustc-cfg=dropped"); } } fn main() { let _a = A; }`);
     assert.equal(d.kind, 'gave-up');
   });
-  test('another crate\'s macro that may print', () => {
+  test("another crate's macro that may print", () => {
     assert.equal(run(`fn main() { cfg_aliases::cfg_aliases! { x: { unix } } }`).kind, 'gave-up');
   });
 });

@@ -24,6 +24,8 @@ export class Items {
   /** `use` aliases: name → path segments. */
   readonly uses = new Map<string, string[]>();
   readonly macros = new Map<string, MacroDef[]>();
+  /** Names of the script's modules (`mod helpers;`): `helpers::f()` calls a local function. */
+  readonly modules = new Set<string>();
 
   add(root: Node, file: string): void {
     this.walk(root, file, undefined);
@@ -69,7 +71,16 @@ export class Items {
           }
           break;
         }
+        case 'extern_crate_declaration': {
+          const name = c.childForFieldName('name')?.text;
+          const alias = c.childForFieldName('alias')?.text;
+          if (name && alias) this.uses.set(alias, [name]);
+          break;
+        }
         case 'mod_item':
+          if (c.childForFieldName('name')) this.modules.add(c.childForFieldName('name')!.text);
+          this.walk(c, file, impl);
+          break;
         case 'declaration_list':
         case 'block':
         case 'expression_statement':

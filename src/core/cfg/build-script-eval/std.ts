@@ -48,6 +48,8 @@ export function callPath(it: Interp, segs: string[], args: Value[], n: Node, tur
     if (last === 'Ok') return ok(args[0] ?? UNIT);
     if (last === 'Err') return err(args[0] ?? UNIT);
     if (it.items.fns.has(last)) return it.callFn(it.uniqueFn(last, n), args, undefined);
+  } else if (segs.length === 2 && it.items.modules.has(segs[0]!) && it.items.fns.has(last)) {
+    return it.callFn(it.uniqueFn(last, n), args, undefined);
   } else if (segs.length === 2 && it.items.methods.has(last)) {
     const defs = (it.items.methods.get(last) ?? []).filter((d) => d.impl === segs[0]);
     if (defs.length === 1) return it.callFn(defs[0]!, args, undefined);
@@ -81,6 +83,18 @@ export function callPath(it: Interp, segs: string[], args: Value[], n: Node, tur
     case 'process::exit':
       it.abort(n, `exit (\`${n.text.slice(0, 30)}\`)`, true);
       break;
+    case 'version_check::is_min_version':
+    case 'version_check::is_max_version':
+    case 'version_check::is_exact_version': {
+      // version_check compares `$RUSTC --verbose --version`'s release with a literal version.
+      const want = args[0] && textOf(args[0]);
+      const have = releaseOf(it);
+      const w = want !== undefined ? /^(\d+)\.(\d+)\.(\d+)$/.exec(want) : null;
+      if (!have || !w) return unknown(`\`${segs.join('::')}(…)\` at ${it.at(n)}`);
+      it.usedVersion = true;
+      const c = compareVersions(have, [Number(w[1]), Number(w[2]), Number(w[3])]);
+      return some(bool(last === 'is_min_version' ? c >= 0 : last === 'is_max_version' ? c <= 0 : c === 0));
+    }
     case 'autocfg::emit': {
       const name = args[0] && textOf(args[0]);
       if (name === undefined) it.printsAny(`autocfg::emit with a name computed at run time at ${it.at(n)}`);
@@ -94,6 +108,17 @@ export function callPath(it: Interp, segs: string[], args: Value[], n: Node, tur
   if (segs.some((s) => s === 'stdout' || s === 'Stdout')) it.printsAny(`writes to standard output at ${it.at(n)}`);
   for (const a of args) it.maybeRun(a, `a callback passed to \`${segs.join('::')}\` at ${it.at(n)}`);
   return unknown(`\`${segs.join('::')}(…)\` at ${it.at(n)}`);
+}
+
+/** The release of the known rustc (`1.95.0` → [1, 95, 0]); undefined when unknown or not a plain release. */
+function releaseOf(it: Interp): [number, number, number] | undefined {
+  const m = /^release:\s*(\d+)\.(\d+)\.(\d+)\s*$/m.exec(it.env.input.rustcVersion ?? '');
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+function compareVersions(a: number[], b: number[]): number {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return 0;
 }
 
 function strArg(v: Value | undefined): string | undefined {
@@ -414,8 +439,16 @@ export function callMethod(it: Interp, recv: Value, method: string, args: Value[
       if (method.startsWith('emit')) {
         const lit = (k: number) => strArg(args[k]);
         let name: string | undefined;
-        if (method === 'emit_rustc_version' && args[0]?.k === 'int' && args[1]?.k === 'int') name = `rustc_${args[0].n}_${args[1].n}`;
-        else if (AUTOCFG_HAS.has(method)) name = lit(0) !== undefined ? `has_${lit(0)!.replace(/[^A-Za-z0-9]/g, '_')}` : undefined;
+        if (method === 'emit_rustc_version' && args[0]?.k === 'int' && args[1]?.k === 'int') {
+          name = `rustc_${args[0].n}_${args[1].n}`;
+          // autocfg compares the version of $RUSTC (an AutoCfg exists only if it could read it).
+          const have = releaseOf(it);
+          if (have && recvNode.type === 'identifier') {
+            it.usedVersion = true;
+            if (compareVersions(have, [args[0].n, args[1].n, 0]) >= 0) it.print([`cargo:rustc-cfg=${name}\n`], n);
+            return UNIT;
+          }
+        } else if (AUTOCFG_HAS.has(method)) name = lit(0) !== undefined ? `has_${lit(0)!.replace(/[^A-Za-z0-9]/g, '_')}` : undefined;
         else if (AUTOCFG_CFG.has(method)) name = lit(1);
         else if (method === 'emit') name = lit(0);
         if (name === undefined) it.printsAny(`\`${method}\` with a cfg computed at run time at ${it.at(n)}`);
