@@ -35,8 +35,14 @@ let
   b = builtins;
   rootStr = toString root;
 
+  # File lists that depend on build-script cfgs decided with the generating rustc hold only for it.
+  toolchainRelease = let ls = b.filter (l: b.isString l && b.substring 0 9 l == "release: ") (b.split "\n" data.toolchain);
+    in if ls == [ ] then null else b.substring 9 (-1) (b.head ls);
   rustcBin =
-    if pkgs != null then "${pkgs.rustc}/bin/rustc"
+    if pkgs != null then
+      (if (data.rustcDecided or false) && toolchainRelease != null && pkgs.rustc.version != toolchainRelease
+       then throw "cargo-units: units.json was generated with rustc ${toolchainRelease} and its file lists depend on build-script cfgs decided with it; pkgs.rustc is ${pkgs.rustc.version}: regenerate with that rustc"
+       else "${pkgs.rustc}/bin/rustc")
     else if rustc == null then throw "cargo-units: pass `rustc` (a toolchain directory or a rustc binary), or `pkgs`"
     else if b.pathExists "${toString rustc}/bin/rustc" then "${toString rustc}/bin/rustc"
     else toString rustc;

@@ -202,7 +202,9 @@ export class UnitIndex {
       const guess = cache?.toolchain(toolchainKey(options));
       if (guess) {
         // The tree-sitter runtime is awaited only if some file has to be parsed.
-        guessed = await withRuntime(runtime, () => UnitIndex.build(workspace, options, guess.target, guess.host, store, diagnostics, guess.version ?? undefined));
+        guessed = await withRuntime(runtime, () =>
+          UnitIndex.build(workspace, options, guess.target, guess.host, store, diagnostics, guess.version ?? undefined),
+        );
       } else {
         await runtime;
         const roots = workspace.members.flatMap((m) => m.targets.map((t) => t.path));
@@ -354,6 +356,18 @@ export class UnitIndex {
     return d;
   }
 
+  /**
+   * Whether some unit's file list depends on a build script decided with this rustc's answers
+   * (`$RUSTC --version` or the target cfg): those lists hold only for builds with the same rustc.
+   */
+  decidedWithRustc(): boolean {
+    for (const e of this.entries) {
+      const d = this.cfgOptions(e.unit).scriptDecisions;
+      if (d?.kind === 'decided' && (d.usesRustcVersion || d.usesTargetCfg)) return true;
+    }
+    return false;
+  }
+
   /** Forgets what a build script was found to print (its files changed). */
   private forgetScript(id: string): void {
     this.scriptCfgs.delete(id);
@@ -371,7 +385,9 @@ export class UnitIndex {
     const analysis = this.buildScriptAnalysis(u.package) ?? null;
     const decisions = keys.map((k) => {
       const [, features, host] = JSON.parse(k) as [string, string[], boolean];
-      const user = this.units.find((x) => x.package === u.package && x.kind !== 'custom-build' && JSON.stringify(x.features) === JSON.stringify(features) && x.host === host);
+      const user = this.units.find(
+        (x) => x.package === u.package && x.kind !== 'custom-build' && JSON.stringify(x.features) === JSON.stringify(features) && x.host === host,
+      );
       return user ? this.scriptDecisions(user) : undefined;
     });
     return JSON.stringify([analysis, decisions]);

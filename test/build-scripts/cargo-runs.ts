@@ -29,8 +29,9 @@ export interface ScriptRun {
 
 /**
  * Runs `cargo check --message-format=json` in `dir` and pairs each build-script run with the
- * features of its compilation. Packages whose script ran more than once (two feature sets) are left
- * out, as the messages cannot say which run had which features.
+ * features of its compilation. A script that ran more than once (with two feature sets) is kept
+ * only when every run printed the same cfgs (one entry per feature set); the messages cannot say
+ * which run had which features.
  */
 export async function cargoScriptRuns(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ runs: ScriptRun[]; stderr: string }> {
   const cargo = findExecutable('cargo');
@@ -68,17 +69,26 @@ export async function cargoScriptRuns(dir: string, args: string[], env: NodeJS.P
   const runs: ScriptRun[] = [];
   for (const [id, outs] of executed) {
     const comp = compiles.get(id);
-    if (!comp || comp.length !== 1 || outs.length !== 1) continue;
+    if (!comp || comp.length === 0) continue;
+    // Several runs (e.g. for the host and the target with other features): usable only when they all printed the same.
+    const keys = new Set(outs.map((o) => [...o].sort().join('\n')));
+    if (keys.size !== 1 || (comp.length !== outs.length && outs.length !== 1)) continue;
     const manifest = parse(readFileSync(comp[0]!.manifest, 'utf8')) as { package?: { name?: string; version?: string } };
-    runs.push({
-      packageId: id,
-      name: manifest.package?.name ?? '',
-      version: String(manifest.package?.version ?? ''),
-      dir: dirname(comp[0]!.manifest),
-      script: comp[0]!.script,
-      features: [...comp[0]!.features].sort(),
-      cfgs: outs[0]!.map(parseCfgLine),
-    });
+    const seen = new Set<string>();
+    for (const c of comp) {
+      const features = [...c.features].sort();
+      if (seen.has(features.join())) continue;
+      seen.add(features.join());
+      runs.push({
+        packageId: id,
+        name: manifest.package?.name ?? '',
+        version: String(manifest.package?.version ?? ''),
+        dir: dirname(c.manifest),
+        script: c.script,
+        features,
+        cfgs: outs[0]!.map(parseCfgLine),
+      });
+    }
   }
   return { runs: runs.sort((a, b) => (a.name < b.name ? -1 : 1)), stderr: r.stderr };
 }

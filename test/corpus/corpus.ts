@@ -93,7 +93,12 @@ export async function verifyCrate(name: string, mode: 'default' | 'all', jobs = 
   // With `truthOutput` (a cargo target directory), rustc is given the build script's real output
   // (cfgs, env), whatever the index decided or knew: the truth for lists made without build output.
   const truth = truthOutput
-    ? await UnitIndex.open(dir, { features: { features, allFeatures: false, noDefaultFeatures: false }, cfgs: [], buildOutput: truthOutput, procMacroRules: false })
+    ? await UnitIndex.open(dir, {
+        features: { features, allFeatures: false, noDefaultFeatures: false },
+        cfgs: [],
+        buildOutput: truthOutput,
+        procMacroRules: false,
+      })
     : undefined;
   const scriptOutput = truth ? (u: Unit) => truth.buildScriptOutput(truth.unit(u.id)?.unit ?? u)?.output : undefined;
   const report = await verify(index, index.entries, { rustc, jobs, ...(scriptOutput ? { scriptOutput } : {}) });

@@ -111,6 +111,11 @@ export interface NixUnitsJson {
   host: string;
   /** `rustc -vV` at generation time: part of every derivation. */
   toolchain: string;
+  /**
+   * True when some file list depends on build-script cfgs decided with this rustc (its version or
+   * target cfg): the Nix library then refuses another rustc it can check (`pkgs.rustc`).
+   */
+  rustcDecided: boolean;
   /** CARGO_CFG_* for build scripts, from `rustc --print cfg`. */
   cfgEnv: Record<string, string>;
   units: Record<string, NixUnit>;
@@ -362,5 +367,12 @@ export function nixUnitsJson(index: UnitIndex, toolchain: NixToolchain, opts: Ni
   for (const m of index.workspace.members) packages[m.name] = packageSource(index, m, opts.outDir);
   const root = index.workspace.root;
   const treeExclude = ['target', '.git', ...(opts.outDir && opts.outDir !== root && isInside(root, opts.outDir) ? [toRelative(root, opts.outDir)] : [])].sort();
-  return { version: 3, profile: profile.requested, target: index.targetCfg.triple, host, toolchain: toolchain.version, cfgEnv: cfgEnv(toolchain.cfg), units, crates: reg?.crates ?? {}, packages, treeExclude };
+  // Build-script cfgs decided with the index's rustc hold only for derivations built with the same one.
+  const rustcDecided = index.decidedWithRustc();
+  if (rustcDecided && index.rustcVersion !== undefined && toolchain.version.trim() !== index.rustcVersion.trim()) {
+    throw new Error(
+      `the unit file lists depend on build-script cfgs decided with ${index.rustcVersion.split('\n')[0]}, but the Nix builds use ${toolchain.version.split('\n')[0]}: index with that rustc (set RUSTC)`,
+    );
+  }
+  return { version: 3, profile: profile.requested, target: index.targetCfg.triple, host, toolchain: toolchain.version, rustcDecided, cfgEnv: cfgEnv(toolchain.cfg), units, crates: reg?.crates ?? {}, packages, treeExclude };
 }

@@ -33,6 +33,8 @@ export class ScriptEnv {
   private readonly cfg: Map<string, string> | undefined;
   private readonly fixed = new Map<string, string>();
   private readonly features: Set<string>;
+  /** Set when an answer came from the target cfg rustc printed (the decision then depends on that rustc). */
+  usedTargetCfg = false;
 
   constructor(readonly input: ScriptEnvInput) {
     if (input.cfg) {
@@ -69,6 +71,7 @@ export class ScriptEnv {
     if (name.startsWith('CARGO_CFG_')) {
       if (!this.cfg) return { unknown: `\`${name}\` (${this.input.cfgUnknown ?? 'the target cfg is not from rustc'}) at ${where}` };
       const v = this.cfg.get(name.slice('CARGO_CFG_'.length));
+      this.usedTargetCfg = true;
       return v === undefined ? { absent: true } : { set: v };
     }
     if (name.startsWith('CARGO_FEATURE_')) return this.features.has(name.slice('CARGO_FEATURE_'.length)) ? { set: '1' } : { absent: true };

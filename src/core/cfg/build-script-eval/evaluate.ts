@@ -23,6 +23,8 @@ export type ScriptDecisions =
       any?: string;
       /** Whether a decision used `$RUSTC --version`. */
       usesRustcVersion: boolean;
+      /** Whether a decision used the target cfg rustc printed (`CARGO_CFG_*`). */
+      usesTargetCfg: boolean;
     };
 
 export interface ScriptFile {
@@ -49,6 +51,7 @@ export function evaluateBuildScript(files: ScriptFile[], env: ScriptEnv, parser:
       prefixes: Object.fromEntries(out.prefixes),
       ...(out.any !== undefined ? { any: out.any } : {}),
       usesRustcVersion: it.usedVersion,
+      usesTargetCfg: env.usedTargetCfg,
     };
   } catch (e) {
     if (e instanceof GiveUp) return { kind: 'gave-up', reason: e.message };
