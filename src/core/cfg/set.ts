@@ -146,7 +146,7 @@ export class CfgSet {
     atoms.push(...(opts.extra ?? []));
     const decided = opts.buildScriptMaySet && opts.scriptDecisions?.kind === 'decided' ? opts.scriptDecisions : undefined;
     // Names the build script prints on every run are set, as cargo passes them to rustc.
-    for (const s of decided?.set ?? []) if (!WELL_KNOWN_CFG_NAMES.has(s.atom.name)) atoms.push(s.atom);
+    for (const s of decided?.set ?? []) atoms.push(s.atom);
     return new CfgSet({
       atoms,
       customNamesUnknown: opts.buildScriptMaySet,
@@ -201,6 +201,10 @@ export class CfgSet {
   /** Why `name` is unknown when not set, or undefined when an unset `name` is false. */
   unknownReason(name: string): string | undefined {
     if (this.unknownNames.has(name)) return `cfg \`${name}\` is marked as unknown`;
+    // A well-known name the build script may print by name (`cargo:rustc-cfg=feature="x"`) is unknown too.
+    if (this.customNamesUnknown && this.scriptDecisions?.kind === 'decided' && Object.hasOwn(this.scriptDecisions.unknown, name)) {
+      return `the package's build script may set it: ${this.scriptDecisions.unknown[name]}`;
+    }
     if (!this.customNamesUnknown || WELL_KNOWN_CFG_NAMES.has(name)) return undefined;
     if (this.scriptDecisions?.kind === 'decided') {
       const why = decisionUnknown(this.scriptDecisions, name);

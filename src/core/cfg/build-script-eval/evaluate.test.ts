@@ -139,9 +139,9 @@ describe('unknown, with the reason', () => {
     assert.match(summary(run(`fn main() { Command::new("sh").arg("x.sh").status().unwrap(); }`)).any ?? '', /runs a command/);
   });
 
-  test("autocfg's `emit*` on a probe object: the names it may print", () => {
-    const d = run(`fn main() { let ac = autocfg::new(); ac.emit_has_type("i128"); ac.emit_rustc_version(1, 60); }`);
-    assert.deepEqual(summary(d), { set: [], unknown: ['has_i128', 'rustc_1_60'] });
+  test("autocfg's `emit*` on a probe object: the names it may print; `emit_rustc_version` decided from the version", () => {
+    const d = run(`fn main() { let ac = autocfg::new(); ac.emit_has_type("i128"); ac.emit_rustc_version(1, 60); ac.emit_rustc_version(1, 96); }`);
+    assert.deepEqual(summary(d), { set: ['rustc_1_60'], unknown: ['has_i128'] });
   });
 });
 
@@ -161,5 +161,14 @@ describe('gives up (every name the script can print stays unknown, as before)', 
   });
   test("another crate's macro that may print", () => {
     assert.equal(run(`fn main() { cfg_aliases::cfg_aliases! { x: { unix } } }`).kind, 'gave-up');
+  });
+});
+
+describe('what an unmodelled method may change', () => {
+  test('a method cargo-units does not model makes its receiver unknown', () => {
+    const d = run(
+      `fn main() { let mut v = Vec::new(); v.push("a"); let mut s = String::new(); s.push_str("x"); if s.is_empty() { println!("cargo:rustc-cfg=empty"); } }`,
+    );
+    assert.deepEqual(summary(d), { set: [], unknown: ['empty'] });
   });
 });

@@ -615,6 +615,17 @@ export class Interp {
     if (place.type === 'unary_expression') throw new GiveUp(`an assignment through a reference at ${this.at(place)}`);
   }
 
+  /** A place whose value an unmodelled operation may have changed: its variable becomes unknown. */
+  changed(place: Node): void {
+    let root: Node | null = place;
+    while (root && root.type !== 'identifier' && root.type !== 'self') {
+      if (root.type === 'call_expression' || root.type === 'macro_invocation') return; // a temporary
+      root = root.childForFieldName('value') ?? (root.type === 'unary_expression' || root.type === 'parenthesized_expression' ? root.namedChildren[0]! : null);
+    }
+    const b = root && this.vars.find(root.text);
+    if (b) b.v = unknown(`\`${root!.text}\`, changed by \`${place.parent?.text.slice(0, 40) ?? place.text}\` at ${this.at(place)}`);
+  }
+
   private assign(n: Node): Value {
     const v = this.eval(n.childForFieldName('right')!);
     this.assignTo(n.childForFieldName('left')!, v);

@@ -457,6 +457,8 @@ export function callMethod(it: Interp, recv: Value, method: string, args: Value[
       break;
     }
   }
+  // A method cargo-units does not model may change its receiver (`v.push(x)`, `s.clear()`).
+  if (recv.k !== 'unknown') it.changed(recvNode);
   // A method of a local impl block may be what is called: run every candidate in maybe mode.
   for (const d of it.items.methods.get(method) ?? []) {
     it.maybe(`\`${recvNode.text.slice(0, 30)}.${method}(…)\` at ${it.at(n)}`, () =>
