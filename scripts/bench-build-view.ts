@@ -101,6 +101,11 @@ async function oneRun(i: number): Promise<Run> {
       await others.first().click();
       await p.waitForTimeout(200);
     }
+    // Show Build View may expand the pane a moment after openPane looked: expand it last, and check.
+    await p.waitForTimeout(500);
+    await openPane(p, 'Cargo Build');
+    const header = p.locator('.sidebar .pane-header', { hasText: 'Cargo Build' }).first();
+    if ((await header.getAttribute('aria-expanded')) !== 'true') throw new Error('the Cargo Build pane did not open');
     await p.evaluate(OBSERVER);
 
     const all = (
