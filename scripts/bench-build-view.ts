@@ -55,6 +55,8 @@ const OBSERVER = `(() => {
     window.__snaps.push({ t, rows });
   };
   take();
+  window.__long = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([Math.round(performance.timeOrigin + e.startTime), Math.round(e.duration)]); }).observe({ type: 'longtask' });
   new MutationObserver(take).observe(pane, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class'] });
 })()`;
 
@@ -128,6 +130,7 @@ async function oneRun(i: number): Promise<Run> {
     await p.waitForTimeout(1000);
     const load1 = loadavg()[0]!;
     const snapshots = (await p.evaluate('window.__snaps')) as ViewSnapshot[];
+    const longTasks = (await p.evaluate('window.__long')) as [number, number][];
 
     const events: StampedEvent[] = readFileSync(eventLog, 'utf8')
       .split('\n')
@@ -147,7 +150,7 @@ async function oneRun(i: number): Promise<Run> {
     const label = (u: string) =>
       u.endsWith('#run') ? (labels.get(u.slice(0, -4)) ?? u).replace('(build script)', '(build script run)') : (labels.get(u) ?? u);
     const ls = latencies(expectations(events, label), snapshots);
-    if (process.argv.includes('--dump')) writeFileSync(`${arg('--dump')}.${i + 1}.json`, JSON.stringify({ events, snapshots, latencies: ls }));
+    if (process.argv.includes('--dump')) writeFileSync(`${arg('--dump')}.${i + 1}.json`, JSON.stringify({ events, snapshots, latencies: ls, longTasks }));
     const sum = summarize(ls);
     log(
       `run ${i + 1}: ${planned} units, ${JSON.stringify(sum)}, ${snapshots.length} view changes, build ${finished.seconds.toFixed(1)} s, load ${load0.toFixed(1)} → ${load1.toFixed(1)}`,
