@@ -8,12 +8,13 @@
  * Clock: Date.now() on this machine, in two processes. The CLI's stdout goes through
  * scripts/stamp-lines.mjs (set as `cargoUnits.build.command` in front of the same bundled CLI), which
  * stamps each event line as it leaves the CLI; in the page, a MutationObserver on the Build view
- * records its rows (label, icon, description) with Date.now() on every change. Each event that
- * sets a row is matched to the first moment the row shows that state (test/vscode/build-view-latency.ts).
+ * records its rows (label, icon, description) with Date.now() on every change (in the DOM, before
+ * the next paint). Each event that sets a row is matched to the first moment the row shows that
+ * state (test/vscode/build-view-latency.ts).
  *
  * `node --import tsx scripts/bench-build-view.ts [--runs N] [--write] [--dump PREFIX]`: one code-server session
  * and one full build per run; `--write` records the figures in BENCHMARKS.md, `--dump` writes each
- * run's events, view snapshots and latencies to PREFIX.N.json.
+ * run's events, view snapshots, latencies and the page's long tasks ([start, ms]) to PREFIX.N.json.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
