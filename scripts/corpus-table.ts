@@ -2,7 +2,8 @@
  * Prints the corpus accuracy tables (markdown) for BENCHMARKS.md:
  *   node --import tsx scripts/corpus-table.ts [--truth rustc|cargo|both]
  * Truth `rustc` (bare `rustc --emit=dep-info` per unit, dependencies not built): each row is
- * verified twice, without build-script output (custom cfgs unknown, both sides listed) and with
+ * verified twice, without build-script output (custom cfgs decided by interpreting the build
+ * script, or unknown with both sides listed; rustc is given the script's real output) and with
  * the real output of `cargo check` of the crate (test/corpus/cargo-build.ts).
  * Truth `cargo` (verify --cargo): cargo's own dep-info after `cargo check --workspace --all-targets`
  * of a copy with its dev-dependencies (test/corpus/cargo-truth.ts); proc-macros of dependencies expand.
@@ -28,7 +29,9 @@ for (const name of truth === 'cargo' ? [] : Object.keys(CORPUS)) {
   const dir = requireCrate(name);
   const build = existsSync(join(dir, 'build.rs')) ? await cargoBuild(dir, [undefined, await modeFeatures(name, 'all')]) : undefined;
   for (const mode of ['default', 'all'] as const) {
-    const plain = await verifyCrate(name, mode, 2);
+    // Without build output, cargo-units decides the build script's cfgs itself; rustc (the truth)
+    // is given the script's real output.
+    const plain = await verifyCrate(name, mode, 2, undefined, build?.targetDir);
     const withOut = build ? await verifyCrate(name, mode, 2, build.targetDir) : plain;
     const a = score(plain.report.units);
     const b = score(withOut.report.units);
