@@ -3,6 +3,7 @@
  * orphans, and "affected by these files". Updating one file re-resolves only the units that
  * read (or looked for) it.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
@@ -67,6 +68,9 @@ export interface IndexOptions {
    */
   tracer?: (unit: Unit) => WalkTracer | undefined;
 }
+
+/** Bump when build-script-eval decides differently: cached decisions of older versions are not used. */
+const SCRIPT_EVAL_VERSION = 1;
 
 export const DEFAULT_OPTIONS: IndexOptions = {
   features: { features: [], allFeatures: false, noDefaultFeatures: false },
@@ -337,7 +341,7 @@ export class UnitIndex {
     const texts = rs.map((f) => this.store.read(f)?.text);
     if (texts.some((t) => t === undefined)) return undefined;
     const target = unit.host ? this.hostCfg : this.targetCfg;
-    const env = new ScriptEnv({
+    const envInput = {
       cfg: target.source === 'rustc' ? [...target.atoms, ...this.extraCfgs] : undefined,
       cfgUnknown: `the cfg of ${target.triple} comes from cargo-units' built-in table, not from rustc`,
       features: unit.features,
@@ -346,12 +350,18 @@ export class UnitIndex {
       pkgName: pkg.name,
       pkgVersion: pkg.version,
       rustcVersion: this.rustcVersion,
-    });
-    const d = evaluateBuildScript(
-      rs.map((f, i) => ({ name: relative(pkg.dir, f), text: texts[i]! })),
-      env,
-      this.store.parserNow(),
-    );
+    };
+    const files = rs.map((f, i) => ({ name: relative(pkg.dir, f), text: texts[i]! }));
+    // The facts cache keeps decisions by everything they depend on: a warm start parses no build script.
+    const cacheKey = createHash('sha1')
+      .update(JSON.stringify([SCRIPT_EVAL_VERSION, files, envInput]))
+      .digest('hex');
+    const cache = this.store.cache;
+    let d = cache?.scriptDecisions(cacheKey);
+    if (!d) {
+      d = evaluateBuildScript(files, new ScriptEnv(envInput), this.store.parserNow());
+      cache?.setScriptDecisions(cacheKey, d);
+    }
     this.scriptDecisionMemo.set(key, d);
     return d;
   }

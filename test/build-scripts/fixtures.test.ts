@@ -4,11 +4,12 @@
  * makes the build script really print; and the forms cargo-units cannot know must stay unknown.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { UnitIndex } from '../../src/core/index.js';
+import { cacheFileFor } from '../../src/core/scan/cache.js';
 import { cargoScriptRuns, OFFLINE_CONFIG, type ScriptRun } from './cargo-runs.js';
 import { compareWithTruth } from './compare.js';
 
@@ -64,3 +65,24 @@ for (const [pkg, expected] of Object.entries(EXPECTED)) {
     for (const name of expected.unknown) assert.match(cfg.unknownReason(name) ?? '', /build\.rs:\d+/);
   });
 }
+
+test('decisions are kept in the facts cache, by everything they depend on', async () => {
+  const copy = join(tmp, 'ws');
+  const cacheDir = join(tmp, 'cache');
+  const opts = { features: { features: [], allFeatures: false, noDefaultFeatures: false }, cfgs: [], cache: cacheDir };
+  await UnitIndex.open(copy, opts);
+  const file = cacheFileFor(cacheDir, copy);
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { scripts: Record<string, { kind: string; reason?: string }> };
+  assert.equal(Object.keys(data.scripts).length, Object.keys(EXPECTED).length);
+  // A decision read back from the cache is used as is (here: one made to say it gave up).
+  for (const k of Object.keys(data.scripts)) data.scripts[k] = { kind: 'gave-up', reason: 'from the cache' };
+  writeFileSync(file, JSON.stringify(data));
+  const warm = await UnitIndex.open(copy, opts);
+  const lib = warm.entries.find((e) => e.unit.package.name === 'arch-match' && e.unit.kind === 'lib')!;
+  assert.equal(warm.cfgOf(lib.unit).scriptDecisions?.kind, undefined, 'a gave-up decision leaves the static analysis in charge');
+  assert.equal(warm.cfgOf(lib.unit).evaluate({ type: 'name', name: 'limb_64' }).value, 'unknown');
+  // Another environment (features) is another key: decided anew.
+  const other = await UnitIndex.open(copy, { ...opts, features: { ...opts.features, allFeatures: true } });
+  const ff = other.entries.find((e) => e.unit.package.name === 'feature-format' && e.unit.kind === 'lib')!;
+  assert.equal(other.cfgOf(ff.unit).evaluate({ type: 'name', name: 'fast_libc' }).value, true);
+});

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { FileFacts } from './facts.js';
 import type { CachedUnit } from './unit-cache.js';
 import type { TargetCfg } from '../cfg/target.js';
+import type { ScriptDecisions } from '../cfg/build-script-eval/evaluate.js';
 import { VERSION } from '../version.js';
 
 /** rustc's last answer for a toolchain key: only a guess, always checked against rustc (index.ts). */
@@ -45,6 +46,8 @@ interface CacheFile {
   units?: Record<string, CachedUnit>;
   /** rustc's last answers (target and host cfg), by rustc and `--target`. */
   toolchains?: Record<string, CachedToolchain>;
+  /** What build scripts print, decided by build-script-eval, by a hash of everything they depend on. */
+  scripts?: Record<string, ScriptDecisions>;
   /** Content hash (sha1 of the file's bytes) → facts. */
   facts: Record<string, FileFacts>;
 }
@@ -72,6 +75,8 @@ export class FactsCache {
   private readonly loadedUnits: Map<string, CachedUnit>;
   private readonly usedUnits = new Map<string, CachedUnit>();
   private toolchains: Record<string, CachedToolchain> = {};
+  private loadedScripts: Record<string, ScriptDecisions> = {};
+  private readonly usedScripts = new Map<string, ScriptDecisions>();
   private dirty = false;
   /** Lookups answered from the cache, and facts added, in this session. */
   hits = 0;
@@ -106,6 +111,7 @@ export class FactsCache {
     let files: string[] = [];
     const units = new Map<string, CachedUnit>();
     let toolchains: Record<string, CachedToolchain> = {};
+    let scripts: Record<string, ScriptDecisions> = {};
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
       if (data && typeof data === 'object' && data.version === version && data.root === workspaceRoot && data.facts && typeof data.facts === 'object') {
@@ -116,12 +122,14 @@ export class FactsCache {
         // Entries are checked field by field when used (restoreUnit).
         if (data.units && typeof data.units === 'object') for (const [k, u] of Object.entries(data.units)) units.set(k, u);
         if (data.toolchains && typeof data.toolchains === 'object') toolchains = data.toolchains;
+        if (data.scripts && typeof data.scripts === 'object') scripts = data.scripts;
       }
     } catch {
       // missing, unreadable or corrupt: start empty
     }
     const cache = new FactsCache(file, workspaceRoot, loaded, version, files, units);
     cache.toolchains = toolchains;
+    cache.loadedScripts = scripts;
     return cache;
   }
 
@@ -135,6 +143,24 @@ export class FactsCache {
     const t = Object.prototype.hasOwnProperty.call(this.toolchains, key) ? this.toolchains[key] : undefined;
     const ok = (c: unknown): boolean => !!c && typeof c === 'object' && typeof (c as TargetCfg).triple === 'string' && Array.isArray((c as TargetCfg).atoms);
     return t && ok(t.target) && ok(t.host) && (typeof t.version === 'string' || t.version === null) ? t : undefined;
+  }
+
+  /** A build script's decisions stored under `key` (a hash of its texts and environment), if well-formed. */
+  scriptDecisions(key: string): ScriptDecisions | undefined {
+    const d = this.usedScripts.get(key) ?? (Object.hasOwn(this.loadedScripts, key) ? this.loadedScripts[key] : undefined);
+    const ok =
+      !!d &&
+      typeof d === 'object' &&
+      ((d.kind === 'gave-up' && typeof d.reason === 'string') ||
+        (d.kind === 'decided' && Array.isArray(d.set) && !!d.unknown && typeof d.unknown === 'object' && !!d.prefixes && typeof d.prefixes === 'object'));
+    if (!ok) return undefined;
+    this.usedScripts.set(key, d);
+    return d;
+  }
+
+  setScriptDecisions(key: string, d: ScriptDecisions): void {
+    this.usedScripts.set(key, d);
+    if (!Object.hasOwn(this.loadedScripts, key)) this.dirty = true;
   }
 
   /** The cached resolution stored under `key`, if any (not yet checked: see restoreUnit). */
@@ -202,7 +228,8 @@ export class FactsCache {
     const unusedUnits = [...this.loadedUnits].filter(([k]) => !this.usedUnits.has(k));
     if (unusedUnits.length <= this.usedUnits.size) for (const [k, u] of unusedUnits) units[k] = u;
     for (const [k, u] of this.usedUnits) units[k] = u;
-    const data: CacheFile = { version: this.version, root: this.root, files, facts, units, toolchains: this.toolchains };
+    const scripts = Object.fromEntries(this.usedScripts);
+    const data: CacheFile = { version: this.version, root: this.root, files, facts, units, toolchains: this.toolchains, scripts };
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
