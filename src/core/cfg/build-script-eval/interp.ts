@@ -13,8 +13,13 @@ import { GiveUp, Items, pathSegments, type FnDef } from './items.js';
 import { recordAny, recordPrint, type Part, type Printed, newPrinted } from './output.js';
 import { Exit, Leave, MaybeLeave, Vars, type ExitScope } from './state.js';
 import { callMethod, callPath } from './std.js';
+import { matchPattern } from './patterns.js';
+import { formatArgs } from './format.js';
+import { binaryOp, compoundAssign, unaryOp } from './operators.js';
+import { macroCall } from './macros.js';
+import { decodeChar, mutatedNames } from './syntax.js';
 import type { ScriptEnv } from './env.js';
-import { bool, display, equal, int, join, NONE, some, str, textOf, unknown, unknownIn, UNIT, type Value } from './values.js';
+import { bool, int, join, NONE, str, unknown, unknownIn, UNIT, type Value } from './values.js';
 
 const MAX_DEPTH = 48;
 const MAX_STEPS = 200_000;
@@ -242,6 +247,11 @@ export class Interp {
 
   private vars = this.globals;
 
+  /** The value of a variable in scope (format strings' inline captures). */
+  lookup(name: string): Value | undefined {
+    return this.vars.find(name)?.v;
+  }
+
   evalIn(n: Node, vars: Vars): Value {
     const saved = this.vars;
     this.vars = vars;
@@ -296,9 +306,9 @@ export class Interp {
         return v;
       }
       case 'unary_expression':
-        return this.unary(n);
+        return unaryOp(this, n);
       case 'binary_expression':
-        return this.binary(n);
+        return binaryOp(this, n);
       case 'type_cast_expression': {
         const v = this.eval(n.childForFieldName('value')!);
         return v.k === 'int' || v.k === 'bool' ? (v.k === 'bool' ? int(v.b ? 1 : 0) : v) : unknown(`a cast at ${this.at(n)}`);
@@ -306,7 +316,7 @@ export class Interp {
       case 'assignment_expression':
         return this.assign(n);
       case 'compound_assignment_expr':
-        return this.compoundAssign(n);
+        return compoundAssign(this, n);
       case 'let_declaration':
         return this.letDecl(n);
       case 'if_expression':
@@ -461,7 +471,7 @@ export class Interp {
     return unknown(`\`${name}\` at ${this.at(n)}`);
   }
 
-  private constValue(name: string, n: Node): Value | undefined {
+  constValue(name: string, n: Node): Value | undefined {
     const memo = this.constValues.get(name);
     if (memo) return memo;
     const defs = this.items.consts.get(name);
@@ -510,96 +520,7 @@ export class Interp {
     return c ?? unknown(`\`${n.text}\` at ${this.at(n)}`);
   }
 
-  private unary(n: Node): Value {
-    const op = n.child(0)?.type;
-    const v = this.eval(n.namedChildren[0]!);
-    if (op === '*') return v;
-    if (op === '!') {
-      if (v.k === 'bool') return bool(!v.b);
-      return unknown(unknownIn(v) ?? `\`${n.text}\` at ${this.at(n)}`);
-    }
-    if (op === '-' && v.k === 'int') return int(-v.n);
-    return unknown(unknownIn(v) ?? `\`${n.text}\` at ${this.at(n)}`);
-  }
-
-  private binary(n: Node): Value {
-    const op = n.childForFieldName('operator')!.type;
-    const left = n.childForFieldName('left')!;
-    const right = n.childForFieldName('right')!;
-    if (op === '&&' || op === '||') {
-      const a = this.eval(left);
-      if (a.k === 'bool') return a.b === (op === '&&') ? this.toBoolValue(this.eval(right)) : a;
-      const why = unknownIn(a) ?? `\`${left.text}\` at ${this.at(left)}`;
-      const b = this.maybe(why, () => this.eval(right));
-      // a && false = false and a || true = true, whatever a is.
-      if (b?.k === 'bool' && b.b === (op === '||')) return b;
-      return unknown(why);
-    }
-    const a = this.eval(left);
-    const b = this.eval(right);
-    const why = () => unknownIn(a) ?? unknownIn(b) ?? `\`${n.text.slice(0, 40)}\` at ${this.at(n)}`;
-    switch (op) {
-      case '==':
-      case '!=': {
-        const e = equal(a, b);
-        return e === undefined ? unknown(why()) : bool(op === '==' ? e : !e);
-      }
-      case '<':
-      case '<=':
-      case '>':
-      case '>=': {
-        const x = a.k === 'int' ? a.n : textOf(a);
-        const y = b.k === 'int' ? b.n : textOf(b);
-        if (x === undefined || y === undefined || typeof x !== typeof y) return unknown(why());
-        return bool(op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y);
-      }
-      case '+':
-        if (a.k === 'int' && b.k === 'int') return int(a.n + b.n);
-        if (a.k === 'str' && !a.rustc && textOf(b) !== undefined) return str(a.s + textOf(b)!);
-        return unknown(why());
-      case '-':
-      case '*':
-      case '/':
-      case '%':
-      case '&':
-      case '|':
-      case '^':
-      case '<<':
-      case '>>': {
-        if (a.k === 'bool' && b.k === 'bool' && (op === '&' || op === '|' || op === '^'))
-          return bool(op === '&' ? a.b && b.b : op === '|' ? a.b || b.b : a.b !== b.b);
-        if (a.k !== 'int' || b.k !== 'int') return unknown(why());
-        if ((op === '/' || op === '%') && b.n === 0) return unknown(why());
-        const r =
-          op === '-'
-            ? a.n - b.n
-            : op === '*'
-              ? a.n * b.n
-              : op === '/'
-                ? Math.trunc(a.n / b.n)
-                : op === '%'
-                  ? a.n % b.n
-                  : op === '&'
-                    ? a.n & b.n
-                    : op === '|'
-                      ? a.n | b.n
-                      : op === '^'
-                        ? a.n ^ b.n
-                        : op === '<<'
-                          ? a.n << b.n
-                          : a.n >> b.n;
-        return Number.isSafeInteger(r) && Math.abs(r) < 2 ** 31 ? int(r) : unknown(why());
-      }
-      default:
-        return unknown(why());
-    }
-  }
-
-  private toBoolValue(v: Value): Value {
-    return v;
-  }
-
-  private assignTo(place: Node, v: Value): void {
+  assignTo(place: Node, v: Value): void {
     if (place.type === 'identifier') {
       const b = this.vars.find(place.text);
       if (!b) return;
@@ -632,28 +553,13 @@ export class Interp {
     return UNIT;
   }
 
-  private compoundAssign(n: Node): Value {
-    const left = n.childForFieldName('left')!;
-    const op = n.childForFieldName('operator')!.text.slice(0, -1);
-    const a = this.eval(left);
-    const b = this.eval(n.childForFieldName('right')!);
-    let r: Value = unknown(unknownIn(a) ?? unknownIn(b) ?? `\`${n.text.slice(0, 40)}\` at ${this.at(n)}`);
-    if (a.k === 'int' && b.k === 'int') {
-      const x = op === '+' ? a.n + b.n : op === '-' ? a.n - b.n : op === '*' ? a.n * b.n : undefined;
-      if (x !== undefined && Math.abs(x) < 2 ** 31) r = int(x);
-    } else if (op === '+' && a.k === 'str' && !a.rustc && textOf(b) !== undefined) r = str(a.s + textOf(b)!);
-    else if ((op === '|' || op === '&') && a.k === 'bool' && b.k === 'bool') r = bool(op === '|' ? a.b || b.b : a.b && b.b);
-    this.assignTo(left, r);
-    return UNIT;
-  }
-
   private letDecl(n: Node): Value {
     const pat = n.childForFieldName('pattern')!;
     const valueNode = n.childForFieldName('value');
     const v = valueNode ? this.eval(valueNode) : unknown(`\`${pat.text}\`, declared without a value at ${this.at(n)}`);
     const alt = n.childForFieldName('alternative');
     if (alt) {
-      const m = this.match(pat, v);
+      const m = matchPattern(this, pat, v);
       if (m.r !== 'yes') {
         const run = () => {
           this.eval(alt);
@@ -670,7 +576,7 @@ export class Interp {
   }
 
   bindIrrefutable(pat: Node, v: Value, vars: Vars): void {
-    const m = this.match(pat, v);
+    const m = matchPattern(this, pat, v);
     for (const [name, bv] of m.binds) vars.declare(name, m.r === 'no' ? unknown(`\`${name}\``) : bv, this.level);
   }
 
@@ -678,7 +584,7 @@ export class Interp {
   private condition(c: Node, vars: Vars): Value {
     if (c.type === 'let_condition') {
       const v = this.eval(c.childForFieldName('value')!);
-      const m = this.match(c.childForFieldName('pattern')!, v);
+      const m = matchPattern(this, c.childForFieldName('pattern')!, v);
       for (const [name, bv] of m.binds) vars.declare(name, m.r === 'yes' ? bv : unknown(unknownIn(v) ?? `\`${name}\``), this.level);
       return m.r === 'maybe' ? unknown(unknownIn(v) ?? `\`${c.text.slice(0, 40)}\` at ${this.at(c)}`) : bool(m.r === 'yes');
     }
@@ -736,7 +642,7 @@ export class Interp {
       const mp = arm.childForFieldName('pattern')!;
       const pat = mp.namedChildren.find((c) => c && mp.childForFieldName('condition')?.id !== c.id) ?? mp;
       const guard = mp.childForFieldName('condition');
-      const m = this.match(pat, scrutinee);
+      const m = matchPattern(this, pat, scrutinee);
       if (m.r === 'no') continue;
       const vars = new Vars(this.vars);
       for (const [name, bv] of m.binds) vars.declare(name, bv, this.level);
@@ -886,127 +792,6 @@ export class Interp {
     }
   }
 
-  // ---- patterns ----
-
-  match(pat: Node, v: Value): { r: 'yes' | 'no' | 'maybe'; binds: [string, Value][] } {
-    const binds: [string, Value][] = [];
-    const r = this.matchInto(pat, v, binds);
-    return { r, binds };
-  }
-
-  private matchInto(p: Node, v: Value, binds: [string, Value][]): 'yes' | 'no' | 'maybe' {
-    const unk = v.k === 'unknown';
-    const lit = (x: Value): 'yes' | 'no' | 'maybe' => {
-      const e = equal(v, x);
-      return e === undefined ? 'maybe' : e ? 'yes' : 'no';
-    };
-    switch (p.type) {
-      case '_':
-        return 'yes';
-      case 'match_pattern': {
-        const inner = p.namedChildren.find((c) => c && c.id !== p.childForFieldName('condition')?.id);
-        return inner ? this.matchInto(inner, v, binds) : p.text.trim().startsWith('_') ? 'yes' : 'maybe';
-      }
-      case 'identifier': {
-        if (p.text === 'None') return unk ? 'maybe' : v.k === 'opt' ? (v.some ? 'no' : 'yes') : 'maybe';
-        const c = /^[A-Z][A-Z0-9_]*$/.test(p.text) ? this.constValue(p.text, p) : undefined;
-        if (c) return lit(c);
-        binds.push([p.text, v]);
-        return 'yes';
-      }
-      case 'mut_pattern':
-      case 'ref_pattern':
-      case 'reference_pattern':
-        return this.matchInto(
-          p.namedChildren.find((c) => c?.type !== 'mutable_specifier')!,
-          v,
-          binds,
-        );
-      case 'string_literal':
-      case 'raw_string_literal':
-      case 'char_literal':
-      case 'integer_literal':
-      case 'boolean_literal':
-        return lit(this.eval(p));
-      case 'negative_literal': {
-        const x = this.eval(p.namedChildren[0]!);
-        return x.k === 'int' ? lit(int(-x.n)) : 'maybe';
-      }
-      case 'or_pattern': {
-        let any: 'no' | 'maybe' = 'no';
-        for (const c of p.namedChildren) {
-          if (!c) continue;
-          const sub: [string, Value][] = [];
-          const r = this.matchInto(c, v, sub);
-          if (r === 'yes' && any === 'no') {
-            binds.push(...sub);
-            return 'yes';
-          }
-          if (r !== 'no') {
-            any = 'maybe';
-            for (const [name] of sub) binds.push([name, unknown(`\`${name}\``)]);
-          }
-        }
-        return any;
-      }
-      case 'tuple_pattern': {
-        const parts = p.namedChildren.filter((c): c is Node => !!c);
-        if (parts.some((c) => c.type === 'remaining_field_pattern')) {
-          for (const c of parts) this.bindUnknown(c, binds);
-          return 'maybe';
-        }
-        let r: 'yes' | 'no' | 'maybe' = 'yes';
-        parts.forEach((c, i) => {
-          const item = v.k === 'tuple' ? (v.items[i] ?? unknown('a tuple item')) : unknown(unknownIn(v) ?? 'a tuple item');
-          const x = this.matchInto(c, item, binds);
-          if (x === 'no') r = 'no';
-          else if (x === 'maybe' && r === 'yes') r = 'maybe';
-        });
-        return r;
-      }
-      case 'tuple_struct_pattern': {
-        const type = p.childForFieldName('type');
-        const name = type ? (pathSegments(type) ?? []).pop() : undefined;
-        const subs = p.namedChildren.filter((c): c is Node => !!c && c.id !== type?.id);
-        const inner = (x: Value | undefined): 'yes' | 'no' | 'maybe' => {
-          if (subs.length !== 1) {
-            for (const c of subs) this.bindUnknown(c, binds);
-            return 'maybe';
-          }
-          return this.matchInto(subs[0]!, x ?? unknown('a value'), binds);
-        };
-        if ((name === 'Some' && v.k === 'opt') || ((name === 'Ok' || name === 'Err') && v.k === 'res')) {
-          const hit = name === 'Some' ? !!(v as { some?: Value }).some : (v as { ok: boolean }).ok === (name === 'Ok');
-          if (!hit) {
-            for (const c of subs) this.bindUnknown(c, binds);
-            return 'no';
-          }
-          return inner(name === 'Some' ? (v as { some: Value }).some : (v as { v: Value }).v);
-        }
-        const r = inner(unknown(unknownIn(v) ?? `the value matched at ${this.at(p)}`));
-        return r === 'no' ? 'no' : 'maybe';
-      }
-      case 'captured_pattern': {
-        const [nameNode, sub] = p.namedChildren;
-        const r = sub ? this.matchInto(sub, v, binds) : 'maybe';
-        if (nameNode) binds.push([nameNode.text, v]);
-        return r;
-      }
-      default:
-        this.bindUnknown(p, binds);
-        return 'maybe';
-    }
-  }
-
-  /** Binds every identifier of a pattern we cannot match to unknown. */
-  private bindUnknown(p: Node, binds: [string, Value][]): void {
-    if (p.type === 'identifier') {
-      if (!/^[A-Z]/.test(p.text)) binds.push([p.text, unknown(`\`${p.text}\` at ${this.at(p)}`)]);
-      return;
-    }
-    for (const c of p.namedChildren) if (c && c.type !== 'type_identifier' && c.type !== 'scoped_identifier') this.bindUnknown(c, binds);
-  }
-
   // ---- macros ----
 
   /** Parses text as the inside of a function body; the returned node is the block. */
@@ -1068,56 +853,8 @@ export class Interp {
     }
   }
 
-  /** Formats a format string with its arguments into printed parts. */
   format(args: Node[], n: Node): Part[] {
-    if (args.length === 0) return [];
-    const fmt = this.eval(args[0]!);
-    const fmtText = args[0]!.type === 'string_literal' || args[0]!.type === 'raw_string_literal' ? textOf(fmt) : undefined;
-    if (fmtText === undefined) return [{ unknown: `a format string cargo-units cannot read at ${this.at(n)}` }];
-    const positional: Value[] = [];
-    const named = new Map<string, Value>();
-    for (const a of args.slice(1)) {
-      if (a.type === 'assignment_expression' && a.childForFieldName('left')?.type === 'identifier')
-        named.set(a.childForFieldName('left')!.text, this.eval(a.childForFieldName('right')!));
-      else positional.push(this.eval(a));
-    }
-    const parts: Part[] = [];
-    let next = 0;
-    let i = 0;
-    let buf = '';
-    while (i < fmtText.length) {
-      const c = fmtText[i]!;
-      if ((c === '{' || c === '}') && fmtText[i + 1] === c) {
-        buf += c;
-        i += 2;
-        continue;
-      }
-      if (c !== '{') {
-        buf += c;
-        i++;
-        continue;
-      }
-      const close = fmtText.indexOf('}', i);
-      if (close < 0) return [...parts, buf, { unknown: `a malformed format string at ${this.at(n)}` }];
-      const spec = fmtText.slice(i + 1, close);
-      i = close + 1;
-      const colon = spec.indexOf(':');
-      const argName = colon < 0 ? spec : spec.slice(0, colon);
-      const fmtSpec = colon < 0 ? '' : spec.slice(colon + 1);
-      let v: Value;
-      if (argName === '') v = positional[next++] ?? unknown('a missing format argument');
-      else if (/^\d+$/.test(argName)) v = positional[Number(argName)] ?? unknown('a missing format argument');
-      else v = named.get(argName) ?? this.vars.find(argName)?.v ?? unknown(`\`${argName}\` at ${this.at(n)}`);
-      const shown = fmtSpec === '' ? display(v) : undefined;
-      if (shown !== undefined) buf += shown;
-      else {
-        if (buf) parts.push(buf);
-        buf = '';
-        parts.push({ unknown: unknownIn(v) ?? `\`{${spec}}\` at ${this.at(n)}` });
-      }
-    }
-    if (buf) parts.push(buf);
-    return parts;
+    return formatArgs(this, args, n);
   }
 
   print(parts: Part[], n: Node): void {
@@ -1128,52 +865,3 @@ export class Interp {
     recordAny(this.out, why);
   }
 }
-
-/** Names a piece of code may change: assigned, `&mut`-borrowed, or a method's receiver. */
-export function mutatedNames(n: Node): Set<string> {
-  const out = new Set<string>();
-  const rootName = (x: Node | null): string | undefined => {
-    while (x && x.type !== 'identifier') x = x.childForFieldName('value') ?? (x.type === 'unary_expression' ? x.namedChildren[0]! : null);
-    return x?.text;
-  };
-  const walk = (x: Node): void => {
-    if (x.type === 'assignment_expression' || x.type === 'compound_assignment_expr') {
-      const r = rootName(x.childForFieldName('left'));
-      if (r) out.add(r);
-    } else if (x.type === 'reference_expression' && x.namedChildren.some((c) => c?.type === 'mutable_specifier')) {
-      const r = rootName(x.childForFieldName('value'));
-      if (r) out.add(r);
-    } else if (x.type === 'call_expression') {
-      const f = x.childForFieldName('function');
-      if (f?.type === 'field_expression') {
-        const r = rootName(f.childForFieldName('value'));
-        if (r) out.add(r);
-      }
-    } else if (x.type === 'macro_invocation') {
-      // Names inside a macro's tokens may be changed by what it expands to.
-      for (const t of x.descendantsOfType('identifier')) if (t) out.add(t.text);
-    }
-    for (const c of x.namedChildren) if (c) walk(c);
-  };
-  walk(n);
-  return out;
-}
-
-/** The character of a char literal (`'a'`, `'\\n'`, `'\\u{1F600}'`), undefined for others. */
-function decodeChar(text: string): string | undefined {
-  const m = /^b?'(.*)'$/su.exec(text);
-  if (!m) return undefined;
-  const body = m[1]!;
-  if (!body.startsWith('\\')) return [...body].length === 1 ? body : undefined;
-  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"' };
-  if (body.length === 2 && simple[body[1]!] !== undefined) return simple[body[1]!];
-  const x = /^\\x([0-7][0-9a-fA-F])$/.exec(body);
-  if (x) return String.fromCharCode(parseInt(x[1]!, 16));
-  const u = /^\\u\{([0-9a-fA-F_]{1,8})\}$/.exec(body);
-  if (u) return String.fromCodePoint(parseInt(u[1]!.replace(/_/g, ''), 16));
-  return undefined;
-}
-
-// Imported late to avoid a cycle at module load.
-import { macroCall } from './macros.js';
-export { some };

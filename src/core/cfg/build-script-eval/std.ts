@@ -472,5 +472,3 @@ export function callMethod(it: Interp, recv: Value, method: string, args: Value[
   for (const a of args) it.maybeRun(a, `a callback passed to \`${method}\` at ${it.at(n)}`);
   return unknown(unknownIn(recv) ?? `\`.${method}(…)\` at ${it.at(n)}`);
 }
-
-export { UNIT };
