@@ -121,6 +121,8 @@ export class UnitIndex {
     flagCfgs: { name: string; value?: string }[] = [],
     /** `rustc -vV` of the rustc used (build scripts reading `$RUSTC --version` are decided with it). */
     readonly rustcVersion: string | undefined = undefined,
+    /** A rustflag that may change the target cfg (build scripts' `CARGO_CFG_*` are then unknown). */
+    private readonly targetFlag: string | undefined = undefined,
   ) {
     this.flagCfgs = flagCfgs;
     const procRules = options.procMacroRules ?? process.env.CARGO_UNITS_NO_PROC_MACRO_RULES !== '1';
@@ -253,7 +255,7 @@ export class UnitIndex {
     const platformCfg = CfgSet.forUnit({ target, features: [], test: false, procMacro: false, buildScriptMaySet: false, extra });
     const resolved = resolveFeatures(workspace, options.features, (key) => platformCfg.evaluatePlatform(key), diagnostics);
     const units = planUnits(workspace, resolved);
-    return new UnitIndex(workspace, options, target, host, store, units, diagnostics, flags.cfgs, version);
+    return new UnitIndex(workspace, options, target, host, store, units, diagnostics, flags.cfgs, version, flags.targetFlag);
   }
 
   /** The cfg set rustc would use for a unit. */
@@ -342,8 +344,11 @@ export class UnitIndex {
     if (texts.some((t) => t === undefined)) return undefined;
     const target = unit.host ? this.hostCfg : this.targetCfg;
     const envInput = {
-      cfg: target.source === 'rustc' ? [...target.atoms, ...this.extraCfgs] : undefined,
-      cfgUnknown: `the cfg of ${target.triple} comes from cargo-units' built-in table, not from rustc`,
+      cfg: target.source === 'rustc' && this.targetFlag === undefined ? [...target.atoms, ...this.extraCfgs] : undefined,
+      cfgUnknown:
+        this.targetFlag !== undefined
+          ? `rustflags have \`${this.targetFlag}\`, which may change the target cfg cargo gives build scripts`
+          : `the cfg of ${target.triple} comes from cargo-units' built-in table, not from rustc`,
       features: unit.features,
       target: target.triple,
       host: this.hostCfg.triple,

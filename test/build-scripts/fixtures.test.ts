@@ -86,3 +86,23 @@ test('decisions are kept in the facts cache, by everything they depend on', asyn
   const ff = other.entries.find((e) => e.unit.package.name === 'feature-format' && e.unit.kind === 'lib')!;
   assert.equal(other.cfgOf(ff.unit).evaluate({ type: 'name', name: 'fast_libc' }).value, true);
 });
+
+test('a rustflag that may change the target cfg makes CARGO_CFG_* unknown to build scripts', async () => {
+  const copy = join(tmp, 'ws');
+  const flagged = await UnitIndex.open(copy, {
+    features: { features: [], allFeatures: false, noDefaultFeatures: false },
+    cfgs: [],
+    env: { RUSTFLAGS: '-C target-cpu=native' },
+  });
+  const lib = flagged.entries.find((e) => e.unit.package.name === 'target-feature' && e.unit.kind === 'lib')!;
+  assert.equal(flagged.cfgOf(lib.unit).evaluate({ type: 'name', name: 'has_avx512f' }).value, 'unknown');
+  assert.match(flagged.cfgOf(lib.unit).unknownReason('has_avx512f') ?? '', /target-cpu=native/);
+  // Other flags (`-D warnings`) leave them known.
+  const plain = await UnitIndex.open(copy, {
+    features: { features: [], allFeatures: false, noDefaultFeatures: false },
+    cfgs: [],
+    env: { RUSTFLAGS: '-D warnings' },
+  });
+  const lib2 = plain.entries.find((e) => e.unit.package.name === 'target-feature' && e.unit.kind === 'lib')!;
+  assert.notEqual(plain.cfgOf(lib2.unit).evaluate({ type: 'name', name: 'has_sse2' }).value, 'unknown');
+});

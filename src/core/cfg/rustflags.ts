@@ -18,6 +18,11 @@ export interface RustflagsCfgs {
   /** Where the flags came from (`RUSTFLAGS`, `.cargo/config.toml build.rustflags`), undefined when none are set. */
   source: string | undefined;
   diagnostics: Diagnostic[];
+  /**
+   * A flag that may change the target cfg rustc prints (`-C target-feature`, `-C target-cpu`,
+   * `-C panic`, …): then what build scripts see in `CARGO_CFG_*` is not what cargo-units asked rustc.
+   */
+  targetFlag?: string;
 }
 
 /**
@@ -31,10 +36,10 @@ export function rustflagsCfgs(
   const diagnostics: Diagnostic[] = [];
   const encoded = env.CARGO_ENCODED_RUSTFLAGS;
   if (encoded !== undefined) {
-    return { cfgs: cfgsOf(encoded === '' ? [] : encoded.split('\x1f')), source: 'CARGO_ENCODED_RUSTFLAGS', diagnostics };
+    return { ...withFlags(encoded === '' ? [] : encoded.split('\x1f')), source: 'CARGO_ENCODED_RUSTFLAGS', diagnostics };
   }
   const plain = env.RUSTFLAGS;
-  if (plain !== undefined) return { cfgs: cfgsOf(plain.split(/\s+/).filter((f) => f !== '')), source: 'RUSTFLAGS', diagnostics };
+  if (plain !== undefined) return { ...withFlags(plain.split(/\s+/).filter((f) => f !== '')), source: 'RUSTFLAGS', diagnostics };
   for (const name of ['config.toml', 'config']) {
     const file = join(workspaceRoot, '.cargo', name);
     let text: string;
@@ -68,9 +73,9 @@ export function rustflagsCfgs(
       matched = true;
       fromTarget.push(...flags);
     }
-    if (matched) return { cfgs: cfgsOf(fromTarget), source: `${file} target.*.rustflags`, diagnostics };
+    if (matched) return { ...withFlags(fromTarget), source: `${file} target.*.rustflags`, diagnostics };
     const build = flagsOf(((doc.build ?? {}) as Record<string, unknown>).rustflags);
-    if (build !== undefined) return { cfgs: cfgsOf(build), source: `${file} build.rustflags`, diagnostics };
+    if (build !== undefined) return { ...withFlags(build), source: `${file} build.rustflags`, diagnostics };
     return { cfgs: [], source: undefined, diagnostics };
   }
   return { cfgs: [], source: undefined, diagnostics };
@@ -80,6 +85,12 @@ function flagsOf(v: unknown): string[] | undefined {
   if (typeof v === 'string') return v.split(/\s+/).filter((f) => f !== '');
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
   return undefined;
+}
+
+/** The cfgs of these flags, and the first flag that may change the target cfg. */
+function withFlags(flags: string[]): { cfgs: CfgAtom[]; targetFlag?: string } {
+  const f = flags.find((x) => /target-feature|target-cpu|^--target|panic=|relocation-model|sanitizer|crt-static|^-Z/.test(x));
+  return { cfgs: cfgsOf(flags), ...(f !== undefined ? { targetFlag: f } : {}) };
 }
 
 /** `--cfg X` and `--cfg=X`, X being `name` or `name="value"`. */
