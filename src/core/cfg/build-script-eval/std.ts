@@ -169,7 +169,8 @@ export function callMethod(it: Interp, recv: Value, method: string, args: Value[
     ) {
       if (recv.k === 'array' && (method === 'iter' || method === 'into_iter')) return { k: 'iter', items: recv.items, pos: 0, level: it.level };
       // A cloned iterator advances on its own.
-      if (recv.k === 'iter' && method === 'clone') return recv.poisoned ? unknown(recv.poisoned) : { k: 'iter', items: recv.items, pos: recv.pos, level: it.level };
+      if (recv.k === 'iter' && method === 'clone')
+        return recv.poisoned ? unknown(recv.poisoned) : { k: 'iter', items: recv.items, pos: recv.pos, level: it.level };
       if (recv.k === 'int' && method === 'to_string') return str(String(recv.n));
       return recv;
     }
