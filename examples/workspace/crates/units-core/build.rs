@@ -15,10 +15,11 @@ fn main() {
     fs::write(out_dir.join("generated.rs"), prefixes::render()).expect("write generated.rs");
 
     // `src/stats.rs` keeps an atomic conversion counter; only compile it where
-    // pointer-sized atomics exist.
+    // pointer-sized atomics exist, unless UNITS_NO_STATS asks to leave it out (an environment
+    // variable cargo-units cannot know: without build output, `stats.rs` is possibly read).
     println!("cargo::rustc-check-cfg=cfg(has_atomics)");
     let atomics = env::var("CARGO_CFG_TARGET_HAS_ATOMIC").unwrap_or_default();
-    if atomics.split(',').any(|width| width == "ptr") {
+    if atomics.split(',').any(|width| width == "ptr") && env::var_os("UNITS_NO_STATS").is_none() {
         println!("cargo:rustc-cfg=has_atomics");
     }
 }
