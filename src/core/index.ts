@@ -24,7 +24,7 @@ import { resolveCrate, type CrateFiles, type CrateInput } from './scan/resolve.j
 import { FactsCache } from './scan/cache.js';
 import { SourceStore } from './scan/sources.js';
 import { prefetchWhile } from './scan/prefetch.js';
-import { recordUnit, restoreUnit } from './scan/unit-cache.js';
+import { ProbeStates, recordUnit, restoreUnit } from './scan/unit-cache.js';
 import { ProcMacroCrates } from './scan/proc-macro-deps.js';
 import type { WalkTracer } from './scan/trace.js';
 
@@ -95,6 +95,8 @@ export class UnitIndex {
   private readonly overlaid = new Set<string>();
   /** True while the constructor resolves every unit (cached resolutions may be used). */
   private opening = true;
+  /** While opening: path states looked up to check cached resolutions, shared by every unit. */
+  private probeStates: ProbeStates | undefined;
   /** What each build script (by unit id) can print: only those custom cfgs are unknown for its package. */
   private readonly scriptCfgs = new Map<string, BuildScriptCfgs>();
   /** `--cfg`s from rustflags (env or the workspace's config), added to `options.cfgs`. */
@@ -135,6 +137,7 @@ export class UnitIndex {
     for (const name of this.outputs.keys()) if (this.outputIsFresh(name)) this.freshOutputs.add(name);
     for (const u of units) if (u.kind !== 'custom-build') this.resolve(u);
     this.opening = false;
+    this.probeStates = undefined;
   }
 
   /** True when every file of the package's build script is older than its recorded output, and none is being edited. */
@@ -210,14 +213,14 @@ export class UnitIndex {
       const [target, host] = await cfgs;
       if (JSON.stringify([target, host]) === JSON.stringify([guessed.targetCfg, guessed.hostCfg])) {
         await runtime; // so that updates can parse
-        cache?.save(store.readFiles(), [toolchainKey(options), { target, host }]);
+        cache?.save(store.readFiles(), [toolchainKey(options), { target, host }], store.fileStats());
         return guessed;
       }
     }
     const [target, host] = await cfgs;
     await runtime;
     const index = UnitIndex.build(workspace, options, target, host, store, diagnostics);
-    cache?.save(store.readFiles(), [toolchainKey(options), { target, host }]);
+    cache?.save(store.readFiles(), [toolchainKey(options), { target, host }], store.fileStats());
     return index;
   }
 
@@ -319,11 +322,11 @@ export class UnitIndex {
     const procKey = procMacros && { ...procMacros, providers: procMacros.providers === 'unknown' ? 'unknown' : [...procMacros.providers].sort() };
     const key = JSON.stringify([input.root, input.packageDir, cfg, procKey ?? null]);
     const cached = cache.unit(key);
-    const restored = cached && restoreUnit(this.store, cached);
+    const restored = cached && restoreUnit(this.store, cached, (this.probeStates ??= new ProbeStates(this.store)));
     if (restored) {
       cache.setUnit(key, cached, false);
       for (const f of restored.files) {
-        const hash = this.store.hasRead(f) ? this.store.read(f)?.hash : undefined;
+        const hash = this.store.hasRead(f) || this.store.hasHash(f) ? this.store.hashOf(f) : undefined;
         if (hash) cache.keep(hash);
       }
       return restored;

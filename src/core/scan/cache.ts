@@ -31,6 +31,19 @@ export const CACHE_VERSION = `cargo-units ${TOOL_VERSION} facts ${FACTS_FORMAT}`
 /** Environment variable that overrides the cache directory. */
 export const CACHE_DIR_ENV = 'CARGO_UNITS_CACHE_DIR';
 
+/**
+ * A file's state when it was read (numbers as decimal strings: nanosecond times exceed 2^53),
+ * with the hash of what was read. Recorded only when the file had not changed for a while before
+ * (sources.ts STAT_TRUST_MS); an unchanged state lets a warm start skip reading and hashing it.
+ */
+export interface FileStat {
+  size: string;
+  mtime: string;
+  ctime: string;
+  ino: string;
+  hash: string;
+}
+
 interface CacheFile {
   version: string;
   root: string;
@@ -45,6 +58,8 @@ interface CacheFile {
   toolchains?: Record<string, CachedToolchain>;
   /** Content hash (sha1 of the file's bytes) → facts. */
   facts: Record<string, FileFacts>;
+  /** States of files read, by absolute path (see FileStat). */
+  stats?: Record<string, FileStat>;
 }
 
 /**
@@ -80,6 +95,7 @@ export class FactsCache {
   /** Files read in the session that wrote the cache (see CacheFile.files). */
   recordedFiles: string[];
   private filesChanged = false;
+  private stats = new Map<string, FileStat>();
 
   private constructor(
     readonly file: string,
@@ -104,6 +120,7 @@ export class FactsCache {
     let files: string[] = [];
     const units = new Map<string, CachedUnit>();
     let toolchains: Record<string, CachedToolchain> = {};
+    const stats = new Map<string, FileStat>();
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
       if (data && typeof data === 'object' && data.version === version && data.root === workspaceRoot && data.facts && typeof data.facts === 'object') {
@@ -114,12 +131,16 @@ export class FactsCache {
         // Entries are checked field by field when used (restoreUnit).
         if (data.units && typeof data.units === 'object') for (const [k, u] of Object.entries(data.units)) units.set(k, u);
         if (data.toolchains && typeof data.toolchains === 'object') toolchains = data.toolchains;
+        if (data.stats && typeof data.stats === 'object') {
+          for (const [f, st] of Object.entries(data.stats)) if (isFileStat(st)) stats.set(f, st);
+        }
       }
     } catch {
       // missing, unreadable or corrupt: start empty
     }
     const cache = new FactsCache(file, workspaceRoot, loaded, version, files, units);
     cache.toolchains = toolchains;
+    cache.stats = stats;
     return cache;
   }
 
@@ -133,6 +154,11 @@ export class FactsCache {
     const t = Object.prototype.hasOwnProperty.call(this.toolchains, key) ? this.toolchains[key] : undefined;
     const ok = (c: unknown): boolean => !!c && typeof c === 'object' && typeof (c as TargetCfg).triple === 'string' && Array.isArray((c as TargetCfg).atoms);
     return t && ok(t.target) && ok(t.host) ? t : undefined;
+  }
+
+  /** The recorded state of the file `abs` when it was last read (see FileStat). */
+  fileStat(abs: string): FileStat | undefined {
+    return this.stats.get(abs);
   }
 
   /** The cached resolution stored under `key`, if any (not yet checked: see restoreUnit). */
@@ -184,9 +210,13 @@ export class FactsCache {
    * the used ones (other feature sets read other files). Returns false when nothing was written
    * or writing failed (a failure is not an error: the cache is an optimisation).
    */
-  save(readFiles?: string[], toolchain?: [string, CachedToolchain]): boolean {
+  save(readFiles?: string[], toolchain?: [string, CachedToolchain], stats?: Map<string, FileStat>): boolean {
     if (toolchain && JSON.stringify(this.toolchains[toolchain[0]]) !== JSON.stringify(toolchain[1])) {
       this.toolchains = { ...this.toolchains, [toolchain[0]]: toolchain[1] };
+      this.dirty = true;
+    }
+    if (stats && !sameStats(stats, this.stats)) {
+      this.stats = stats;
       this.dirty = true;
     }
     const files = readFiles ? [...readFiles].sort() : this.recordedFiles;
@@ -200,7 +230,7 @@ export class FactsCache {
     const unusedUnits = [...this.loadedUnits].filter(([k]) => !this.usedUnits.has(k));
     if (unusedUnits.length <= this.usedUnits.size) for (const [k, u] of unusedUnits) units[k] = u;
     for (const [k, u] of this.usedUnits) units[k] = u;
-    const data: CacheFile = { version: this.version, root: this.root, files, facts, units, toolchains: this.toolchains };
+    const data: CacheFile = { version: this.version, root: this.root, files, facts, units, toolchains: this.toolchains, stats: Object.fromEntries(this.stats) };
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
@@ -219,6 +249,21 @@ export class FactsCache {
       return false;
     }
   }
+}
+
+function sameStats(a: Map<string, FileStat>, b: Map<string, FileStat>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [f, x] of a) {
+    const y = b.get(f);
+    if (!y || x.size !== y.size || x.mtime !== y.mtime || x.ctime !== y.ctime || x.ino !== y.ino || x.hash !== y.hash) return false;
+  }
+  return true;
+}
+
+function isFileStat(x: unknown): x is FileStat {
+  if (!x || typeof x !== 'object') return false;
+  const s = x as Record<string, unknown>;
+  return ['size', 'mtime', 'ctime', 'ino', 'hash'].every((k) => typeof s[k] === 'string');
 }
 
 function isFacts(x: unknown): x is FileFacts {
