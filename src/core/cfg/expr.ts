@@ -18,6 +18,7 @@
  */
 
 import { tokenize, type Delimiter, type TokenTree } from '../syntax/tokens.js';
+import { decodeEscape } from '../syntax/escapes.js';
 
 export type CfgExpr =
   | { type: 'name'; name: string }
@@ -210,64 +211,10 @@ function readString(t: TokenTree): string {
       i++;
       continue;
     }
-    const escAt = i;
-    const e = text[i + 1];
-    i += 2;
-    switch (e) {
-      case 'n':
-        value += '\n';
-        break;
-      case 'r':
-        value += '\r';
-        break;
-      case 't':
-        value += '\t';
-        break;
-      case '0':
-        value += '\0';
-        break;
-      case '\\':
-        value += '\\';
-        break;
-      case '"':
-        value += '"';
-        break;
-      case "'":
-        value += "'";
-        break;
-      case '\n':
-      case '\r':
-        if (e === '\r') {
-          if (text[i] !== '\n') fail(escAt + 1, 'bare CR not allowed in string');
-          i++;
-        }
-        while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-        break;
-      case 'x': {
-        const hex = text.slice(i, i + 2);
-        if (!/^[0-9a-fA-F]{2}$/.test(hex)) fail(escAt, 'invalid `\\x` escape: expected two hex digits');
-        const code = Number.parseInt(hex, 16);
-        if (code > 0x7f) fail(escAt, `out of range hex escape \`\\x${hex}\`: must be at most \`\\x7F\``);
-        value += String.fromCharCode(code);
-        i += 2;
-        break;
-      }
-      case 'u': {
-        const m = /^\{([0-9a-fA-F][0-9a-fA-F_]*)\}/.exec(text.slice(i, i + 40));
-        if (!m) fail(escAt, 'invalid unicode escape: expected `\\u{…}` with hex digits');
-        const digits = m![1]!.replace(/_/g, '');
-        const cp = digits.length <= 6 ? Number.parseInt(digits, 16) : Infinity;
-        if (!(cp <= 0x10ffff) || (cp >= 0xd800 && cp <= 0xdfff)) fail(escAt, `invalid unicode character escape \`\\u${m![0]}\``);
-        value += String.fromCodePoint(cp);
-        i += m![0].length;
-        break;
-      }
-      case undefined:
-        fail(escAt, 'unterminated string literal');
-        break;
-      default:
-        fail(escAt, `unknown character escape \`\\${e}\``);
-    }
+    const esc = decodeEscape(text, i);
+    if (esc.error) fail(esc.error.at, esc.error.message);
+    value += esc.value;
+    i = esc.next;
   }
   return fail(0, 'unterminated string literal');
 }

@@ -3,6 +3,7 @@
  * `cfg_attr(...)`, `path = "..."`) and macro arguments (`include_str!(concat!(...))`).
  * It never throws: unknown characters become punctuation, unclosed groups end at the input's end.
  */
+import { decodeEscape } from './escapes.js';
 
 export type Delimiter = '(' | '[' | '{';
 
@@ -55,52 +56,9 @@ export function tokenize(text: string): TokenTree[] {
     if (raw < 0) {
       while (i < n && text[i] !== '"') {
         if (text[i] === '\\' && i + 1 < n) {
-          const e = text[i + 1];
-          i += 2;
-          switch (e) {
-            case 'n':
-              value += '\n';
-              break;
-            case 't':
-              value += '\t';
-              break;
-            case 'r':
-              value += '\r';
-              break;
-            case '0':
-              value += '\0';
-              break;
-            case '\\':
-              value += '\\';
-              break;
-            case '"':
-              value += '"';
-              break;
-            case "'":
-              value += "'";
-              break;
-            case '\r':
-            case '\n':
-              while (i < n && /\s/.test(text[i]!)) i++;
-              break;
-            case 'x': {
-              const hex = text.slice(i, i + 2);
-              value += String.fromCharCode(parseInt(hex, 16) || 0);
-              i += 2;
-              break;
-            }
-            case 'u': {
-              const close = text.indexOf('}', i);
-              if (text[i] === '{' && close > i) {
-                const cp = parseInt(text.slice(i + 1, close).replace(/_/g, ''), 16);
-                value += Number.isFinite(cp) && cp <= 0x10ffff ? String.fromCodePoint(cp) : '\uFFFD';
-                i = close + 1;
-              }
-              break;
-            }
-            default:
-              value += e;
-          }
+          const esc = decodeEscape(text, i);
+          value += esc.value;
+          i = esc.next;
         } else if (text[i] === '\r' && text[i + 1] === '\n') {
           value += '\n';
           i += 2;
