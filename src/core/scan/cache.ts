@@ -56,8 +56,13 @@ interface CacheFile {
   units?: Record<string, CachedUnit>;
   /** rustc's last answers (target and host cfg), by rustc and `--target`. */
   toolchains?: Record<string, CachedToolchain>;
-  /** Content hash (sha1 of the file's bytes) → facts. */
-  facts: Record<string, FileFacts>;
+  /**
+   * Content hash (sha1 of the file's bytes) → facts, as JSON text: a warm start that restores every
+   * unit needs no facts, and scanning one string costs far less than building its objects.
+   */
+  factsText?: string;
+  /** The same as an object (older cache files). */
+  facts?: Record<string, FileFacts>;
   /** States of files read, by absolute path (see FileStat). */
   stats?: Record<string, FileStat>;
 }
@@ -78,8 +83,10 @@ export function cacheFileFor(cacheDir: string, workspaceRoot: string): string {
 }
 
 export class FactsCache {
-  /** Entries read from disk. */
-  private readonly loaded: Map<string, FileFacts>;
+  /** Entries read from disk (parsed from `loadedText` on first use). */
+  private loadedFacts: Map<string, FileFacts> | undefined;
+  /** The facts of the cache file, not yet parsed. */
+  private loadedText: string | undefined;
   /** Entries looked up or added in this session. */
   private readonly used = new Map<string, FileFacts>();
   private readonly loadedUnits: Map<string, CachedUnit>;
@@ -96,16 +103,19 @@ export class FactsCache {
   recordedFiles: string[];
   private filesChanged = false;
   private stats = new Map<string, FileStat>();
+  /** Hashes kept (keep()) before the facts were parsed. */
+  private readonly kept = new Set<string>();
 
   private constructor(
     readonly file: string,
     readonly root: string,
-    loaded: Map<string, FileFacts>,
+    loaded: Map<string, FileFacts> | string,
     readonly version: string,
     recordedFiles: string[],
     loadedUnits: Map<string, CachedUnit>,
   ) {
-    this.loaded = loaded;
+    if (typeof loaded === 'string') this.loadedText = loaded;
+    else this.loadedFacts = loaded;
     this.loadedUnits = loadedUnits;
     this.recordedFiles = recordedFiles;
   }
@@ -116,17 +126,17 @@ export class FactsCache {
    */
   static load(workspaceRoot: string, cacheDir: string = defaultCacheDir(), version: string = CACHE_VERSION): FactsCache {
     const file = cacheFileFor(cacheDir, workspaceRoot);
-    const loaded = new Map<string, FileFacts>();
+    let loaded: Map<string, FileFacts> | string = new Map<string, FileFacts>();
     let files: string[] = [];
     const units = new Map<string, CachedUnit>();
     let toolchains: Record<string, CachedToolchain> = {};
     const stats = new Map<string, FileStat>();
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
-      if (data && typeof data === 'object' && data.version === version && data.root === workspaceRoot && data.facts && typeof data.facts === 'object') {
-        for (const [hash, facts] of Object.entries(data.facts)) {
-          if (isFacts(facts)) loaded.set(hash, facts);
-        }
+      const factsOk = data && (typeof data.factsText === 'string' || (data.facts && typeof data.facts === 'object'));
+      if (data && typeof data === 'object' && data.version === version && data.root === workspaceRoot && factsOk) {
+        if (typeof data.factsText === 'string') loaded = data.factsText;
+        else loaded = factsMap(data.facts);
         if (Array.isArray(data.files)) files = data.files.filter((f): f is string => typeof f === 'string');
         // Entries are checked field by field when used (restoreUnit).
         if (data.units && typeof data.units === 'object') for (const [k, u] of Object.entries(data.units)) units.set(k, u);
@@ -147,6 +157,25 @@ export class FactsCache {
   /** Number of entries read from disk. */
   get loadedCount(): number {
     return this.loaded.size;
+  }
+
+  /** Whether the facts of the cache file have been parsed (a warm start that restores every unit never does). */
+  get factsParsed(): boolean {
+    return this.loadedFacts !== undefined;
+  }
+
+  /** The facts read from disk, parsed now if not yet. */
+  private get loaded(): Map<string, FileFacts> {
+    if (!this.loadedFacts) {
+      let data: unknown;
+      try {
+        data = JSON.parse(this.loadedText ?? '{}');
+      } catch {
+        data = {};
+      }
+      this.loadedFacts = factsMap(data);
+    }
+    return this.loadedFacts;
   }
 
   /** rustc's answer recorded for `key`, if it looks like one. */
@@ -194,6 +223,11 @@ export class FactsCache {
    */
   keep(hash: string): void {
     if (this.used.has(hash)) return;
+    if (!this.loadedFacts) {
+      // Not parsed yet: looked up only if the cache is written with its facts (save).
+      this.kept.add(hash);
+      return;
+    }
     const facts = this.loaded.get(hash);
     if (facts) this.used.set(hash, facts);
   }
@@ -222,15 +256,30 @@ export class FactsCache {
     const files = readFiles ? [...readFiles].sort() : this.recordedFiles;
     if (readFiles && files.join('\0') !== this.recordedFiles.join('\0')) this.filesChanged = true;
     if (!this.dirty && !this.filesChanged) return false;
-    const facts: Record<string, FileFacts> = {};
-    const unused = [...this.loaded].filter(([h]) => !this.used.has(h));
-    if (unused.length <= this.used.size) for (const [h, f] of unused) facts[h] = f;
-    for (const [h, f] of this.used) facts[h] = f;
+    // Facts never looked at in this session (every unit restored) are written back as read.
+    let factsText = this.loadedFacts === undefined && this.used.size === 0 ? this.loadedText : undefined;
+    if (factsText === undefined) {
+      for (const h of this.kept) this.keep(h);
+      this.kept.clear();
+      const facts: Record<string, FileFacts> = {};
+      const unused = [...this.loaded].filter(([h]) => !this.used.has(h));
+      if (unused.length <= this.used.size) for (const [h, f] of unused) facts[h] = f;
+      for (const [h, f] of this.used) facts[h] = f;
+      factsText = JSON.stringify(facts);
+    }
     const units: Record<string, CachedUnit> = {};
     const unusedUnits = [...this.loadedUnits].filter(([k]) => !this.usedUnits.has(k));
     if (unusedUnits.length <= this.usedUnits.size) for (const [k, u] of unusedUnits) units[k] = u;
     for (const [k, u] of this.usedUnits) units[k] = u;
-    const data: CacheFile = { version: this.version, root: this.root, files, facts, units, toolchains: this.toolchains, stats: Object.fromEntries(this.stats) };
+    const data: CacheFile = {
+      version: this.version,
+      root: this.root,
+      files,
+      factsText,
+      units,
+      toolchains: this.toolchains,
+      stats: Object.fromEntries(this.stats),
+    };
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
@@ -249,6 +298,12 @@ export class FactsCache {
       return false;
     }
   }
+}
+
+function factsMap(data: unknown): Map<string, FileFacts> {
+  const out = new Map<string, FileFacts>();
+  if (data && typeof data === 'object') for (const [hash, facts] of Object.entries(data)) if (isFacts(facts)) out.set(hash, facts);
+  return out;
 }
 
 function sameStats(a: Map<string, FileStat>, b: Map<string, FileStat>): boolean {
