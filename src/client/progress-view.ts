@@ -5,6 +5,7 @@
  * shows a newer one than the view.
  */
 import * as vscode from 'vscode';
+import { TreePacer } from './tree-pacer.js';
 import { formatSeconds, orderedRows, type BuildRun, type BuildState, type UnitError, type UnitRow, type UnitState } from './build-state.js';
 
 export type ProgressNode =
@@ -29,6 +30,7 @@ export class ProgressView implements vscode.TreeDataProvider<ProgressNode>, vsco
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<ProgressNode>;
   private timer: NodeJS.Timeout | undefined;
+  private readonly pacer = new TreePacer(() => this.changed.fire(undefined));
   /** The state generation the view last fetched. */
   shown = -1;
   /** Taken with each fetch, in step with it (the status bar's build part). */
@@ -46,16 +48,21 @@ export class ProgressView implements vscode.TreeDataProvider<ProgressNode>, vsco
     this.view.message = this.emptyMessage;
   }
 
-  /** Redraws now, and every second while a build runs (durations tick). */
+  /**
+   * Redraws as soon as VS Code draws a change (see TreePacer), and every second while a build runs
+   * (durations tick) unless a change was drawn within that second.
+   */
   refresh(): void {
-    this.changed.fire(undefined);
+    this.pacer.changed();
     const running = this.state.progress().running;
-    if (running && !this.timer) this.timer = setInterval(() => this.changed.fire(undefined), 1000);
+    if (running && !this.timer) this.timer = setInterval(() => this.pacer.sinceLast() >= 900 && this.pacer.changed(), 1000);
     if (!running && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
-    this.view.message = this.state.runs.size === 0 ? this.emptyMessage : undefined;
+    // Setting the message counts as a change of the tree for VS Code's window: only when it changes.
+    const message = this.state.runs.size === 0 ? this.emptyMessage : undefined;
+    if (this.view.message !== message) this.view.message = message;
   }
 
   getChildren(n?: ProgressNode): ProgressNode[] {
@@ -156,6 +163,7 @@ export class ProgressView implements vscode.TreeDataProvider<ProgressNode>, vsco
 
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
+    this.pacer.dispose();
     this.view.dispose();
     this.changed.dispose();
     this.fetched.dispose();

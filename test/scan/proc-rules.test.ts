@@ -16,6 +16,7 @@ test('askama, sqlx, include_dir and a workspace proc-macro: known rules exact, o
     'web/data/user.sql', // sqlx::query_file!
     'web/migrations/20240101000000_users.sql', // sqlx::migrate!() reads ./migrations
     'web/src/lib.rs',
+    'web/src/macros.rs', // include!d; its `named_str!` is a local macro, so data/other.txt is not listed
     'web/static/img/logo.png', // include_dir!("$CARGO_MANIFEST_DIR/static"), recursively
     'web/static/site.css',
     'web/templates/hello.html', // #[template(path)] and what it extends and includes
@@ -31,6 +32,6 @@ test('askama, sqlx, include_dir and a workspace proc-macro: known rules exact, o
 
 test('with the proc-macro rules off, only the crate root is listed', async () => {
   const index = await UnitIndex.open(fixture('scan', 'proc-rules'), { ...options(), procMacroRules: false });
-  assert.deepEqual(filesOf(index, WEB), ['web/src/lib.rs']);
+  assert.deepEqual(filesOf(index, WEB), ['web/src/lib.rs', 'web/src/macros.rs']);
   assert.deepEqual(index.unit(WEB)!.external, []);
 });

@@ -104,7 +104,8 @@ export function resolveCrate(input: CrateInput, store: SourceStore, tracer?: Wal
   if (r.procCalls.size > 0) {
     const defined = new Set<string>();
     for (const f of r.out.files) {
-      const facts = store.facts(f);
+      // A file the prefilter left unparsed has no facts, but may still define macros.
+      const facts = store.unparsed(f) && store.read(f)?.text.includes('macro_rules') ? store.factsWithCalls(f) : store.facts(f);
       if (facts) definedMacroNames(facts.items, defined);
     }
     local = [...r.procCalls].filter((m) => defined.has(m));
