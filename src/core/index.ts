@@ -445,8 +445,11 @@ export class UnitIndex {
     // A resolution sees a file only through the store: inside the workspace or not, a file or
     // not, and its facts. When none of that changes (an edit inside a function body), no unit can.
     const readers = this.entries.filter((e) => e.probed.has(abs) || e.listedDirs.has(dirname(abs)));
+    // A file whose hash came from its recorded stat (hashOf) was never read: what the resolutions
+    // saw of it is not in memory (reading it now may give an edit's text), so it counts as changed.
+    const statOnly = this.store.knownByStatOnly(abs);
     const withCalls = this.store.parsedWithCalls(abs);
-    const seenBefore = readers.length > 0 ? this.seenAs(abs, withCalls) : undefined;
+    const seenBefore = readers.length > 0 && !statOnly ? this.seenAs(abs, withCalls) : undefined;
     if (overlay || text !== undefined) {
       this.store.setOverlay(abs, text);
       if (text === undefined) this.overlaid.delete(abs);

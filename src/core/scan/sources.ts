@@ -290,6 +290,11 @@ export class SourceStore {
     return this.read(abs)?.hash;
   }
 
+  /** Whether the hash of `abs` is known from its recorded state only: its content has not been read. */
+  knownByStatOnly(abs: string): boolean {
+    return this.statHashes.has(abs) && !this.texts.has(abs);
+  }
+
   /** Whether hashOf(abs) knows the hash without reading (a recorded state was confirmed). */
   hasHash(abs: string): boolean {
     return this.statHashes.has(abs);

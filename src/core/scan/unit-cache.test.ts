@@ -130,3 +130,20 @@ test('the state of a file changed just before it was read is not recorded (it co
   const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
   assert.ok(warm.store.hasRead(join(ws, 'crates/units-parse/src/lib.rs')));
 });
+
+test("after a warm open that took a file's hash from its recorded state, a change of it on disk is seen by updateFile", async () => {
+  const ws = copyFixture(EXAMPLE);
+  const lib = join(ws, 'crates/units-parse/src/lib.rs');
+  ageFiles(ws, ['crates/units-parse/src/lib.rs']);
+  await new Promise((r) => setTimeout(r, STAT_TRUST_MS + 100));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.ok(warm.store.hasHash(lib) && !warm.store.hasRead(lib), 'lib.rs known by its recorded state');
+  // Saved by an editor: the text on disk changes, then the index is told.
+  writeFileSync(lib, readFileSync(lib, 'utf8').replace('mod aliases;', ''));
+  const changed = warm.updateFile(lib);
+  assert.ok(changed.includes('units-parse/lib/units_parse'), `changed: ${changed.join(', ')}`);
+  const plain = await UnitIndex.open(ws, DEFAULT_OPTIONS);
+  assert.deepEqual(snapshot(warm), snapshot(plain));
+});
