@@ -4,9 +4,10 @@
  * ratio of the time rustc takes to write dep-info for tokio's lib alone, run exactly as cargo runs
  * it (command and environment from `cargo check -vv`, dependencies built, `--emit=dep-info` only);
  * and the same with a warm facts cache. All three are interleaved in one run, so that they see the
- * same load on a shared machine. Standalone: `node --import tsx scripts/bench-ratio.ts` (writes
- * BENCHMARKS.md between `<!-- bench-ratio:start -->` and `<!-- bench-ratio:end -->`); `npm run
- * bench` runs it too.
+ * same load on a shared machine. Standalone: `node --import tsx scripts/bench-ratio.ts [--write]
+ * [--baseline OTHER/bin/cargo-units]` (--write records the figures in BENCHMARKS.md between
+ * `<!-- bench-ratio:start -->` and `<!-- bench-ratio:end -->`; --baseline also runs another build of
+ * the CLI, cold and warm, in the same rounds, for before/after figures); `npm run bench` runs it too.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,8 @@ export interface RatioResult {
   pairedWarm: number;
   coldRssMb: number;
   rustcCmd: string;
+  /** With a baseline CLI (`--baseline`): its cold and warm medians and paired ratios, measured in the same rounds. */
+  baseline?: { bin: string; coldMs: number; warmMs: number; pairedCold: number; pairedWarm: number; newOverOldCold: number; newOverOldWarm: number };
 }
 
 /** Splits a command line as a POSIX shell would (quotes and backslashes; no expansions). */
@@ -82,7 +85,7 @@ function timeMs(fn: () => void): number {
   return performance.now() - t;
 }
 
-export function measureRatio(tmp: string, log: (s: string) => void): RatioResult {
+export function measureRatio(tmp: string, log: (s: string) => void, baselineBin?: string): RatioResult {
   const rustc = findRustc();
   const cargo = findExecutable('cargo');
   if (!rustc || !cargo) throw new Error('the ratio bench needs rustc and cargo');
@@ -131,11 +134,15 @@ export function measureRatio(tmp: string, log: (s: string) => void): RatioResult
   let units = 0;
   let files = 0;
   let coldRssMb = 0;
-  const runCli = (cache: boolean): number => {
+  const runCli = (cache: boolean, bin = cli): number => {
     const argv = ['units', '--json', '--all-features', ...(cache ? [] : ['--no-cache']), crate];
     let out = '';
     const t = timeMs(() => {
-      const r = spawnSync(process.execPath, [cli, ...argv], { encoding: 'utf8', env: { ...process.env, CARGO_UNITS_CACHE_DIR: cacheDir }, maxBuffer: 1 << 28 });
+      const r = spawnSync(process.execPath, [bin, ...argv], {
+        encoding: 'utf8',
+        env: { ...process.env, CARGO_UNITS_CACHE_DIR: bin === cli ? cacheDir : `${cacheDir}-baseline` },
+        maxBuffer: 1 << 28,
+      });
       if (r.status !== 0) throw new Error(`cargo-units failed: ${r.stderr}`);
       out = r.stdout;
     });
@@ -153,18 +160,38 @@ export function measureRatio(tmp: string, log: (s: string) => void): RatioResult
     coldRssMb = Number(r.stderr.trim().split('\n').pop()) / 1024;
   }
   runCli(true); // fills the cache
+  if (baselineBin) runCli(true, baselineBin);
   runRustc(); // warms the page cache for rustc too
   const rustcTimes: number[] = [];
   const cold: number[] = [];
   const warm: number[] = [];
+  const oldCold: number[] = [];
+  const oldWarm: number[] = [];
   for (let i = 0; i < REPEATS; i++) {
     rustcTimes.push(runRustc());
     cold.push(runCli(false));
     warm.push(runCli(true));
-    log(`round ${i + 1}: rustc ${rustcTimes[i]!.toFixed(0)} ms, cold ${cold[i]!.toFixed(0)} ms, warm ${warm[i]!.toFixed(0)} ms`);
+    if (baselineBin) {
+      oldCold.push(runCli(false, baselineBin));
+      oldWarm.push(runCli(true, baselineBin));
+    }
+    const old = baselineBin ? `; baseline cold ${oldCold[i]!.toFixed(0)} ms, warm ${oldWarm[i]!.toFixed(0)} ms` : '';
+    log(`round ${i + 1}: rustc ${rustcTimes[i]!.toFixed(0)} ms, cold ${cold[i]!.toFixed(0)} ms, warm ${warm[i]!.toFixed(0)} ms${old}`);
   }
   const rustcMs = median(rustcTimes);
+  const baseline = baselineBin
+    ? {
+        bin: baselineBin,
+        coldMs: median(oldCold),
+        warmMs: median(oldWarm),
+        pairedCold: median(oldCold.map((c, i) => c / rustcTimes[i]!)),
+        pairedWarm: median(oldWarm.map((w, i) => w / rustcTimes[i]!)),
+        newOverOldCold: median(cold.map((c, i) => c / oldCold[i]!)),
+        newOverOldWarm: median(warm.map((w, i) => w / oldWarm[i]!)),
+      }
+    : undefined;
   return {
+    ...(baseline ? { baseline } : {}),
     units,
     files,
     rustcMs,
@@ -186,17 +213,25 @@ export function ratioMarkdown(r: RatioResult, machine: string): string {
   const ms = (x: number) => x.toFixed(0);
   const met = (ok: boolean) => (ok ? '**met**' : '**not met**');
   return [
-    `Command: \`node --import tsx scripts/bench-ratio.ts\` (also part of \`npm run bench\`). ${machine}`,
+    `Command: \`node --import tsx scripts/bench-ratio.ts --write${r.baseline ? ' --baseline BASE/bin/cargo-units' : ''}\` (also part of \`npm run bench\`). ${machine}`,
     '',
     `Input: ${RATIO_CRATE} from \`${REGISTRY}\`, tests included: **${r.units} units, ${r.files} files** listed with \`--all-features\`. ` +
       `Anchor: rustc writing dep-info for tokio's lib alone, with every dependency built (\`cargo check --all-features --lib\` offline from Debian's registry, dev-dependencies stripped from a copy), ` +
-      `run with the command and environment \`cargo check -vv\` shows, \`--emit=dep-info\` only. ${REPEATS} rounds, each rustc, cold CLI, warm CLI back to back; medians.`,
+      `run with the command and environment \`cargo check -vv\` shows, \`--emit=dep-info\` only. ${REPEATS} rounds, each rustc, cold CLI, warm CLI${r.baseline ? ', baseline cold, baseline warm' : ''} back to back; medians.`,
     '',
     `| | ms (median) | × rustc | median of paired ratios | target | |`,
     `|---|---:|---:|---:|---|---|`,
     `| rustc dep-info, tokio lib | ${ms(r.rustcMs)} | 1.00 | | | |`,
     `| \`cargo-units units --json --all-features --no-cache\` (cold, Node start-up included) | ${ms(r.coldMs)} | ${r.coldRatio.toFixed(2)} | ${r.pairedCold.toFixed(2)} | ≤ 0.5× | ${met(r.coldRatio <= 0.5)} |`,
     `| same with the facts cache (warm) | ${ms(r.warmMs)} | ${r.warmRatio.toFixed(2)} | ${r.pairedWarm.toFixed(2)} | ≤ 0.25× | ${met(r.warmRatio <= 0.25)} |`,
+    ...(r.baseline
+      ? [
+          '',
+          `Baseline in the same rounds (\`${r.baseline.bin}\`): cold ${ms(r.baseline.coldMs)} ms (${r.baseline.pairedCold.toFixed(2)}× rustc, median of paired ratios), ` +
+            `warm ${ms(r.baseline.warmMs)} ms (${r.baseline.pairedWarm.toFixed(2)}×); this version over the baseline, median of the per-round ratios: ` +
+            `cold ${r.baseline.newOverOldCold.toFixed(2)}, warm ${r.baseline.newOverOldWarm.toFixed(2)}.`,
+        ]
+      : []),
     '',
     `Peak RSS of the cold CLI: ${r.coldRssMb ? `${r.coldRssMb.toFixed(0)} MB` : 'not measured (no /usr/bin/time)'} (target ≤ 300 MB). rustc command: \`${r.rustcCmd.slice(0, 400)}${r.rustcCmd.length > 400 ? ' …' : ''}\``,
   ].join('\n');
@@ -227,10 +262,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const tmp = mkdtempSync(join(tmpdir(), 'cargo-units-ratio-'));
   try {
     const machine = machineLine();
-    const r = measureRatio(tmp, (s) => console.error(`[bench-ratio] ${s}`));
+    const at = process.argv.indexOf('--baseline');
+    const baseline = at >= 0 ? process.argv[at + 1] : undefined;
+    const r = measureRatio(tmp, (s) => console.error(`[bench-ratio] ${s}`), baseline);
     const body = ratioMarkdown(r, machine);
     console.log(body);
-    writeRatioBlock(body);
+    if (process.argv.includes('--write')) writeRatioBlock(body);
+    else console.error('[bench-ratio] BENCHMARKS.md left as it is (--write records these figures)');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

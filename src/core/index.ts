@@ -27,7 +27,7 @@ import { resolveCrate, type CrateFiles, type CrateInput } from './scan/resolve.j
 import { FactsCache } from './scan/cache.js';
 import { SourceStore } from './scan/sources.js';
 import { prefetchWhile } from './scan/prefetch.js';
-import { recordUnit, restoreUnit } from './scan/unit-cache.js';
+import { ProbeStates, recordUnit, restoreUnit } from './scan/unit-cache.js';
 import { ProcMacroCrates } from './scan/proc-macro-deps.js';
 import type { WalkTracer } from './scan/trace.js';
 
@@ -101,6 +101,8 @@ export class UnitIndex {
   private readonly overlaid = new Set<string>();
   /** True while the constructor resolves every unit (cached resolutions may be used). */
   private opening = true;
+  /** While opening: path states looked up to check cached resolutions, shared by every unit. */
+  private probeStates: ProbeStates | undefined;
   /** What each build script (by unit id) can print: only those custom cfgs are unknown for its package. */
   private readonly scriptCfgs = new Map<string, BuildScriptCfgs>();
   /** What each build script prints for a unit, by script id, features and host/target (build-script-eval). */
@@ -147,6 +149,7 @@ export class UnitIndex {
     for (const name of this.outputs.keys()) if (this.outputIsFresh(name)) this.freshOutputs.add(name);
     for (const u of units) if (u.kind !== 'custom-build') this.resolve(u);
     this.opening = false;
+    this.probeStates = undefined;
   }
 
   /** True when every file of the package's build script is older than its recorded output, and none is being edited. */
@@ -224,14 +227,14 @@ export class UnitIndex {
       const [target, host, version] = await cfgs;
       if (JSON.stringify([target, host, version ?? null]) === JSON.stringify([guessed.targetCfg, guessed.hostCfg, guessed.rustcVersion ?? null])) {
         await runtime; // so that updates can parse
-        cache?.save(store.readFiles(), [toolchainKey(options), { target, host, version: version ?? null }]);
+        cache?.save(store.readFiles(), [toolchainKey(options), { target, host, version: version ?? null }], store.fileStats());
         return guessed;
       }
     }
     const [target, host, version] = await cfgs;
     await runtime;
     const index = UnitIndex.build(workspace, options, target, host, store, diagnostics, version);
-    cache?.save(store.readFiles(), [toolchainKey(options), { target, host, version: version ?? null }]);
+    cache?.save(store.readFiles(), [toolchainKey(options), { target, host, version: version ?? null }], store.fileStats());
     return index;
   }
 
@@ -429,11 +432,11 @@ export class UnitIndex {
     const procKey = procMacros && { ...procMacros, providers: procMacros.providers === 'unknown' ? 'unknown' : [...procMacros.providers].sort() };
     const key = JSON.stringify([input.root, input.packageDir, cfg, procKey ?? null]);
     const cached = cache.unit(key);
-    const restored = cached && restoreUnit(this.store, cached);
+    const restored = cached && restoreUnit(this.store, cached, (this.probeStates ??= new ProbeStates(this.store)));
     if (restored) {
       cache.setUnit(key, cached, false);
       for (const f of restored.files) {
-        const hash = this.store.hasRead(f) ? this.store.read(f)?.hash : undefined;
+        const hash = this.store.hasRead(f) || this.store.hasHash(f) ? this.store.hashOf(f) : undefined;
         if (hash) cache.keep(hash);
       }
       return restored;
@@ -552,8 +555,11 @@ export class UnitIndex {
     // A resolution sees a file only through the store: inside the workspace or not, a file or
     // not, and its facts. When none of that changes (an edit inside a function body), no unit can.
     const readers = this.entries.filter((e) => e.probed.has(abs) || e.listedDirs.has(dirname(abs)));
+    // A file whose hash came from its recorded stat (hashOf) was never read: what the resolutions
+    // saw of it is not in memory (reading it now may give an edit's text), so it counts as changed.
+    const statOnly = this.store.knownByStatOnly(abs);
     const withCalls = this.store.parsedWithCalls(abs);
-    const seenBefore = readers.length > 0 ? this.seenAs(abs, withCalls) : undefined;
+    const seenBefore = readers.length > 0 && !statOnly ? this.seenAs(abs, withCalls) : undefined;
     if (overlay || text !== undefined) {
       this.store.setOverlay(abs, text);
       if (text === undefined) this.overlaid.delete(abs);

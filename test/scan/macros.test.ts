@@ -58,3 +58,14 @@ test('a recursion that never ends stops at the recursion limit with an error, an
   assert.match(uncertain.get('src/odd.rs') ?? 'missing', /could not expand: no arm of its definition matches/);
   rmSync(dirname(ws), { recursive: true, force: true });
 });
+
+test('an expansion left unparsed before a module-declaring macro is defined is read again once one is', async () => {
+  // wrapped.rs's `wrap!` expands, before `decl!` is defined, to `crate::decl!(early);`: text that
+  // names no file by itself, so it is not parsed then. `decl!` declares modules: the crate is
+  // walked again, and the call is expanded with the exported definition.
+  const index = await open(fixture('scan', 'macro-late-export'));
+  const lib = 'macrolate/lib/macrolate';
+  assert.deepEqual(filesOf(index, lib), ['src/lib.rs', 'src/wrapped.rs', 'src/wrapped/early.rs']);
+  assert.deepEqual([...uncertainOf(index, lib).keys()], []);
+  await assertAgreesWithRustc(index);
+});

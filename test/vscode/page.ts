@@ -68,8 +68,14 @@ export async function notifications(p: Page): Promise<{ severity: string; text: 
 
 /** Opens (expands) a view pane of the side bar by its title. */
 export async function openPane(p: Page, title: string): Promise<void> {
+  await setPane(p, title, true);
+}
+
+/** Expands or folds a view pane of the side bar by its title (a click only when it is not so already). */
+export async function setPane(p: Page, title: string, expanded: boolean): Promise<void> {
   const header = p.locator('.pane-header', { hasText: title }).first();
   await header.waitFor();
-  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-  for (let i = 0; i < 100 && (await header.getAttribute('aria-expanded')) !== 'true'; i++) await p.waitForTimeout(50);
+  const want = String(expanded);
+  if ((await header.getAttribute('aria-expanded')) !== want) await header.click();
+  for (let i = 0; i < 100 && (await header.getAttribute('aria-expanded')) !== want; i++) await p.waitForTimeout(50);
 }

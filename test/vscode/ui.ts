@@ -14,7 +14,7 @@ import { unitLabel } from '../../src/protocol/labels.js';
 import { REPO } from '../helpers.js';
 import { isolatedNixVars } from '../nix/nix-env.js';
 import { startSession, type Session } from './code-server.js';
-import { badgeOf, expand, openFile, row, runCommand, statusText, viewRows } from './page.js';
+import { badgeOf, expand, openFile, row, runCommand, setPane, statusText, viewRows } from './page.js';
 import { saveRebuildsUi } from './ui-why.js';
 
 const hasBuild = (COMMANDS as readonly string[]).includes('build');
@@ -62,8 +62,10 @@ export async function uiTest(t: TestContext): Promise<void> {
     await p.keyboard.type('// edited in the UI test\n');
     await p.keyboard.press('Control+S');
     await runCommand(p, 'cargo-units: Show Build View');
-    // Fold the file tree so that every row of the build view is drawn.
-    await p.locator('.pane-header', { hasText: 'Workspace' }).first().click();
+    // Fold the file tree and the Units view so that every row of the build view is drawn (the
+    // list draws only the rows in its viewport).
+    await setPane(p, 'Workspace', false);
+    await setPane(p, 'Cargo Units', false);
     let rows: string[] = [];
     for (let i = 0; i < 200; i++) {
       rows = await viewRows(p, 'Cargo Build');
@@ -71,7 +73,8 @@ export async function uiTest(t: TestContext): Promise<void> {
       await p.waitForTimeout(100);
     }
     assert.deepEqual([...rows].sort(), expected, 'the Cargo Build view lists the affected units');
-    await p.locator('.pane-header', { hasText: 'Workspace' }).first().click();
+    await setPane(p, 'Cargo Units', true);
+    await setPane(p, 'Workspace', true);
     mkdirSync(join(REPO, 'dist', 'ui-test'), { recursive: true });
     await p.screenshot({ path: SCREENSHOT });
 

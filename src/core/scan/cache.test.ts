@@ -100,6 +100,8 @@ test('a corrupt or unreadable cache file is ignored', async () => {
     'null',
     '[]',
     JSON.stringify({ version: CACHE_VERSION, root: cold.workspace.root, facts: { x: 1, y: { items: 3 } } }),
+    JSON.stringify({ version: CACHE_VERSION, root: cold.workspace.root, factsText: '{"x": [' }),
+    JSON.stringify({ version: CACHE_VERSION, root: cold.workspace.root, factsText: '{"x": 1, "y": {"items": 3}}' }),
   ]) {
     writeFileSync(file, junk);
     const index = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
@@ -153,6 +155,7 @@ test('facts of units restored without walking survive a save, so the next edit p
   writeFileSync(join(ws, 'crates/units-parse/src/new_orphan.rs'), 'fn f() {}\n');
   const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
   assert.equal(warm.store.cache!.unitHits, warm.entries.length);
+  assert.equal(warm.store.cache!.factsParsed, false, 'the facts of the cache file were not even parsed');
   warm.store.cache!.save(warm.store.readFiles().concat(join(ws, 'crates/units-parse/src/new_orphan.rs')));
   // An edit re-walks the units of lib.rs: their facts come from the cache.
   const next = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });

@@ -34,6 +34,19 @@ export const CACHE_VERSION = `cargo-units ${TOOL_VERSION} facts ${FACTS_FORMAT}`
 /** Environment variable that overrides the cache directory. */
 export const CACHE_DIR_ENV = 'CARGO_UNITS_CACHE_DIR';
 
+/**
+ * A file's state when it was read (numbers as decimal strings: nanosecond times exceed 2^53),
+ * with the hash of what was read. Recorded only when the file had not changed for a while before
+ * (sources.ts STAT_TRUST_MS); an unchanged state lets a warm start skip reading and hashing it.
+ */
+export interface FileStat {
+  size: string;
+  mtime: string;
+  ctime: string;
+  ino: string;
+  hash: string;
+}
+
 interface CacheFile {
   version: string;
   root: string;
@@ -46,10 +59,17 @@ interface CacheFile {
   units?: Record<string, CachedUnit>;
   /** rustc's last answers (target and host cfg), by rustc and `--target`. */
   toolchains?: Record<string, CachedToolchain>;
+  /**
+   * Content hash (sha1 of the file's bytes) → facts, as JSON text: a warm start that restores every
+   * unit needs no facts, and scanning one string costs far less than building its objects.
+   */
+  factsText?: string;
+  /** The same as an object (older cache files). */
+  facts?: Record<string, FileFacts>;
+  /** States of files read, by absolute path (see FileStat). */
+  stats?: Record<string, FileStat>;
   /** What build scripts print, decided by build-script-eval, by a hash of everything they depend on. */
   scripts?: Record<string, ScriptDecisions>;
-  /** Content hash (sha1 of the file's bytes) → facts. */
-  facts: Record<string, FileFacts>;
 }
 
 /**
@@ -68,8 +88,10 @@ export function cacheFileFor(cacheDir: string, workspaceRoot: string): string {
 }
 
 export class FactsCache {
-  /** Entries read from disk. */
-  private readonly loaded: Map<string, FileFacts>;
+  /** Entries read from disk (parsed from `loadedText` on first use). */
+  private loadedFacts: Map<string, FileFacts> | undefined;
+  /** The facts of the cache file, not yet parsed. */
+  private loadedText: string | undefined;
   /** Entries looked up or added in this session. */
   private readonly used = new Map<string, FileFacts>();
   private readonly loadedUnits: Map<string, CachedUnit>;
@@ -87,16 +109,20 @@ export class FactsCache {
   /** Files read in the session that wrote the cache (see CacheFile.files). */
   recordedFiles: string[];
   private filesChanged = false;
+  private stats = new Map<string, FileStat>();
+  /** Hashes kept (keep()) before the facts were parsed. */
+  private readonly kept = new Set<string>();
 
   private constructor(
     readonly file: string,
     readonly root: string,
-    loaded: Map<string, FileFacts>,
+    loaded: Map<string, FileFacts> | string,
     readonly version: string,
     recordedFiles: string[],
     loadedUnits: Map<string, CachedUnit>,
   ) {
-    this.loaded = loaded;
+    if (typeof loaded === 'string') this.loadedText = loaded;
+    else this.loadedFacts = loaded;
     this.loadedUnits = loadedUnits;
     this.recordedFiles = recordedFiles;
   }
@@ -107,22 +133,26 @@ export class FactsCache {
    */
   static load(workspaceRoot: string, cacheDir: string = defaultCacheDir(), version: string = CACHE_VERSION): FactsCache {
     const file = cacheFileFor(cacheDir, workspaceRoot);
-    const loaded = new Map<string, FileFacts>();
+    let loaded: Map<string, FileFacts> | string = new Map<string, FileFacts>();
     let files: string[] = [];
     const units = new Map<string, CachedUnit>();
     let toolchains: Record<string, CachedToolchain> = {};
     let scripts: Record<string, ScriptDecisions> = {};
+    const stats = new Map<string, FileStat>();
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
-      if (data && typeof data === 'object' && data.version === version && data.root === workspaceRoot && data.facts && typeof data.facts === 'object') {
-        for (const [hash, facts] of Object.entries(data.facts)) {
-          if (isFacts(facts)) loaded.set(hash, facts);
-        }
+      const factsOk = data && (typeof data.factsText === 'string' || (data.facts && typeof data.facts === 'object'));
+      if (data && typeof data === 'object' && data.version === version && data.root === workspaceRoot && factsOk) {
+        if (typeof data.factsText === 'string') loaded = data.factsText;
+        else loaded = factsMap(data.facts);
         if (Array.isArray(data.files)) files = data.files.filter((f): f is string => typeof f === 'string');
         // Entries are checked field by field when used (restoreUnit).
         if (data.units && typeof data.units === 'object') for (const [k, u] of Object.entries(data.units)) units.set(k, u);
         if (data.toolchains && typeof data.toolchains === 'object') toolchains = data.toolchains;
         if (data.scripts && typeof data.scripts === 'object') scripts = data.scripts;
+        if (data.stats && typeof data.stats === 'object') {
+          for (const [f, st] of Object.entries(data.stats)) if (isFileStat(st)) stats.set(f, st);
+        }
       }
     } catch {
       // missing, unreadable or corrupt: start empty
@@ -130,12 +160,32 @@ export class FactsCache {
     const cache = new FactsCache(file, workspaceRoot, loaded, version, files, units);
     cache.toolchains = toolchains;
     cache.loadedScripts = scripts;
+    cache.stats = stats;
     return cache;
   }
 
   /** Number of entries read from disk. */
   get loadedCount(): number {
     return this.loaded.size;
+  }
+
+  /** Whether the facts of the cache file have been parsed (a warm start that restores every unit never does). */
+  get factsParsed(): boolean {
+    return this.loadedFacts !== undefined;
+  }
+
+  /** The facts read from disk, parsed now if not yet. */
+  private get loaded(): Map<string, FileFacts> {
+    if (!this.loadedFacts) {
+      let data: unknown;
+      try {
+        data = JSON.parse(this.loadedText ?? '{}');
+      } catch {
+        data = {};
+      }
+      this.loadedFacts = factsMap(data);
+    }
+    return this.loadedFacts;
   }
 
   /** rustc's answer recorded for `key`, if it looks like one. */
@@ -161,6 +211,11 @@ export class FactsCache {
   setScriptDecisions(key: string, d: ScriptDecisions): void {
     this.usedScripts.set(key, d);
     if (!Object.hasOwn(this.loadedScripts, key)) this.dirty = true;
+  }
+
+  /** The recorded state of the file `abs` when it was last read (see FileStat). */
+  fileStat(abs: string): FileStat | undefined {
+    return this.stats.get(abs);
   }
 
   /** The cached resolution stored under `key`, if any (not yet checked: see restoreUnit). */
@@ -196,6 +251,11 @@ export class FactsCache {
    */
   keep(hash: string): void {
     if (this.used.has(hash)) return;
+    if (!this.loadedFacts) {
+      // Not parsed yet: looked up only if the cache is written with its facts (save).
+      this.kept.add(hash);
+      return;
+    }
     const facts = this.loaded.get(hash);
     if (facts) this.used.set(hash, facts);
   }
@@ -212,24 +272,43 @@ export class FactsCache {
    * the used ones (other feature sets read other files). Returns false when nothing was written
    * or writing failed (a failure is not an error: the cache is an optimisation).
    */
-  save(readFiles?: string[], toolchain?: [string, CachedToolchain]): boolean {
+  save(readFiles?: string[], toolchain?: [string, CachedToolchain], stats?: Map<string, FileStat>): boolean {
     if (toolchain && JSON.stringify(this.toolchains[toolchain[0]]) !== JSON.stringify(toolchain[1])) {
       this.toolchains = { ...this.toolchains, [toolchain[0]]: toolchain[1] };
+      this.dirty = true;
+    }
+    if (stats && !sameStats(stats, this.stats)) {
+      this.stats = stats;
       this.dirty = true;
     }
     const files = readFiles ? [...readFiles].sort() : this.recordedFiles;
     if (readFiles && files.join('\0') !== this.recordedFiles.join('\0')) this.filesChanged = true;
     if (!this.dirty && !this.filesChanged) return false;
-    const facts: Record<string, FileFacts> = {};
-    const unused = [...this.loaded].filter(([h]) => !this.used.has(h));
-    if (unused.length <= this.used.size) for (const [h, f] of unused) facts[h] = f;
-    for (const [h, f] of this.used) facts[h] = f;
+    // Facts never looked at in this session (every unit restored) are written back as read.
+    let factsText = this.loadedFacts === undefined && this.used.size === 0 ? this.loadedText : undefined;
+    if (factsText === undefined) {
+      for (const h of this.kept) this.keep(h);
+      this.kept.clear();
+      const facts: Record<string, FileFacts> = {};
+      const unused = [...this.loaded].filter(([h]) => !this.used.has(h));
+      if (unused.length <= this.used.size) for (const [h, f] of unused) facts[h] = f;
+      for (const [h, f] of this.used) facts[h] = f;
+      factsText = JSON.stringify(facts);
+    }
     const units: Record<string, CachedUnit> = {};
     const unusedUnits = [...this.loadedUnits].filter(([k]) => !this.usedUnits.has(k));
     if (unusedUnits.length <= this.usedUnits.size) for (const [k, u] of unusedUnits) units[k] = u;
     for (const [k, u] of this.usedUnits) units[k] = u;
-    const scripts = Object.fromEntries(this.usedScripts);
-    const data: CacheFile = { version: this.version, root: this.root, files, facts, units, toolchains: this.toolchains, scripts };
+    const data: CacheFile = {
+      version: this.version,
+      root: this.root,
+      files,
+      factsText,
+      units,
+      toolchains: this.toolchains,
+      stats: Object.fromEntries(this.stats),
+      scripts: Object.fromEntries(this.usedScripts),
+    };
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
@@ -248,6 +327,27 @@ export class FactsCache {
       return false;
     }
   }
+}
+
+function factsMap(data: unknown): Map<string, FileFacts> {
+  const out = new Map<string, FileFacts>();
+  if (data && typeof data === 'object') for (const [hash, facts] of Object.entries(data)) if (isFacts(facts)) out.set(hash, facts);
+  return out;
+}
+
+function sameStats(a: Map<string, FileStat>, b: Map<string, FileStat>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [f, x] of a) {
+    const y = b.get(f);
+    if (!y || x.size !== y.size || x.mtime !== y.mtime || x.ctime !== y.ctime || x.ino !== y.ino || x.hash !== y.hash) return false;
+  }
+  return true;
+}
+
+function isFileStat(x: unknown): x is FileStat {
+  if (!x || typeof x !== 'object') return false;
+  const s = x as Record<string, unknown>;
+  return ['size', 'mtime', 'ctime', 'ino', 'hash'].every((k) => typeof s[k] === 'string');
 }
 
 function isFacts(x: unknown): x is FileFacts {

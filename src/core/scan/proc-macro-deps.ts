@@ -34,6 +34,8 @@ export class ProcMacroCrates {
   private readonly manifests = new Map<string, ManifestInfo | null>();
   private readonly provides = new Map<string, boolean>();
   private readonly members: Map<string, Package>;
+  /** Entries of each source directory, listed once (a registry holds hundreds of packages). */
+  private readonly listings = new Map<string, string[]>();
 
   constructor(private readonly ws: Workspace) {
     this.members = new Map(ws.members.map((m) => [m.name, m]));
@@ -109,11 +111,16 @@ export class ProcMacroCrates {
   }
 
   private versionsIn(dir: string, name: string): string[] {
-    try {
-      return readdirSync(dir).filter((e) => e === name || (e.startsWith(`${name}-`) && /^\d/.test(e.slice(name.length + 1))));
-    } catch {
-      return [];
+    let entries = this.listings.get(dir);
+    if (entries === undefined) {
+      try {
+        entries = readdirSync(dir);
+      } catch {
+        entries = [];
+      }
+      this.listings.set(dir, entries);
     }
+    return entries.filter((e) => e === name || (e.startsWith(`${name}-`) && /^\d/.test(e.slice(name.length + 1))));
   }
 }
 
@@ -147,6 +154,7 @@ function readInfo(file: string): ManifestInfo | null {
 function debugEmbed(unit: Unit): boolean {
   const pkg = unit.package;
   const deps = pkg.dependencies.filter((d) => d.package === 'rust-embed');
+  if (deps.length === 0) return false;
   if (deps.some((d) => d.features.includes('debug-embed'))) return true;
   const map = featureMap(pkg);
   for (const f of unit.features) {

@@ -98,7 +98,7 @@ export function resolveCrate(input: CrateInput, store: SourceStore, tracer?: Wal
   const r = new CrateWalker(input, store, first, undefined, tracer).walk();
   const exported = first.exportedDefs();
   // Files walked before a module-declaring macro was defined were read without their calls.
-  const missedCalls = first.wantsCalls() && r.skippedCalls;
+  const missedCalls = first.wantsCalls() && (r.skippedCalls || first.skipped);
   // A macro the crate defines itself is no proc-macro: the second walk leaves its calls alone.
   let local: string[] = [];
   if (r.procCalls.size > 0) {

@@ -3,11 +3,11 @@
  * unsaved editor text, confined to the workspace root, with per-file facts cached by content hash.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { childPath, isInside } from '../paths.js';
-import type { FactsCache } from './cache.js';
+import type { FactsCache, FileStat } from './cache.js';
 import { extractFacts, PROC_INPUT_HINT } from './extract.js';
 import type { FileFacts } from './facts.js';
 
@@ -97,6 +97,10 @@ export class SourceStore {
   /** Content hashes the prefilter left unparsed, and their facts when parsed after all (factsWithCalls). */
   private readonly prefilteredHashes = new Set<string>();
   private readonly fullFacts = new Map<string, FileFacts>();
+  /** The file's state when read (or when its recorded state was confirmed by hashOf), with its hash. */
+  private readonly stats = new Map<string, FileStat>();
+  /** Hashes known from the cache's recorded file states, confirmed by `stat` (hashOf), by path. */
+  private readonly statHashes = new Map<string, string>();
 
   constructor(
     readonly root: string,
@@ -235,14 +239,72 @@ export class SourceStore {
       result = { text: overlay, invalidUtf8: false, hash: hashText(overlay) };
     } else if (this.isInWorkspace(abs) && this.info(abs).isFile) {
       try {
-        const bytes = readFileSync(abs);
-        result = new DiskText(bytes, createHash('sha1').update(bytes).digest('hex'));
+        const before = Date.now();
+        const fd = openSync(abs, 'r');
+        try {
+          // The state before reading: a change during or after the read gives a later one.
+          const st = fstatSync(fd, { bigint: true });
+          const bytes = readFileSync(fd);
+          const hash = createHash('sha1').update(bytes).digest('hex');
+          result = new DiskText(bytes, hash);
+          this.statHashes.delete(abs);
+          const recorded = fileStat(st, hash, before);
+          if (recorded) this.stats.set(abs, recorded);
+          else this.stats.delete(abs);
+        } finally {
+          closeSync(fd);
+        }
       } catch {
         result = null;
       }
     }
     this.texts.set(abs, result);
     return result ?? undefined;
+  }
+
+  /**
+   * The content hash of a workspace file, as read() would give it, without reading the file when
+   * the cache recorded its state and `stat` still reports that state (size, modification and
+   * change times, inode). A state is recorded only when the file was last modified more than
+   * STAT_TRUST_MS before it was read (git's "racy" rule, with a margin for coarse timestamps), so
+   * an edit after the read always shows in the state. Used while the index opens, to check cached
+   * resolutions (unit-cache.ts).
+   */
+  hashOf(abs: string): string | undefined {
+    const cached = this.texts.get(abs);
+    if (cached !== undefined) return cached?.hash;
+    const known = this.statHashes.get(abs);
+    if (known !== undefined) return known;
+    const recorded = !this.overlays.has(abs) && this.cache?.fileStat(abs);
+    if (recorded && this.isInWorkspace(abs) && this.info(abs).isFile) {
+      try {
+        if (sameStat(statSync(abs, { bigint: true }), recorded)) {
+          this.statHashes.set(abs, recorded.hash);
+          this.stats.set(abs, recorded);
+          return recorded.hash;
+        }
+      } catch {
+        // gone or unreadable: read() says so
+      }
+    }
+    return this.read(abs)?.hash;
+  }
+
+  /** Whether the hash of `abs` is known from its recorded state only: its content has not been read. */
+  knownByStatOnly(abs: string): boolean {
+    return this.statHashes.has(abs) && !this.texts.has(abs);
+  }
+
+  /** Whether hashOf(abs) knows the hash without reading (a recorded state was confirmed). */
+  hasHash(abs: string): boolean {
+    return this.statHashes.has(abs);
+  }
+
+  /** The recorded states of the files read (or confirmed by hashOf), for the cache. */
+  fileStats(): Map<string, FileStat> {
+    const out = new Map<string, FileStat>();
+    for (const [abs, st] of this.stats) if (!this.overlays.has(abs)) out.set(abs, st);
+    return out;
   }
 
   /** Facts of a workspace file, cached by content hash. */
@@ -330,6 +392,7 @@ export class SourceStore {
   readFiles(): string[] {
     const out: string[] = [];
     for (const [abs, t] of this.texts) if (t && !this.overlays.has(abs)) out.push(abs);
+    for (const abs of this.statHashes.keys()) if (!this.texts.has(abs)) out.push(abs);
     return out;
   }
 
@@ -345,6 +408,12 @@ export class SourceStore {
     else this.overlays.set(abs, text);
     this.texts.delete(abs);
     this.infos.delete(abs);
+    this.forgetStat(abs);
+  }
+
+  private forgetStat(abs: string): void {
+    this.stats.delete(abs);
+    this.statHashes.delete(abs);
   }
 
   /** Forgets what was read from disk for `abs` (after a change on disk). */
@@ -354,7 +423,7 @@ export class SourceStore {
     // A directory on the way may have been created, removed or replaced by a symlink; and when
     // `abs` is a directory, what lies under it may have changed too.
     const under = abs.endsWith(sep) ? abs : abs + sep;
-    for (const m of [this.texts, this.infos, this.listings, this.realDirs] as Map<string, unknown>[]) {
+    for (const m of [this.texts, this.infos, this.listings, this.realDirs, this.stats, this.statHashes] as Map<string, unknown>[]) {
       for (const k of m.keys()) if (k === abs || k.startsWith(under)) m.delete(k);
     }
     for (let d = dirname(abs); ; d = dirname(d)) {
@@ -367,6 +436,8 @@ export class SourceStore {
   /** Forgets everything read from disk (facts stay cached by hash). */
   invalidateAll(): void {
     this.texts.clear();
+    this.stats.clear();
+    this.statHashes.clear();
     this.infos.clear();
     this.realDirs.clear();
     this.listings.clear();
@@ -376,6 +447,24 @@ export class SourceStore {
   get parsedCount(): number {
     return this.parsed;
   }
+}
+
+/**
+ * How long before its read a file must have last changed for its state to be recorded: any later
+ * edit then gets a later modification or change time, also on file systems whose timestamps have
+ * a granularity of one second (git's "racy clean" problem).
+ */
+export const STAT_TRUST_MS = 2000;
+
+/** The state to record for a file read at `readAt` (ms), or undefined when it changed too recently to be trusted. */
+function fileStat(st: BigIntStats, hash: string, readAt: number): FileStat | undefined {
+  const changed = st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
+  if (changed >= BigInt(readAt - STAT_TRUST_MS) * 1_000_000n) return undefined;
+  return { size: String(st.size), mtime: String(st.mtimeNs), ctime: String(st.ctimeNs), ino: String(st.ino), hash };
+}
+
+function sameStat(st: BigIntStats, r: FileStat): boolean {
+  return st.isFile() && String(st.size) === r.size && String(st.mtimeNs) === r.mtime && String(st.ctimeNs) === r.ctime && String(st.ino) === r.ino;
 }
 
 function hashText(text: string): string {

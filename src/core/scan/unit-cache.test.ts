@@ -3,13 +3,14 @@
  * changed: a warm open always equals a cold one.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { copyFixture, EXAMPLE } from '../../../test/helpers.js';
 import { DEFAULT_OPTIONS, UnitIndex } from '../index.js';
 import { cacheFileFor } from './cache.js';
+import { STAT_TRUST_MS } from './sources.js';
 
 function snapshot(index: UnitIndex): unknown {
   return index.entries.map((e) => ({
@@ -84,4 +85,65 @@ test('a remembered rustc answer that rustc no longer gives is thrown away', asyn
   const again = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
   assert.equal(again.store.cache!.unitHits, again.entries.length);
   assert.deepEqual(snapshot(again), snapshot(plain));
+});
+
+/** Every `.rs` file of the workspace gets the same old modification time (whole seconds). */
+const OLD = 1_600_000_000;
+function ageFiles(ws: string, files: string[]): void {
+  for (const f of files) utimesSync(join(ws, f), OLD, OLD);
+}
+
+test('a file edited in place with its size and modification time kept is read again, not trusted by its recorded state', async () => {
+  const ws = copyFixture(EXAMPLE);
+  const lib = join(ws, 'crates/units-parse/src/lib.rs');
+  ageFiles(ws, ['crates/units-parse/src/lib.rs']);
+  // The state of a file is recorded only when its last change (ctime too) is older than this.
+  await new Promise((r) => setTimeout(r, STAT_TRUST_MS + 100));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  const cold = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  const recorded = JSON.parse(readFileSync(cacheFileFor(cacheDir, cold.workspace.root), 'utf8')).stats as Record<string, unknown>;
+  assert.ok(recorded[lib], 'the state of lib.rs is recorded');
+  // Unchanged: the warm open takes the hash from the recorded state without reading the file.
+  const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.ok(warm.store.hasHash(lib) && !warm.store.hasRead(lib), 'lib.rs was not read');
+  assert.equal(warm.store.cache!.unitHits, warm.entries.length);
+  // Same length, same mtime (set back), same inode: only the change time tells.
+  const before = statSync(lib);
+  writeFileSync(lib, readFileSync(lib, 'utf8').replace('mod aliases;', 'mod aliasez;'));
+  ageFiles(ws, ['crates/units-parse/src/lib.rs']);
+  const after = statSync(lib);
+  assert.deepEqual([after.size, after.mtimeMs, after.ino], [before.size, before.mtimeMs, before.ino]);
+  const { warm: edited, plain } = await warmAndPlain(ws, cacheDir);
+  assert.deepEqual(snapshot(edited), snapshot(plain));
+  assert.ok(!edited.unit('units-parse/lib/units_parse')!.files.includes(join(ws, 'crates/units-parse/src/aliases.rs')), 'the edit is seen');
+  assert.ok(edited.store.hasRead(lib), 'lib.rs was read again');
+});
+
+test('the state of a file changed just before it was read is not recorded (it could change again unseen)', async () => {
+  const ws = copyFixture(EXAMPLE); // every file written just now
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  const cold = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  const data = JSON.parse(readFileSync(cacheFileFor(cacheDir, cold.workspace.root), 'utf8'));
+  assert.ok(data.files.includes(join(ws, 'crates/units-parse/src/lib.rs')), 'lib.rs was read');
+  assert.deepEqual(data.stats, {});
+  // Read again on the next open: its hash comes from its content.
+  const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.ok(warm.store.hasRead(join(ws, 'crates/units-parse/src/lib.rs')));
+});
+
+test("after a warm open that took a file's hash from its recorded state, a change of it on disk is seen by updateFile", async () => {
+  const ws = copyFixture(EXAMPLE);
+  const lib = join(ws, 'crates/units-parse/src/lib.rs');
+  ageFiles(ws, ['crates/units-parse/src/lib.rs']);
+  await new Promise((r) => setTimeout(r, STAT_TRUST_MS + 100));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.ok(warm.store.hasHash(lib) && !warm.store.hasRead(lib), 'lib.rs known by its recorded state');
+  // Saved by an editor: the text on disk changes, then the index is told.
+  writeFileSync(lib, readFileSync(lib, 'utf8').replace('mod aliases;', ''));
+  const changed = warm.updateFile(lib);
+  assert.ok(changed.includes('units-parse/lib/units_parse'), `changed: ${changed.join(', ')}`);
+  const plain = await UnitIndex.open(ws, DEFAULT_OPTIONS);
+  assert.deepEqual(snapshot(warm), snapshot(plain));
 });

@@ -30,7 +30,32 @@ function stateOf(store: SourceStore, abs: string, read: boolean): string {
   if (!store.isInWorkspace(abs)) return 'x';
   if (!store.isFile(abs)) return 'n';
   if (!read) return 'f';
-  return store.read(abs)?.hash ?? 'n';
+  return store.hashOf(abs) ?? 'n';
+}
+
+/**
+ * Path states already looked up while checking cached resolutions, shared by the units of one
+ * open (units of a crate probe the same paths; the store does not change meanwhile).
+ */
+export class ProbeStates {
+  private readonly states = new Map<string, string>();
+  private readonly paths = new Map<string, string>();
+
+  constructor(private readonly store: SourceStore) {}
+
+  /** The absolute path of a recorded (relative or absolute) probed path. */
+  path(p: string): string {
+    let a = this.paths.get(p);
+    if (a === undefined) this.paths.set(p, (a = abs(this.store.root, p)));
+    return a;
+  }
+
+  state(p: string, read: boolean): string {
+    const key = read ? `r${p}` : `s${p}`;
+    let st = this.states.get(key);
+    if (st === undefined) this.states.set(key, (st = stateOf(this.store, this.path(p), read)));
+    return st;
+  }
 }
 
 function rel(root: string, abs: string): string {
@@ -74,13 +99,13 @@ export function recordUnit(store: SourceStore, r: CrateFiles): CachedUnit | unde
 }
 
 /** The resolution of a cache entry when everything it depends on is unchanged, else undefined. */
-export function restoreUnit(store: SourceStore, c: CachedUnit): CrateFiles | undefined {
+export function restoreUnit(store: SourceStore, c: CachedUnit, states: ProbeStates = new ProbeStates(store)): CrateFiles | undefined {
   if (!isCachedUnit(c)) return undefined;
-  const probed = c.probed.map((p) => abs(store.root, p));
-  for (let i = 0; i < probed.length; i++) {
+  for (let i = 0; i < c.probed.length; i++) {
     const want = c.states[i]!;
-    if (stateOf(store, probed[i]!, want.length > 1) !== want) return undefined;
+    if (states.state(c.probed[i]!, want.length > 1) !== want) return undefined;
   }
+  const probed = c.probed.map((p) => states.path(p));
   const files = new Set<string>();
   for (const i of c.files) files.add(probed[i]!);
   return {

@@ -10,6 +10,15 @@ import type { FileFacts, Item } from '../facts.js';
 import type { LocalMacros, MacroCall, MacroDefinition } from '../local-macros.js';
 import { defineMacro, expandCall } from './expand.js';
 import { MacroScope, type MacroDef } from './scope.js';
+import { mayHoldFacts } from '../sources.js';
+
+/**
+ * Whether a definition's rules may produce a module file, an include or a `#[path]`: any `mod`
+ * other than an inline-module opener (`mod name {`, `mod $name {`), any `include*!`, any `path =`.
+ * An inline module's items come from the same rules and the call's tokens, which the prefilter
+ * (sources.ts mayHoldFacts) already looks at in the calling file.
+ */
+export const MAY_NAME_FILES = /\bmod\b(?!\s+(?:r#)?\$?[A-Za-z_][A-Za-z0-9_]*\s*\{)|\binclude(?:_str|_bytes)?\s*!|\bpath\s*=/;
 
 /** Expansions per crate walk, against macros that multiply (a call expanding to two calls of itself). */
 export const MAX_EXPANSIONS = 20_000;
@@ -19,6 +28,8 @@ export class MacroExpander implements LocalMacros {
   private readonly saved: MacroScope[] = [];
   private expansions = 0;
   private productive: boolean;
+  /** Some expansion was left unparsed while no macro in scope could name a file. */
+  skipped = false;
   /** Names of calls no visible definition matched (a second walk may find an exported one). */
   readonly unresolved = new Set<string>();
   /** Why the last call of each name was not expanded (for the walker's reason). */
@@ -46,7 +57,7 @@ export class MacroExpander implements LocalMacros {
 
   define(def: MacroDefinition, file: string, uncertain: string | undefined): void {
     if (def.rules === undefined) return;
-    if (/\bmod\b|\binclude(?:_str|_bytes)?\s*!|\bpath\s*=/.test(def.rules)) this.productive = true;
+    if (MAY_NAME_FILES.test(def.rules)) this.productive = true;
     const exported = def.attrs.some((a) => a.tokens[0]?.kind === 'ident' && a.tokens[0].text === 'macro_export');
     const d = defineMacro(def.name, def.rules, file, def.line, exported);
     const prev = this.scope.lookup(def.name);
@@ -88,6 +99,13 @@ export class MacroExpander implements LocalMacros {
       this.failures.set(call.name, r.reason);
       return undefined;
     }
+    // While no macro in scope can name a file, an expansion that cannot hold a fact (by the
+    // files' prefilter) holds nothing the walk needs: it is not parsed. Should such a macro be
+    // defined later, the crate is walked again with calls read from the start (resolve.ts).
+    if (!this.productive && !expansionMayHoldFacts(r.text)) {
+      this.skipped = true;
+      return [];
+    }
     // Every unit of a crate expands the same calls: their items are parsed once.
     const key = `${call.line}\0${r.text}`;
     let items = parsedExpansions.get(key);
@@ -99,6 +117,19 @@ export class MacroExpander implements LocalMacros {
     }
     return items;
   }
+}
+
+/** mayHoldFacts of expansions, by text: every unit of a crate expands the same calls. */
+const factsHint = new Map<string, boolean>();
+
+function expansionMayHoldFacts(text: string): boolean {
+  let may = factsHint.get(text);
+  if (may === undefined) {
+    may = mayHoldFacts(text);
+    if (factsHint.size >= 4096) factsHint.delete(factsHint.keys().next().value!);
+    factsHint.set(text, may);
+  }
+  return may;
 }
 
 /** Items of expansions by call line and expanded text (the walker never modifies items). */
