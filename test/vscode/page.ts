@@ -19,6 +19,20 @@ export async function badgeOf(p: Page, label: string, level: number): Promise<st
   });
 }
 
+/**
+ * The row's badge once it has one (VS Code draws file decorations as they arrive, row by row), or
+ * '' after `ms` without one.
+ */
+export async function settledBadgeOf(p: Page, label: string, level: number, ms = 20_000): Promise<string> {
+  const end = Date.now() + ms;
+  let b = await badgeOf(p, label, level);
+  while (b === '' && Date.now() < end) {
+    await p.waitForTimeout(100);
+    b = await badgeOf(p, label, level);
+  }
+  return b;
+}
+
 /** Expands the `nth` folder row with this name at this depth (rows in display order). */
 export async function expand(p: Page, label: string, level: number, nth = 0): Promise<void> {
   const r = row(p, label, level).nth(nth);

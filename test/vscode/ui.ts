@@ -14,7 +14,7 @@ import { unitLabel } from '../../src/protocol/labels.js';
 import { REPO } from '../helpers.js';
 import { isolatedNixVars } from '../nix/nix-env.js';
 import { startSession, type Session } from './code-server.js';
-import { badgeOf, expand, openFile, row, runCommand, setPane, statusText, viewRows } from './page.js';
+import { expand, openFile, row, runCommand, setPane, settledBadgeOf, statusText, viewRows } from './page.js';
 import { saveRebuildsUi } from './ui-why.js';
 
 const hasBuild = (COMMANDS as readonly string[]).includes('build');
@@ -36,13 +36,11 @@ export async function uiTest(t: TestContext): Promise<void> {
     await expand(p, 'src', 3);
     await expand(p, 'units-core', 2);
     await expand(p, 'src', 3, 1);
-    const libBadge = () => badgeOf(p, 'lib.rs', 4);
-    for (let i = 0; i < 200 && (await libBadge()) === ''; i++) await p.waitForTimeout(100);
-    assert.equal(await libBadge(), '②', 'units-core/src/lib.rs: read by the lib and its test build');
-    assert.equal(await badgeOf(p, 'stats.rs', 4), '?②', 'stats.rs: possibly read');
-    assert.equal(await badgeOf(p, 'report.rs', 4), '②');
-    assert.equal(await badgeOf(p, 'term.rs', 4), '∅', 'units-cli/src/term.rs: read by no unit');
-    assert.equal(await badgeOf(p, 'term_ansi.rs', 4), '②');
+    assert.equal(await settledBadgeOf(p, 'lib.rs', 4), '②', 'units-core/src/lib.rs: read by the lib and its test build');
+    assert.equal(await settledBadgeOf(p, 'stats.rs', 4), '?②', 'stats.rs: possibly read');
+    assert.equal(await settledBadgeOf(p, 'report.rs', 4), '②');
+    assert.equal(await settledBadgeOf(p, 'term.rs', 4), '∅', 'units-cli/src/term.rs: read by no unit');
+    assert.equal(await settledBadgeOf(p, 'term_ansi.rs', 4), '②');
 
     // The README's screenshot: badges, and the Cargo Units view showing the units of lib.rs.
     await row(p, 'lib.rs', 4).click();

@@ -10,6 +10,7 @@ mod prefixes;
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=build/prefixes.rs");
+    println!("cargo::rerun-if-env-changed=UNITS_NO_STATS");
 
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     fs::write(out_dir.join("generated.rs"), prefixes::render()).expect("write generated.rs");
