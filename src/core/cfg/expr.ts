@@ -18,6 +18,7 @@
  */
 
 import { tokenize, type Delimiter, type TokenTree } from '../syntax/tokens.js';
+import { skipBlockComment } from '../syntax/comments.js';
 import { decodeEscape } from '../syntax/escapes.js';
 
 export type CfgExpr =
@@ -421,18 +422,9 @@ function checkTrivia(text: string, from: number, to: number): void {
       while (i < to && text[i] !== '\n') i++;
     } else if (c === '/' && text[i + 1] === '*') {
       const start = i;
-      let depth = 1;
-      i += 2;
-      while (i < to && depth > 0) {
-        if (text[i] === '/' && text[i + 1] === '*') {
-          depth++;
-          i += 2;
-        } else if (text[i] === '*' && text[i + 1] === '/') {
-          depth--;
-          i += 2;
-        } else i++;
-      }
-      if (depth > 0) throw new CfgSyntaxError(start, 'unterminated block comment');
+      const comment = skipBlockComment(text, i, to);
+      i = comment.next;
+      if (!comment.closed) throw new CfgSyntaxError(start, 'unterminated block comment');
     } else if (c === ')' || c === ']' || c === '}') {
       throw new CfgSyntaxError(i, `unexpected closing delimiter \`${c}\``);
     } else {

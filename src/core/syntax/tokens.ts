@@ -3,6 +3,7 @@
  * `cfg_attr(...)`, `path = "..."`) and macro arguments (`include_str!(concat!(...))`).
  * It never throws: unknown characters become punctuation, unclosed groups end at the input's end.
  */
+import { skipBlockComment } from './comments.js';
 import { decodeEscape } from './escapes.js';
 
 export type Delimiter = '(' | '[' | '{';
@@ -32,17 +33,7 @@ export function tokenize(text: string): TokenTree[] {
       } else if (c === '/' && text[i + 1] === '/') {
         while (i < n && text[i] !== '\n') i++;
       } else if (c === '/' && text[i + 1] === '*') {
-        let depth = 1;
-        i += 2;
-        while (i < n && depth > 0) {
-          if (text[i] === '/' && text[i + 1] === '*') {
-            depth++;
-            i += 2;
-          } else if (text[i] === '*' && text[i + 1] === '/') {
-            depth--;
-            i += 2;
-          } else i++;
-        }
+        i = skipBlockComment(text, i, n).next;
       } else {
         break;
       }
