@@ -56,6 +56,14 @@ describe('decided from what cargo-units knows', () => {
     assert.deepEqual(summary(d), { set: ['absent', 'empty', 'features', 'joined', 'pkg'], unknown: [] });
   });
 
+  test('char literals decode as rustc does; one rustc rejects is unknown', () => {
+    const d = run(`fn main() {
+      if '\\u{41}' == 'A' && '\\n' != 'n' && "a.b".split('.').count() == 2 { println!("cargo:rustc-cfg=chars"); }
+      if '\\x80' == 'x' { println!("cargo:rustc-cfg=rejected"); }
+    }`);
+    assert.deepEqual(summary(d), { set: ['chars'], unknown: ['rejected'] });
+  });
+
   test('a name printed on no path is decided unset; a `not(name)` then holds', () => {
     const d = run(`fn main() { if env::var("CARGO_CFG_TARGET_OS").unwrap() == "windows" { println!("cargo:rustc-cfg=win"); } }`);
     assert.deepEqual(summary(d), { set: [], unknown: [] });

@@ -274,8 +274,10 @@ export class Interp {
       case 'expression_statement':
         return this.eval(n.namedChildren[0]!);
       case 'string_literal':
-      case 'raw_string_literal':
-        return str(tokenize(n.text)[0]?.kind === 'literal' ? ((tokenize(n.text)[0] as { value?: string }).value ?? '') : '');
+      case 'raw_string_literal': {
+        const t = tokenize(n.text)[0];
+        return str(t?.kind === 'literal' ? (t.value ?? '') : '');
+      }
       case 'char_literal': {
         const c = decodeChar(n.text);
         return c !== undefined ? { k: 'char', c } : unknown('a character literal');

@@ -1,5 +1,6 @@
 /** Syntax helpers of the build-script interpreter. */
 import type { Node } from 'web-tree-sitter';
+import { decodeEscape } from '../../syntax/escapes.js';
 
 /** Names a piece of code may change: assigned, `&mut`-borrowed, or a method's receiver. */
 export function mutatedNames(n: Node): Set<string> {
@@ -37,11 +38,7 @@ export function decodeChar(text: string): string | undefined {
   if (!m) return undefined;
   const body = m[1]!;
   if (!body.startsWith('\\')) return [...body].length === 1 ? body : undefined;
-  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"' };
-  if (body.length === 2 && simple[body[1]!] !== undefined) return simple[body[1]!];
-  const x = /^\\x([0-7][0-9a-fA-F])$/.exec(body);
-  if (x) return String.fromCharCode(parseInt(x[1]!, 16));
-  const u = /^\\u\{([0-9a-fA-F_]{1,8})\}$/.exec(body);
-  if (u) return String.fromCodePoint(parseInt(u[1]!.replace(/_/g, ''), 16));
-  return undefined;
+  // One escape and nothing after it; any escape rustc rejects (or a byte above 0x7F) is unknown.
+  const esc = decodeEscape(body, 0);
+  return esc.error === undefined && esc.next === body.length && [...esc.value].length === 1 ? esc.value : undefined;
 }
