@@ -86,19 +86,83 @@ function charLiteralEnd(text: string, p: number, n: number): number {
   return text.charCodeAt(end) === 39 ? end + 1 : -1;
 }
 
-/** Tokenizes `text` into a forest of token trees. Offsets are UTF-16 indexes into `text`. */
-export function tokenize(text: string): TokenTree[] {
-  const n = text.length;
-  const top: TokenTree[] = [];
-  // Iterative, so that deeply nested input cannot overflow the stack.
-  const stack: (TokenTree & { kind: 'group' })[] = [];
-  let out = top;
-  let i = 0;
+/** What Lexer.next() found: a token (its text is `text.slice(start, pos)`), a delimiter, or the end. */
+export const LEX_END = 0;
+export const LEX_IDENT = 1;
+export const LEX_PUNCT = 2;
+export const LEX_LITERAL = 3;
+export const LEX_OPEN = 4;
+export const LEX_CLOSE = 5;
+
+/**
+ * Rust's lexer, one token at a time, without building anything: next() skips trivia and reports
+ * the kind of what follows; `start` and `pos` delimit it. Trees are built by tokenize() here and
+ * by the macro engine (scan/macros/tokens.ts), each with its own token objects.
+ */
+export class Lexer {
+  /** Index after the last token read. */
+  pos = 0;
+  /** Index of the last token read. */
+  start = 0;
+  /** The decoded value of the last token when it is a string literal (and `decode` is on); else undefined. */
+  value: string | undefined = undefined;
+  /** The text of the last punctuation token (one character, `::` or `=>`). */
+  punct = '';
+  private readonly n: number;
+
+  constructor(
+    readonly text: string,
+    /** Whether string literals' values are decoded. */
+    private readonly decode = true,
+  ) {
+    this.n = text.length;
+  }
+
+  /** Skips trivia and reads what follows: a token, an opening or closing delimiter (one character), or the end. */
+  next(): number {
+    const text = this.text;
+    const n = this.n;
+    let i = this.pos;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (isWhitespace(c)) {
+        i++;
+        continue;
+      }
+      if (c === 47) {
+        const d = text.charCodeAt(i + 1);
+        if (d === 47) {
+          const nl = text.indexOf('\n', i + 2);
+          i = nl < 0 ? n : nl;
+          continue;
+        }
+        if (d === 42) {
+          i = skipBlockComment(text, i, n).next;
+          continue;
+        }
+      }
+      this.start = i;
+      if (c === 41 || c === 93 || c === 125) {
+        this.pos = i + 1;
+        return LEX_CLOSE;
+      }
+      if (c === 40 || c === 91 || c === 123) {
+        this.pos = i + 1;
+        return LEX_OPEN;
+      }
+      this.pos = i;
+      return this.token(c);
+    }
+    this.start = this.pos = n;
+    return LEX_END;
+  }
 
   /** Reads a string literal from `start`; its opening quote is at `quotePos`. */
-  function readString(start: number, quotePos: number, raw: number): TokenTree {
+  private string(quotePos: number, raw: number): number {
     // raw < 0: normal string with escapes; raw >= 0: raw string with that many '#'.
-    i = quotePos + 1;
+    const text = this.text;
+    const n = this.n;
+    let i = quotePos + 1;
     let value = '';
     if (raw < 0) {
       let run = i;
@@ -107,60 +171,68 @@ export function tokenize(text: string): TokenTree[] {
         if (k === 34) break;
         if (k === 92 && i + 1 < n) {
           const esc = decodeEscape(text, i);
-          value += text.slice(run, i) + esc.value;
+          if (this.decode) value += text.slice(run, i) + esc.value;
           i = run = esc.next;
         } else if (k === 13 && text.charCodeAt(i + 1) === 10) {
-          value += text.slice(run, i) + '\n';
+          if (this.decode) value += text.slice(run, i) + '\n';
           i = run = i + 2;
         } else {
           i++;
         }
       }
-      if (i > run) value += text.slice(run, i);
+      if (this.decode && i > run) value += text.slice(run, i);
       i = Math.min(n, i + 1);
     } else {
       const terminator = raw === 0 ? '"' : '"' + '#'.repeat(raw);
       const end = text.indexOf(terminator, i);
-      const stop = end < 0 ? n : end;
-      value = text.slice(i, stop);
-      if (value.includes('\r')) value = value.replace(/\r\n/g, '\n');
+      if (this.decode) {
+        value = text.slice(i, end < 0 ? n : end);
+        if (value.includes('\r')) value = value.replace(/\r\n/g, '\n');
+      }
       i = end < 0 ? n : end + terminator.length;
     }
     // literal suffix (rare), e.g. "abc"suffix
     while (i < n && isIdContinueUnit(text.charCodeAt(i))) i++;
-    return { kind: 'literal', text: text.slice(start, i), value, offset: start };
+    this.pos = i;
+    this.value = this.decode ? value : undefined;
+    return LEX_LITERAL;
   }
 
-  /** Reads the token at `i`, which is neither trivia nor a delimiter. */
-  function readToken(c: number): TokenTree {
-    const start = i;
+  /** Reads the token at `start`, which is neither trivia nor a delimiter; `c` is its first unit. */
+  private token(c: number): number {
+    const text = this.text;
+    const n = this.n;
+    const start = this.start;
+    this.value = undefined;
     // Strings: "..", r"..", r#".."#, b"..", br"..", c"..", cr"..".
-    if (c === 34) return readString(start, start, -1);
+    if (c === 34) return this.string(start, -1);
     if (c === 98 || c === 99 || c === 114) {
       const j = c === 114 ? start : start + 1;
       const d = text.charCodeAt(j);
-      if (j !== start && d === 34) return readString(start, j, -1);
+      if (j !== start && d === 34) return this.string(j, -1);
       if (d === 114) {
         let k = j + 1;
         while (text.charCodeAt(k) === 35) k++;
-        if (text.charCodeAt(k) === 34 && k + 1 - start <= STRING_WINDOW) return readString(start, k, k - j - 1);
+        if (text.charCodeAt(k) === 34 && k + 1 - start <= STRING_WINDOW) return this.string(k, k - j - 1);
       }
     }
+    let i = start;
     if (c === 39 || (c === 98 && text.charCodeAt(start + 1) === 39)) {
       const quote = c === 98 ? start + 1 : start;
       const end = charLiteralEnd(text, quote, n);
       if (end >= 0) {
-        i = end;
-        return { kind: 'literal', text: text.slice(start, i), offset: start };
+        this.pos = end;
+        return LEX_LITERAL;
       }
       if (c === 98) {
-        i = start + 1;
-        return { kind: 'ident', text: 'b', offset: start };
+        this.pos = start + 1;
+        return LEX_IDENT; // `b`
       }
       // a lifetime or label
       i = start + 1;
       while (i < n && isIdContinueUnit(text.charCodeAt(i))) i++;
-      return { kind: 'ident', text: text.slice(start, i), offset: start };
+      this.pos = i;
+      return LEX_IDENT;
     }
     if (c >= 48 && c <= 57) {
       i++;
@@ -174,7 +246,8 @@ export function tokenize(text: string): TokenTree[] {
         }
         i++;
       }
-      return { kind: 'literal', text: text.slice(start, i), offset: start };
+      this.pos = i;
+      return LEX_LITERAL;
     }
     const len = c < 0xd800 || c > 0xdbff ? 1 : cpLength(text, start);
     const rawIdent = c === 114 && text.charCodeAt(start + 1) === 35;
@@ -191,63 +264,69 @@ export function tokenize(text: string): TokenTree[] {
           i += l;
         }
       }
-      return { kind: 'ident', text: text.slice(start, i), offset: start };
+      this.pos = i;
+      return LEX_IDENT;
     }
     // Multi-character punctuation that matters for parsing paths.
     if (c === 58 && text.charCodeAt(start + 1) === 58) {
-      i += 2;
-      return { kind: 'punct', text: '::', offset: start };
+      this.pos = start + 2;
+      this.punct = '::';
+    } else if (c === 61 && text.charCodeAt(start + 1) === 62) {
+      this.pos = start + 2;
+      this.punct = '=>';
+    } else {
+      this.pos = start + len;
+      this.punct = len === 1 ? text[start]! : text.slice(start, start + 2);
     }
-    if (c === 61 && text.charCodeAt(start + 1) === 62) {
-      i += 2;
-      return { kind: 'punct', text: '=>', offset: start };
-    }
-    i += len;
-    return { kind: 'punct', text: len === 1 ? text[start]! : text.slice(start, start + 2), offset: start };
+    return LEX_PUNCT;
   }
+}
 
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (isWhitespace(c)) {
-      i++;
-      continue;
-    }
-    if (c === 47) {
-      const d = text.charCodeAt(i + 1);
-      if (d === 47) {
-        const nl = text.indexOf('\n', i + 2);
-        i = nl < 0 ? n : nl;
-        continue;
+/** Tokenizes `text` into a forest of token trees. Offsets are UTF-16 indexes into `text`. */
+export function tokenize(text: string): TokenTree[] {
+  const lx = new Lexer(text);
+  const top: TokenTree[] = [];
+  // Iterative, so that deeply nested input cannot overflow the stack.
+  const stack: (TokenTree & { kind: 'group' })[] = [];
+  let out = top;
+  for (;;) {
+    const kind = lx.next();
+    switch (kind) {
+      case LEX_END:
+        return top;
+      case LEX_OPEN: {
+        const delimiter = text[lx.start] as Delimiter;
+        const group: TokenTree & { kind: 'group' } = { kind: 'group', delimiter, children: [], offset: lx.start, end: text.length, closed: false };
+        out.push(group);
+        stack.push(group);
+        out = group.children;
+        break;
       }
-      if (d === 42) {
-        i = skipBlockComment(text, i, n).next;
-        continue;
+      case LEX_CLOSE: {
+        const group = stack[stack.length - 1];
+        if (group && CLOSE[group.delimiter] === text[lx.start]) {
+          group.end = lx.pos;
+          group.closed = true;
+          stack.pop();
+          out = stack.length > 0 ? stack[stack.length - 1]!.children : top;
+        }
+        // a stray or mismatched closer is skipped
+        break;
       }
+      case LEX_PUNCT:
+        out.push({ kind: 'punct', text: lx.punct, offset: lx.start });
+        break;
+      case LEX_IDENT:
+        out.push({ kind: 'ident', text: text.slice(lx.start, lx.pos), offset: lx.start });
+        break;
+      default:
+        out.push(
+          lx.value === undefined
+            ? { kind: 'literal', text: text.slice(lx.start, lx.pos), offset: lx.start }
+            : { kind: 'literal', text: text.slice(lx.start, lx.pos), value: lx.value, offset: lx.start },
+        );
     }
-    if (c === 41 || c === 93 || c === 125) {
-      i++;
-      const group = stack[stack.length - 1];
-      if (group && CLOSE[group.delimiter].charCodeAt(0) === c) {
-        group.end = i;
-        group.closed = true;
-        stack.pop();
-        out = stack.length > 0 ? stack[stack.length - 1]!.children : top;
-      }
-      // a stray or mismatched closer is skipped
-      continue;
-    }
-    if (c === 40 || c === 91 || c === 123) {
-      const delimiter: Delimiter = c === 40 ? '(' : c === 91 ? '[' : '{';
-      const group: TokenTree & { kind: 'group' } = { kind: 'group', delimiter, children: [], offset: i, end: n, closed: false };
-      i++;
-      out.push(group);
-      stack.push(group);
-      out = group.children;
-      continue;
-    }
-    out.push(readToken(c));
   }
-  return top;
 }
 
 /** Splits a token list on top-level commas, dropping empty trailing parts. */
