@@ -11,18 +11,21 @@
  *   reads the few things it needs inside one (attributes, derives' helper attributes, macro
  *   rules) from the node's text. Except the body of an inline module (`mod name { … }`), whose
  *   item-level macro calls are facts even without a hint;
- * - the inside of a macro call's `{ … }` token tree (`name! { … }`), whatever it holds: the walk
- *   reads a call's arguments as text (re-parsed when needed), never as the parser's nodes.
+ * - the inside of a macro call's token tree (`name!( … )`, `name![ … ]`, `name! { … }`), whatever
+ *   it holds: the walk reads a call's arguments as text (re-parsed when needed), never as the
+ *   parser's nodes.
  *
  * When the braces do not balance as the lexer sees them, nothing is left out.
  *
- * The lexer jumps from one brace, quote, apostrophe or slash to the next with a regular
+ * The lexer jumps from one brace, quote, apostrophe, slash or `!` to the next with a regular
  * expression: it runs once per file in a short-lived process, where a loop over every character
  * would mostly run in V8's interpreter.
  */
 
 /** The characters the lexer stops at: everything else is skipped natively. */
-const SIGNIFICANT = /[{}"'/]/g;
+const SIGNIFICANT = /[{}"'/!]/g;
+/** What a macro call's ( ) or [ ] token tree is scanned for, to find its end. */
+const DELIMITERS = /[()[\]{}"'/]/g;
 
 /** A range of the text the parser reads (the shape of tree-sitter's included ranges). */
 export interface IncludedRange {
@@ -112,6 +115,19 @@ export function blankRanges(text: string, hints: readonly number[]): [number, nu
       case 0x27 /* ' */:
         sig.lastIndex = skipCharOrLifetime(text, i);
         break;
+      case 0x21 /* ! */: {
+        // `name!( … )` or `name![ … ]` (`name! { … }`: see bodyKind).
+        let open = i + 1;
+        while (isSpace(text.charCodeAt(open))) open++;
+        const c = text.charCodeAt(open);
+        if ((c === 0x28 || c === 0x5b) && isMacroBang(text, i)) {
+          const close = closingDelimiter(text, open);
+          if (close < 0) return undefined;
+          if (close > open + 1) found.push([open + 1, close]);
+          sig.lastIndex = close + 1;
+        }
+        break;
+      }
       default: /* / */ {
         const next = text.charCodeAt(i + 1);
         if (next === 0x2f /* / */) {
@@ -128,7 +144,7 @@ export function blankRanges(text: string, hints: readonly number[]): [number, nu
     }
   }
   if (opens.length > 0) return undefined;
-  return outermost(found);
+  return outermost(text, found);
 }
 
 function isIdentChar(c: number): boolean {
@@ -158,6 +174,35 @@ function identStart(text: string, end: number): number {
 /** Keywords that can stand before `!` as the logical not (`if !x`), which is no macro call. */
 const NOT_MACRO = new Set(['if', 'while', 'match', 'return', 'in', 'break', 'yield', 'else', 'let', 'impl', 'for', 'as', 'mut', 'move', 'box']);
 
+/** Whether the `!` at `bang` follows a macro's name: `name!`, `name !`; not `-> !`, `if !x`, `#![`. */
+function isMacroBang(text: string, bang: number): boolean {
+  const nameEnd = lastNonSpace(text, bang);
+  const start = nameEnd >= 0 ? identStart(text, nameEnd) : -1;
+  return start >= 0 && !NOT_MACRO.has(text.slice(start, nameEnd + 1));
+}
+
+/** The offset of the delimiter closing the one at `open` (-1 when the groups inside do not balance). */
+function closingDelimiter(text: string, open: number): number {
+  const stack: number[] = [];
+  const scan = new RegExp(DELIMITERS.source, 'g');
+  scan.lastIndex = open;
+  for (let m = scan.exec(text); m; m = scan.exec(text)) {
+    const i = m.index;
+    const c = text.charCodeAt(i);
+    if (c === 0x28 || c === 0x5b || c === 0x7b) stack.push(c === 0x28 ? 0x29 : c === 0x5b ? 0x5d : 0x7d);
+    else if (c === 0x29 || c === 0x5d || c === 0x7d) {
+      if (stack.pop() !== c) return -1;
+      if (stack.length === 0) return i;
+    } else if (c === 0x22) scan.lastIndex = skipString(text, i);
+    else if (c === 0x27) scan.lastIndex = skipCharOrLifetime(text, i);
+    else if (text.charCodeAt(i + 1) === 0x2f) {
+      const nl = text.indexOf('\n', i);
+      scan.lastIndex = nl < 0 ? text.length : nl;
+    } else if (text.charCodeAt(i + 1) === 0x2a) scan.lastIndex = skipBlockComment(text, i + 2);
+  }
+  return -1;
+}
+
 /** What the `{` at `i` opens, from the tokens before it (a comment between them keeps the body). */
 function bodyKind(text: string, i: number): Body {
   const last = lastNonSpace(text, i);
@@ -165,10 +210,7 @@ function bodyKind(text: string, i: number): Body {
   const c = text.charCodeAt(last);
   if (c === 0x21 /* ! */) {
     // `name! {` (also `name ! {`); not `-> ! {` nor `if !{ … }`.
-    const nameEnd = lastNonSpace(text, last);
-    const start = nameEnd >= 0 ? identStart(text, nameEnd) : -1;
-    if (start >= 0 && !NOT_MACRO.has(text.slice(start, nameEnd + 1))) return Body.MacroTree;
-    return Body.Blankable;
+    return isMacroBang(text, last) ? Body.MacroTree : Body.Blankable;
   }
   if (c === 0x2f /* / */) return Body.Kept; // a comment before `{`: could hide `mod name`
   const nameStart = identStart(text, last);
@@ -179,14 +221,20 @@ function bodyKind(text: string, i: number): Body {
   return kwStart >= 0 && text.slice(kwStart, before + 1) === 'mod' ? Body.Kept : Body.Blankable;
 }
 
-/** Sorts ranges and drops those inside others. */
-function outermost(ranges: [number, number][]): [number, number][] {
+const ONLY_SPACE = /^\s*$/;
+
+/**
+ * Sorts ranges, drops those inside others and joins those apart by white space only (lines of
+ * `//` comments): the parser jumps once over all of them.
+ */
+function outermost(text: string, ranges: [number, number][]): [number, number][] {
   ranges.sort((a, b) => a[0] - b[0]);
   const out: [number, number][] = [];
   for (const r of ranges) {
     const last = out[out.length - 1];
     if (last && r[0] < last[1]) continue;
-    out.push(r);
+    if (last && ONLY_SPACE.test(text.slice(last[1], r[0]))) last[1] = r[1];
+    else out.push(r);
   }
   return out;
 }
