@@ -111,11 +111,21 @@ const CHUNK_UNITS = 5119;
  * Given the whole string, web-tree-sitter cuts it at a fixed size, and a character outside the
  * Basic Multilingual Plane cut in two there reads as two invalid ones: a syntax error that was
  * not in the file, whose recovery could swallow the items after it. `includedRanges`: what to read
- * (see syntax/skeleton.ts). The tree must be deleted by the caller.
+ * (see syntax/skeleton.ts); a read then stops at the end of its range, since each read is copied
+ * into the parser's memory whole and a file can have thousands of short ranges. The tree must be
+ * deleted by the caller.
  */
 export function parseRust(parser: Parser, source: string, includedRanges?: Range[]): Tree | null {
+  let r = 0;
   const read = (index: number): string => {
     let end = index + CHUNK_UNITS;
+    if (includedRanges) {
+      // Reads go forward, mostly: move the cursor to the range that holds `index`.
+      if (r >= includedRanges.length || includedRanges[r]!.startIndex > index) r = 0;
+      while (r < includedRanges.length && includedRanges[r]!.endIndex <= index) r++;
+      const range = includedRanges[r];
+      if (range && range.startIndex <= index && range.endIndex < end) end = range.endIndex;
+    }
     const last = source.charCodeAt(end - 1);
     if (end < source.length && last >= 0xd800 && last <= 0xdbff) end--;
     return source.slice(index, end);

@@ -1,4 +1,4 @@
-/** What the parser may leave out of a file (skeleton.ts): comments, hint-free bodies, macro token trees. */
+/** What the parser may leave out of a file (skeleton.ts): comments, hint-free bodies, macro calls' token trees. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { includedRanges } from './skeleton.js';
@@ -29,31 +29,42 @@ test('comments and bodies without a hint are left out; a body with one is kept, 
   assert.equal(kept(text, hintsAt(text, 'mod')), '…\nfn a() {…}\nfn b() { if x {…} mod m; }\n…');
 });
 
-test('the bodies of inline modules are kept (their item-level macro calls are facts), the bodies in them are not', () => {
-  assert.equal(kept('mod t { fn f() { 1 } m!{ x } }'), 'mod t { fn f() {…} m!{…} }');
+test('struct and enum bodies are left out like any body without a hint, kept with one', () => {
+  assert.equal(kept('enum E { A { x: u8 } } struct S { y: u8 }'), 'enum E {…} struct S {…}');
+  const text = '#[derive(D)] struct S { #[serde(with = "m")] y: u8, z: Z { a: 1 } }';
+  assert.equal(kept(text, hintsAt(text, '#[serde')), '#[derive(D)] struct S { #[serde(with = "m")] y: u8, z: Z {…} }');
 });
 
-test('struct, enum, union and macro bodies are kept whole', () => {
-  assert.equal(kept('enum E { A { x: u8 } } struct S { y: u8 } fn f() { 1 }'), 'enum E { A { x: u8 } } struct S { y: u8 } fn f() {…}');
-  assert.equal(kept('union U { a: u8 } macro m { () => { 1 } }'), 'union U { a: u8 } macro m { () => { 1 } }');
+test("a macro call's token tree is left out whatever it holds", () => {
+  const text = `foo! { mod a; } foo !{ mod b; } bar!(mod c; { 1 }, (")", ')')); baz![mod d; [ ] ];`;
+  assert.equal(kept(text, hintsAt(text, 'mod')), 'foo! {…} foo !{…} bar!(…); baz![…];');
+  assert.equal(includedRanges('fn f() { x!(a ]; }', []), undefined, 'a tree whose groups do not balance');
 });
 
-test('macro token trees are left out whatever they hold; macro_rules keeps its rules, not their insides', () => {
-  const text = 'foo! { mod a; } bar!(mod b;); macro_rules! m { ($i:item) => { $i }; () => {} }';
-  assert.equal(kept(text, hintsAt(text, 'mod')), 'foo! {…} bar!(…); macro_rules! m { (…) => {…}; () => {} }');
+test('macro_rules: left out without a hint; with one, its rules are read and their hint-free bodies left out', () => {
+  assert.equal(kept('macro_rules! m { ($i:item) => { $i }; }'), 'macro_rules! m {…}');
+  const text = 'macro_rules! m { ($i:ident) => { mod $i; }; () => { 1 } }';
+  assert.equal(kept(text, hintsAt(text, 'mod')), 'macro_rules! m { ($i:ident) => { mod $i; }; () => {…} }');
 });
 
-test('an inner attribute `#![…]` and a function returning `!` are not macro calls', () => {
-  assert.equal(kept('#![cfg(x)]\nfn f() -> ! { asm!("x") }'), '#![cfg(x)]\nfn f() -> ! {…}');
+test('a function returning `!`, the logical not and an inner attribute are not macro calls', () => {
   const text = 'fn f() -> ! { mod_x!("x") }';
   assert.equal(kept(text, hintsAt(text, 'mod_x')), 'fn f() -> ! { mod_x!(…) }');
-  assert.equal(kept('fn f() { if a != b { 1 } }'), 'fn f() {…}');
-  assert.equal(kept('#[m] fn f() { if !x { 1 } }'), '#[m] fn f() {…}');
+  const not = 'fn f() { if !(include_str!("a").is_empty()) { 1 } }';
+  assert.equal(kept(not, hintsAt(not, 'include')), 'fn f() { if !(include_str!(…).is_empty()) {…} }');
+  assert.equal(kept('#![cfg(x)]'), '#![cfg(x)]');
+  const cond = 'fn g() { if !{ include_str!("a").is_empty() } { 1 } }';
+  assert.equal(kept(cond, hintsAt(cond, 'include')), 'fn g() { if !{ include_str!(…).is_empty() } {…} }');
+  assert.equal(kept('#![cfg(x)]\nfn f() { if a != b { 1 } }'), '#![cfg(x)]\nfn f() {…}');
 });
 
-test('nothing inside parentheses or brackets is left out but macro calls', () => {
-  assert.equal(kept('fn f() { g(|| { 1 }) }', [9]), 'fn f() { g(|| { 1 }) }');
-  assert.equal(kept('#[attr(x = { 1 })] fn f() {}'), '#[attr(x = { 1 })] fn f() {}');
+test('inline module bodies are read even without a hint; a comment before a `{` keeps its body', () => {
+  assert.equal(kept('mod t { fn f() { 1 } m!{ x } }'), 'mod t { fn f() {…} m!{…} }');
+  assert.equal(kept('pub mod r#type { x }'), 'pub mod r#type { x }');
+  assert.equal(kept('mod t /* c */ { x }'), 'mod t … { x }');
+  assert.equal(kept('fn f() { g(|| { 1 }) }'), 'fn f() {…}');
+  const text = 'fn f() { g(|| { 1 }); mod m; }';
+  assert.equal(kept(text, hintsAt(text, 'mod')), 'fn f() { g(|| {…}); mod m; }');
 });
 
 test('braces in strings, raw strings, chars, byte chars and comments do not count; lifetimes are no chars', () => {
@@ -66,10 +77,10 @@ test('braces in strings, raw strings, chars, byte chars and comments do not coun
   assert.equal(kept(text, hintsAt(text, 'mod m')), "fn a<'x>(s: &'x str) {…}\n…\nfn b() -> &'static str {…}\nmod m;");
 });
 
-test('when the delimiters do not balance, the parser reads everything', () => {
+test('when the braces do not balance, the parser reads everything', () => {
   assert.equal(includedRanges('fn f() { { }', []), undefined);
-  assert.equal(includedRanges('fn f() { ) }', []), undefined);
   assert.equal(includedRanges("fn f() { '{' }}", []), undefined);
+  assert.equal(includedRanges('fn f() { "}" }}', []), undefined);
 });
 
 test('ranges carry rows and UTF-16 columns of the file', () => {

@@ -6,73 +6,26 @@
  *
  * Left out:
  * - comments: no fact is ever read from a comment;
- * - the inside of a `{ … }` body that holds no hint (offsets where a fact may start, see
- *   extract.ts hintOffsets): the walk of the parsed tree skips such a body, unless
- *   - it is the body of an inline module (`mod name { … }`): its item-level macro calls are facts
- *     even without a hint,
- *   - it is, or is inside, the body of a `struct`, `enum`, `union` or `macro` item,
- *   - it is inside `( … )` or `[ … ]` (attributes, arguments);
- * - the inside of a macro call's token tree (`name!( … )`, `name! { … }`): facts read it as text
- *   (the call's arguments, re-parsed when needed), never as the parser's nodes;
- * - in a `macro_rules! name { … }`, the inside of each of its rules' groups (`( … ) => { … }`):
- *   the rules are read as nodes, their matchers and bodies as text.
+ * - the inside of a `{ … }` group that holds no hint (offsets where a fact may start, see
+ *   extract.ts hintOffsets): the walk of the parsed tree never enters a node without a hint, and
+ *   reads the few things it needs inside one (attributes, derives' helper attributes, macro
+ *   rules) from the node's text. Except the body of an inline module (`mod name { … }`), whose
+ *   item-level macro calls are facts even without a hint;
+ * - the inside of a macro call's token tree (`name!( … )`, `name![ … ]`, `name! { … }`), whatever
+ *   it holds: the walk reads a call's arguments as text (re-parsed when needed), never as the
+ *   parser's nodes.
  *
- * When the delimiters do not balance as the lexer sees them, nothing is left out.
+ * When the braces do not balance as the lexer sees them, nothing is left out.
+ *
+ * The lexer jumps from one brace, quote, apostrophe, slash or `!` to the next with a regular
+ * expression: it runs once per file in a short-lived process, where a loop over every character
+ * would mostly run in V8's interpreter.
  */
 
-const OPEN_PAREN = 0x28;
-const CLOSE_PAREN = 0x29;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const SLASH = 0x2f;
-const STAR = 0x2a;
-const QUOTE = 0x22;
-const APOSTROPHE = 0x27;
-const BACKSLASH = 0x5c;
-const HASH = 0x23;
-const BANG = 0x21;
-const EQUALS = 0x3d;
-const SEMICOLON = 0x3b;
-const NEWLINE = 0x0a;
-
-/** Keywords whose item body is never left out (see above); `mod` only for its own body. */
-const INERT_HEADERS = new Set(['struct', 'enum', 'union', 'macro']);
-
-interface Frame {
-  delimiter: number;
-  open: number;
-  /** The inside may be left out when it holds no hint. */
-  blankable: boolean;
-  /** The inside is left out whatever it holds (a macro call's token tree, a rule's group). */
-  excluded: boolean;
-  /** The group is a `macro_rules!` body: its child groups are excluded. */
-  rules: boolean;
-  /** Bodies nested in this group may be left out. */
-  nestedBlankable: boolean;
-  /** The header of the next body in this group (since the last `;`, `{` or `}`) names `mod`. */
-  headerMod: boolean;
-  /** … names `struct`, `enum`, `union` or `macro`. */
-  headerInert: boolean;
-}
-
-/** Token kinds remembered for the three tokens before a `{`. */
-const enum Prev {
-  Other,
-  Bang,
-  Hash,
-  Ident,
-  MacroRules,
-}
-
-function isIdentStart(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c >= 0x80;
-}
-
-function isIdentContinue(c: number): boolean {
-  return isIdentStart(c) || (c >= 0x30 && c <= 0x39);
-}
+/** The characters the lexer stops at: everything else is skipped natively. */
+const SIGNIFICANT = /[{}"'/!]/g;
+/** What a macro call's ( ) or [ ] token tree is scanned for, to find its end. */
+const DELIMITERS = /[()[\]{}"'/]/g;
 
 /** A range of the text the parser reads (the shape of tree-sitter's included ranges). */
 export interface IncludedRange {
@@ -84,8 +37,8 @@ export interface IncludedRange {
 
 /**
  * The ranges of `text` the parser should read, given the sorted offsets where facts may start:
- * everything but what skeleton rules blank. Undefined when the whole text must be read (nothing
- * to leave out, or the lexer lost track of the braces). Offsets and columns are UTF-16 indexes.
+ * everything but what is left out (above). Undefined when the whole text must be read (nothing to
+ * leave out, or the lexer lost track of the braces). Offsets and columns are UTF-16 indexes.
  */
 export function includedRanges(text: string, hints: readonly number[]): IncludedRange[] | undefined {
   const blanks = blankRanges(text, hints);
@@ -123,224 +76,219 @@ function hasHint(hints: readonly number[], start: number, end: number): boolean 
   return lo < hints.length && hints[lo]! < end;
 }
 
+/** What a `{` opens. */
+const enum Body {
+  /** Left out when it holds no hint. */
+  Blankable,
+  /** A macro call's token tree: left out whatever it holds. */
+  MacroTree,
+  /** An inline module's body: kept. */
+  Kept,
+}
+
 /**
- * What to blank: comments and the outermost blankable bodies' interiors, as sorted, disjoint
- * [start, end) ranges; undefined when the delimiters do not balance.
+ * What to leave out: comments and the outermost left-out bodies' insides, as sorted, disjoint
+ * [start, end) ranges; undefined when the braces do not balance.
  */
 export function blankRanges(text: string, hints: readonly number[]): [number, number][] | undefined {
   const n = text.length;
-  const top: Frame = { delimiter: 0, open: -1, blankable: false, excluded: false, rules: false, nestedBlankable: true, headerMod: false, headerInert: false };
-  const stack: Frame[] = [top];
-  let frame = top;
-  /** Insides of the bodies that may be left out (if they hold no hint), in the order they close. */
-  const bodies: [number, number][] = [];
-  /** Insides left out whatever they hold. */
-  const trees: [number, number][] = [];
-  /** Comments, in order. */
-  const comments: [number, number][] = [];
-  // The three significant tokens before the current position.
-  let prev = Prev.Other as Prev;
-  let prev2 = Prev.Other as Prev;
-  let prev3 = Prev.Other as Prev;
-  const push = (kind: Prev): void => {
-    prev3 = prev2;
-    prev2 = prev;
-    prev = kind;
-  };
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c <= 0x20) {
-      i++;
-      continue;
-    }
-    if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
-      const nl = text.indexOf('\n', i);
-      const end = nl < 0 ? n : nl;
-      comments.push([i, end]);
-      i = end;
-      continue;
-    }
-    if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
-      const start = i;
-      i = skipBlockComment(text, i + 2);
-      comments.push([start, i]);
-      continue;
-    }
-    if (c === QUOTE) {
-      i = skipString(text, i + 1);
-      push(Prev.Other);
-      continue;
-    }
-    if (c === APOSTROPHE) {
-      i = skipCharOrLifetime(text, i);
-      push(Prev.Other);
-      continue;
-    }
-    if (isIdentStart(c)) {
-      const start = i;
-      i++;
-      while (i < n && isIdentContinue(text.charCodeAt(i))) i++;
-      const len = i - start;
-      const next = text.charCodeAt(i);
-      // String prefixes: r"…", r#"…"#, br"…", cr"…", b"…", c"…"; raw identifiers r#name.
-      if (len <= 2 && (next === QUOTE || next === HASH)) {
-        const word = text.slice(start, i);
-        if ((word === 'r' || word === 'br' || word === 'cr') && (next === QUOTE || next === HASH)) {
-          let j = i;
-          while (text.charCodeAt(j) === HASH) j++;
-          if (text.charCodeAt(j) === QUOTE) {
-            i = skipRawString(text, j + 1, j - i);
-            push(Prev.Other);
-            continue;
-          }
-          if (word === 'r' && j === i + 1 && isIdentStart(text.charCodeAt(j))) {
-            i = j;
-            while (i < n && isIdentContinue(text.charCodeAt(i))) i++;
-            push(Prev.Ident);
-            continue;
-          }
-        } else if ((word === 'b' || word === 'c') && next === QUOTE) {
-          i = skipString(text, i + 1);
-          push(Prev.Other);
-          continue;
+  const opens: { at: number; body: Body }[] = [];
+  const found: [number, number][] = [];
+  const sig = new RegExp(SIGNIFICANT.source, 'g');
+  for (let m = sig.exec(text); m; m = sig.exec(text)) {
+    const i = m.index;
+    switch (text.charCodeAt(i)) {
+      case 0x7b /* { */:
+        opens.push({ at: i, body: bodyKind(text, i) });
+        break;
+      case 0x7d /* } */: {
+        const open = opens.pop();
+        if (!open) return undefined;
+        if (i > open.at + 1 && (open.body === Body.MacroTree || (open.body === Body.Blankable && !hasHint(hints, open.at, i)))) {
+          found.push([open.at + 1, i]);
+        }
+        break;
+      }
+      case 0x22 /* " */:
+        sig.lastIndex = skipString(text, i);
+        break;
+      case 0x27 /* ' */:
+        sig.lastIndex = skipCharOrLifetime(text, i);
+        break;
+      case 0x21 /* ! */: {
+        // `name!( … )` or `name![ … ]` (`name! { … }`: see bodyKind).
+        let open = i + 1;
+        while (isSpace(text.charCodeAt(open))) open++;
+        const c = text.charCodeAt(open);
+        if ((c === 0x28 || c === 0x5b) && isMacroBang(text, i)) {
+          const close = closingDelimiter(text, open);
+          if (close < 0) return undefined;
+          if (close > open + 1) found.push([open + 1, close]);
+          sig.lastIndex = close + 1;
+        }
+        break;
+      }
+      default: /* / */ {
+        const next = text.charCodeAt(i + 1);
+        if (next === 0x2f /* / */) {
+          const nl = text.indexOf('\n', i);
+          const end = nl < 0 ? n : nl;
+          found.push([i, end]);
+          sig.lastIndex = end;
+        } else if (next === 0x2a /* * */) {
+          const end = skipBlockComment(text, i + 2);
+          found.push([i, end]);
+          sig.lastIndex = end;
         }
       }
-      if (c < 0x30 || c > 0x39) {
-        const word = len >= 3 && len <= 11 ? text.slice(start, i) : '';
-        if (word === 'mod') frame.headerMod = true;
-        else if (INERT_HEADERS.has(word)) frame.headerInert = true;
-        push(word === 'macro_rules' ? Prev.MacroRules : Prev.Ident);
-      } else {
-        push(Prev.Other);
-      }
-      continue;
     }
-    if (c >= 0x30 && c <= 0x39) {
-      i++;
-      while (i < n && isIdentContinue(text.charCodeAt(i))) i++;
-      push(Prev.Other);
-      continue;
-    }
-    if (c === OPEN_BRACE || c === OPEN_PAREN || c === OPEN_BRACKET) {
-      const next: Frame = {
-        delimiter: c,
-        open: i,
-        blankable: false,
-        excluded: false,
-        rules: false,
-        nestedBlankable: false,
-        headerMod: false,
-        headerInert: false,
-      };
-      if (frame.excluded) {
-        next.excluded = true;
-      } else if (frame.rules) {
-        // A rule's matcher or body.
-        trees.push([i + 1, -1]);
-        next.excluded = true;
-      } else if (prev === Prev.Bang && prev2 !== Prev.Hash) {
-        // `name!( … )`; not the `[` of an inner attribute `#![ … ]`.
-        trees.push([i + 1, -1]);
-        next.excluded = true;
-      } else if (prev === Prev.Ident && prev2 === Prev.Bang && prev3 === Prev.MacroRules) {
-        next.rules = true;
-      } else if (c === OPEN_BRACE && frame.nestedBlankable && !frame.headerInert) {
-        next.blankable = !frame.headerMod;
-        next.nestedBlankable = true;
-      }
-      frame.headerMod = false;
-      frame.headerInert = false;
-      frame = next;
-      stack.push(frame);
-      i++;
-      push(Prev.Other);
-      continue;
-    }
-    if (c === CLOSE_BRACE || c === CLOSE_PAREN || c === CLOSE_BRACKET) {
-      const opener = c === CLOSE_BRACE ? OPEN_BRACE : c === CLOSE_PAREN ? OPEN_PAREN : OPEN_BRACKET;
-      if (frame.delimiter !== opener) return undefined;
-      if (frame.blankable && i > frame.open + 1) bodies.push([frame.open + 1, i]);
-      const last = trees[trees.length - 1];
-      if (last && last[1] < 0 && last[0] === frame.open + 1) last[1] = i;
-      stack.pop();
-      frame = stack[stack.length - 1]!;
-      if (c === CLOSE_BRACE) {
-        frame.headerMod = false;
-        frame.headerInert = false;
-      }
-      i++;
-      push(Prev.Other);
-      continue;
-    }
-    if (c === SEMICOLON) {
-      frame.headerMod = false;
-      frame.headerInert = false;
-    }
-    // A macro call's `!` follows its name (`-> ! {` is a function returning `!`).
-    const bang = c === BANG && text.charCodeAt(i + 1) !== EQUALS && (prev === Prev.Ident || prev === Prev.MacroRules);
-    push(bang ? Prev.Bang : c === HASH ? Prev.Hash : Prev.Other);
-    i++;
   }
-  if (stack.length !== 1) return undefined;
-  const found = bodies.filter(([start, end]) => !hasHint(hints, start, end));
-  return outermost([...found, ...trees.filter(([start, end]) => end > start), ...comments]);
+  if (opens.length > 0) return undefined;
+  return outermost(text, found);
 }
 
-/** Sorts ranges and drops those inside others. */
-function outermost(ranges: [number, number][]): [number, number][] {
+function isIdentChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c >= 0x80;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+
+/** The offset of the last non-space character before `i` (-1 when none). */
+function lastNonSpace(text: string, i: number): number {
+  let j = i - 1;
+  while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
+  return j;
+}
+
+/** The identifier ending at `end` (inclusive), `r#` included: its start, or -1 when `end` ends none. */
+function identStart(text: string, end: number): number {
+  let j = end;
+  while (j >= 0 && isIdentChar(text.charCodeAt(j))) j--;
+  if (j === end) return -1;
+  if (j >= 1 && text.charCodeAt(j) === 0x23 /* # */ && text.charCodeAt(j - 1) === 0x72 /* r */ && (j < 2 || !isIdentChar(text.charCodeAt(j - 2)))) j -= 2;
+  return j + 1;
+}
+
+/** Keywords that can stand before `!` as the logical not (`if !x`), which is no macro call. */
+const NOT_MACRO = new Set(['if', 'while', 'match', 'return', 'in', 'break', 'yield', 'else', 'let', 'impl', 'for', 'as', 'mut', 'move', 'box']);
+
+/** Whether the `!` at `bang` follows a macro's name: `name!`, `name !`; not `-> !`, `if !x`, `#![`. */
+function isMacroBang(text: string, bang: number): boolean {
+  const nameEnd = lastNonSpace(text, bang);
+  const start = nameEnd >= 0 ? identStart(text, nameEnd) : -1;
+  return start >= 0 && !NOT_MACRO.has(text.slice(start, nameEnd + 1));
+}
+
+/** The offset of the delimiter closing the one at `open` (-1 when the groups inside do not balance). */
+function closingDelimiter(text: string, open: number): number {
+  const stack: number[] = [];
+  const scan = new RegExp(DELIMITERS.source, 'g');
+  scan.lastIndex = open;
+  for (let m = scan.exec(text); m; m = scan.exec(text)) {
+    const i = m.index;
+    const c = text.charCodeAt(i);
+    if (c === 0x28 || c === 0x5b || c === 0x7b) stack.push(c === 0x28 ? 0x29 : c === 0x5b ? 0x5d : 0x7d);
+    else if (c === 0x29 || c === 0x5d || c === 0x7d) {
+      if (stack.pop() !== c) return -1;
+      if (stack.length === 0) return i;
+    } else if (c === 0x22) scan.lastIndex = skipString(text, i);
+    else if (c === 0x27) scan.lastIndex = skipCharOrLifetime(text, i);
+    else if (text.charCodeAt(i + 1) === 0x2f) {
+      const nl = text.indexOf('\n', i);
+      scan.lastIndex = nl < 0 ? text.length : nl;
+    } else if (text.charCodeAt(i + 1) === 0x2a) scan.lastIndex = skipBlockComment(text, i + 2);
+  }
+  return -1;
+}
+
+/** What the `{` at `i` opens, from the tokens before it (a comment between them keeps the body). */
+function bodyKind(text: string, i: number): Body {
+  const last = lastNonSpace(text, i);
+  if (last < 0) return Body.Blankable;
+  const c = text.charCodeAt(last);
+  if (c === 0x21 /* ! */) {
+    // `name! {` (also `name ! {`); not `-> ! {` nor `if !{ … }`.
+    return isMacroBang(text, last) ? Body.MacroTree : Body.Blankable;
+  }
+  if (c === 0x2f /* / */) return Body.Kept; // a comment before `{`: could hide `mod name`
+  const nameStart = identStart(text, last);
+  if (nameStart < 0) return Body.Blankable;
+  const before = lastNonSpace(text, nameStart);
+  if (before >= 0 && text.charCodeAt(before) === 0x2f) return Body.Kept;
+  const kwStart = before >= 0 ? identStart(text, before) : -1;
+  return kwStart >= 0 && text.slice(kwStart, before + 1) === 'mod' ? Body.Kept : Body.Blankable;
+}
+
+const ONLY_SPACE = /^\s*$/;
+
+/**
+ * Sorts ranges, drops those inside others and joins those apart by white space only (lines of
+ * `//` comments): the parser jumps once over all of them.
+ */
+function outermost(text: string, ranges: [number, number][]): [number, number][] {
   ranges.sort((a, b) => a[0] - b[0]);
   const out: [number, number][] = [];
   for (const r of ranges) {
     const last = out[out.length - 1];
     if (last && r[0] < last[1]) continue;
-    out.push(r);
+    if (last && ONLY_SPACE.test(text.slice(last[1], r[0]))) last[1] = r[1];
+    else out.push(r);
   }
   return out;
 }
 
+const BLOCK_COMMENT_MARK = /\/\*|\*\//g;
+
 /** After `/*`: the offset after the matching `*\/`, nested comments included (or the end). */
 function skipBlockComment(text: string, i: number): number {
-  const n = text.length;
+  const mark = new RegExp(BLOCK_COMMENT_MARK.source, 'g');
+  mark.lastIndex = i;
   let depth = 1;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === STAR && text.charCodeAt(i + 1) === SLASH) {
-      i += 2;
-      if (--depth === 0) return i;
-    } else if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
-      i += 2;
-      depth++;
+  for (let m = mark.exec(text); m; m = mark.exec(text)) {
+    if (m[0] === '*/') {
+      if (--depth === 0) return m.index + 2;
     } else {
-      i++;
+      depth++;
     }
   }
-  return n;
+  return text.length;
 }
 
-/** After an opening `"`: the offset after the closing one. */
-function skipString(text: string, i: number): number {
-  const n = text.length;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === BACKSLASH) i += 2;
-    else if (c === QUOTE) return i + 1;
-    else i++;
+/**
+ * At a `"`: the offset after the string literal it opens. A raw string (`r"…"`, `r#"…"#`, `br`,
+ * `cr`) is told by the prefix before the quote; any other (`"…"`, `b"…"`, `c"…"`) ends at the
+ * first quote not escaped by a backslash.
+ */
+function skipString(text: string, q: number): number {
+  let k = q;
+  while (k > 0 && text.charCodeAt(k - 1) === 0x23 /* # */) k--;
+  const hashes = q - k;
+  let raw = false;
+  if (k > 0 && text.charCodeAt(k - 1) === 0x72 /* r */) {
+    let p = k - 2;
+    const pc = p >= 0 ? text.charCodeAt(p) : -1;
+    if (pc === 0x62 /* b */ || pc === 0x63 /* c */) p--;
+    raw = p < 0 || !isIdentChar(text.charCodeAt(p));
   }
-  return n;
-}
-
-/** After `r#…#"`: the offset after `"#…#` with the same number of hashes. */
-function skipRawString(text: string, i: number, hashes: number): number {
-  const close = '"' + '#'.repeat(hashes);
-  const end = text.indexOf(close, i);
-  return end < 0 ? text.length : end + close.length;
+  if (raw) {
+    const close = '"' + '#'.repeat(hashes);
+    const end = text.indexOf(close, q + 1);
+    return end < 0 ? text.length : end + close.length;
+  }
+  for (let end = text.indexOf('"', q + 1); end >= 0; end = text.indexOf('"', end + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return end + 1;
+  }
+  return text.length;
 }
 
 /** At `'`: after a char literal (`'a'`, `'\n'`, `'\u{1F600}'`), or after the `'` of a lifetime or label. */
 function skipCharOrLifetime(text: string, i: number): number {
   const next = text.charCodeAt(i + 1);
-  if (next === BACKSLASH) {
+  if (next === 0x5c /* \ */) {
     // An escape: the escaped character, then anything up to the closing quote (`\u{…}`, `\x7f`).
     const close = text.indexOf("'", i + 3);
     const nl = text.indexOf('\n', i + 1);
@@ -349,6 +297,6 @@ function skipCharOrLifetime(text: string, i: number): number {
   }
   // One character (a surrogate pair counts as one) and a closing quote.
   const width = next >= 0xd800 && next <= 0xdbff ? 2 : 1;
-  if (next !== NEWLINE && text.charCodeAt(i + 1 + width) === APOSTROPHE) return i + 2 + width;
+  if (next !== 0x0a && text.charCodeAt(i + 1 + width) === 0x27) return i + 2 + width;
   return i + 1;
 }
