@@ -1,5 +1,5 @@
 /**
- * Files that cannot hold a fact are not parsed (sources.ts, mayHoldFacts). Checked against the
+ * Files that cannot hold a fact are not parsed (sources.ts, hints.ts mayHoldFacts). Checked against the
  * parser on every .rs file of the example workspace, the fixtures and the corpus crates: when the
  * prefilter says "nothing here", the parser finds nothing that can name a file either.
  */
@@ -11,7 +11,7 @@ import { EXAMPLE, FIXTURES } from '../../../test/helpers.js';
 import { extractFacts } from './extract.js';
 import type { Attr, Item } from './facts.js';
 import { rustParser } from './parser.js';
-import { mayHoldFacts } from './sources.js';
+import { mayHoldFacts } from './hints.js';
 
 const REGISTRY = '/usr/share/cargo/registry';
 const CORPUS = ['serde-1.0.152', 'serde_json-1.0.87', 'regex-1.7.1', 'regex-syntax-0.6.27', 'syn-1.0.107', 'anyhow-1.0.69', 'memchr-2.5.0', 'libc-0.2.139'];

@@ -8,28 +8,12 @@ import { basename, dirname, sep } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { childPath, isInside } from '../paths.js';
 import type { FactsCache, FileStat } from './cache.js';
-import { extractFacts, PROC_INPUT_HINT } from './extract.js';
+import { extractFacts } from './extract.js';
 import type { FileFacts } from './facts.js';
+import { mayHoldFacts } from './hints.js';
 
 /** Files larger than this are not parsed (rustc would still read them; they are listed, not scanned). */
 export const MAX_PARSE_BYTES = 64 * 1024 * 1024;
-
-/**
- * Whether a file can hold a fact (facts.ts) at all. It cannot when it has
- * - no `include!` / `include_str!` / `include_bytes!` call,
- * - no `$name:item` macro fragment (an item-wrapping `macro_rules!`),
- * - no `mod` keyword other than inline-module openers `mod name {` (and `mod` in lines that are
- *   `//` comments, and `mod` glued to punctuation as in `Token![mod]` or `mod_token`).
- * Such a file declares no module file and includes nothing, whatever its attributes say, so it is
- * not parsed. The cost: its syntax errors (which cannot change a file list) are not reported.
- * A file that may hold a proc-macro input (extract.ts PROC_INPUT_HINT) is parsed too.
- */
-const MAY_HOLD_FACTS =
-  /\binclude(?:_str|_bytes)?(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*!|\$\s*[A-Za-z_][A-Za-z0-9_]*\s*:\s*item\b|(?<!^[ \t]*\/\/[^\n]*)\bmod(?=\s|\/[/*])(?!\s+(?:r#)?[A-Za-z_][A-Za-z0-9_]*\s*\{)/m;
-
-export function mayHoldFacts(text: string): boolean {
-  return MAY_HOLD_FACTS.test(text) || PROC_INPUT_HINT.test(text);
-}
 
 /** Shared by every such file: never modified. */
 const NO_FACTS: FileFacts = { innerAttrs: [], items: [], syntaxErrors: [] };

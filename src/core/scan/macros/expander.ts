@@ -10,13 +10,13 @@ import type { FileFacts, Item } from '../facts.js';
 import type { LocalMacros, MacroCall, MacroDefinition } from '../local-macros.js';
 import { defineMacro, expandCall } from './expand.js';
 import { MacroScope, type MacroDef } from './scope.js';
-import { mayHoldFacts } from '../sources.js';
+import { mayHoldFacts } from '../hints.js';
 
 /**
  * Whether a definition's rules may produce a module file, an include or a `#[path]`: any `mod`
  * other than an inline-module opener (`mod name {`, `mod $name {`), any `include*!`, any `path =`.
  * An inline module's items come from the same rules and the call's tokens, which the prefilter
- * (sources.ts mayHoldFacts) already looks at in the calling file.
+ * (hints.ts mayHoldFacts) already looks at in the calling file.
  */
 export const MAY_NAME_FILES = /\bmod\b(?!\s+(?:r#)?\$?[A-Za-z_][A-Za-z0-9_]*\s*\{)|\binclude(?:_str|_bytes)?\s*!|\bpath\s*=/;
 

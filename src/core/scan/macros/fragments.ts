@@ -11,6 +11,10 @@ import { isIdent, isPunct, isWord, type MTok } from './tokens.js';
 /** Words that end an expression-like fragment when they appear at its top level. */
 const PAT_STOP_WORDS = new Set(['if', 'in']);
 const TY_STOP_WORDS = new Set(['as', 'where']);
+/** Item keywords whose item a `{…}` group does not end (`use a::{b};`, `const X: T = S {…};`). */
+const NOT_ENDED_BY_BRACES = new Set(['use', 'const', 'static', 'type', 'let', 'extern']);
+/** Words after which a group still belongs to the type (`&mut [u8]`, `dyn (Fn())`). */
+const OPEN_TYPE_WORDS = new Set(['mut', 'const', 'dyn', 'impl']);
 
 export function fragmentLength(kind: FragmentKind, ts: MTok[], i: number): number {
   const t = ts[i];
@@ -83,7 +87,7 @@ function itemLength(ts: MTok[], start: number): number {
   }
   if (!isIdent(head)) return -1;
   // Items whose braces do not end them: `use a::{b, c};`, `const X: T = S { … };`.
-  let bracesEnd = !['use', 'const', 'static', 'type', 'let', 'extern'].includes(head.text) || (head.text === 'extern' && !isWord(ts[i + 1], 'crate'));
+  let bracesEnd = !NOT_ENDED_BY_BRACES.has(head.text) || (head.text === 'extern' && !isWord(ts[i + 1], 'crate'));
   for (let k = i; k < ts.length; k++) {
     const t = ts[k]!;
     if (isPunct(t, ';')) return k + 1 - start;
@@ -199,7 +203,7 @@ function endsWithOpenType(ts: MTok[], i: number): boolean {
   const prev = ts[i - 1];
   if (prev === undefined) return true;
   if (prev.k === 'punct') return prev.text !== '>' || (isPunct(ts[i - 2], '-') && (ts[i - 2] as { joint: boolean }).joint);
-  return isIdent(prev) && (prev.text.startsWith("'") || ['mut', 'const', 'dyn', 'impl'].includes(prev.text));
+  return isIdent(prev) && (prev.text.startsWith("'") || OPEN_TYPE_WORDS.has(prev.text));
 }
 
 function patLength(ts: MTok[], start: number, param: boolean): number {

@@ -3,40 +3,52 @@
  * per punctuation mark (`joint`: the next token is punctuation that follows it without a space), so
  * that `->`, `..=` or `::<` survive a round trip through text.
  */
-import { tokenize, type Delimiter, type TokenTree } from '../../syntax/tokens.js';
+import { Lexer, LEX_END, LEX_IDENT, LEX_LITERAL, LEX_OPEN, LEX_PUNCT, type Delimiter } from '../../syntax/tokens.js';
 
 export type MTok =
   { k: 'ident'; text: string } | { k: 'punct'; text: string; joint: boolean } | { k: 'lit'; text: string } | { k: 'group'; delim: Delimiter; children: MTok[] };
 
 const CLOSE: Record<Delimiter, string> = { '(': ')', '[': ']', '{': '}' };
 
-/** Converts one source's token trees (offsets from the same text). */
-export function fromTrees(trees: TokenTree[]): MTok[] {
-  const out: MTok[] = [];
-  for (let i = 0; i < trees.length; i++) {
-    const t = trees[i]!;
-    switch (t.kind) {
-      case 'ident':
-        out.push({ k: 'ident', text: t.text });
-        break;
-      case 'literal':
-        out.push({ k: 'lit', text: t.text });
-        break;
-      case 'punct': {
-        const next = trees[i + 1];
-        out.push({ k: 'punct', text: t.text, joint: next?.kind === 'punct' && next.offset === t.offset + t.text.length });
-        break;
+/**
+ * The tokens of `text`, as tokenize() would read them (unclosed groups end at the end, stray
+ * closers are skipped), built directly: a punctuation mark is joint when the next token of the same
+ * group is punctuation that starts where it ends.
+ */
+export function lex(text: string): MTok[] {
+  const lx = new Lexer(text, false);
+  const top: MTok[] = [];
+  const stack: { delim: Delimiter; out: MTok[] }[] = [];
+  let out = top;
+  let lastPunct: (MTok & { k: 'punct' }) | undefined;
+  let lastPunctEnd = -1;
+  for (;;) {
+    const kind = lx.next();
+    if (kind === LEX_END) return top;
+    if (kind === LEX_PUNCT) {
+      if (lastPunct && lastPunctEnd === lx.start) lastPunct.joint = true;
+      lastPunct = { k: 'punct', text: lx.punct, joint: false };
+      lastPunctEnd = lx.pos;
+      out.push(lastPunct);
+      continue;
+    }
+    lastPunct = undefined;
+    if (kind === LEX_IDENT) out.push({ k: 'ident', text: text.slice(lx.start, lx.pos) });
+    else if (kind === LEX_LITERAL) out.push({ k: 'lit', text: text.slice(lx.start, lx.pos) });
+    else if (kind === LEX_OPEN) {
+      const group: MTok = { k: 'group', delim: text[lx.start] as Delimiter, children: [] };
+      out.push(group);
+      stack.push({ delim: group.delim, out });
+      out = group.children;
+    } else {
+      const frame = stack[stack.length - 1];
+      if (frame && CLOSE[frame.delim] === text[lx.start]) {
+        stack.pop();
+        out = frame.out;
       }
-      case 'group':
-        out.push({ k: 'group', delim: t.delimiter, children: fromTrees(t.children) });
-        break;
+      // a stray or mismatched closer is skipped
     }
   }
-  return out;
-}
-
-export function lex(text: string): MTok[] {
-  return fromTrees(tokenize(text));
 }
 
 /** Source text for the tokens: what the tree-sitter parser reads back. `$crate` becomes `crate`. */
