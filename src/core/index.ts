@@ -67,6 +67,12 @@ export interface IndexOptions {
    * cache), so that `why` (core/why.ts) need not walk them again.
    */
   tracer?: (unit: Unit) => WalkTracer | undefined;
+  /**
+   * The index is not updated after it opens (the CLI): the tree-sitter runtime is loaded only if
+   * opening has a file to parse, so that a warm open loads no WebAssembly. Without a parser of its
+   * own, an index opened so cannot parse in updateFile (it throws).
+   */
+  oneShot?: boolean;
 }
 
 /** Bump when build-script-eval decides differently: cached decisions of older versions are not used. */
@@ -191,8 +197,10 @@ export class UnitIndex {
     });
     // Awaited below; an unknown --target must not reject unhandled while the sources are read.
     cfgs.catch(() => undefined);
-    // The tree-sitter runtime initialises meanwhile; the grammar loads only when a file must be parsed.
-    const runtime = parser ? undefined : loadRuntime();
+    // The tree-sitter runtime initialises meanwhile (one-shot: only if a file must be parsed); the
+    // grammar loads only when a file must be parsed.
+    let runtime = parser || options.oneShot ? undefined : loadRuntime();
+    const needRuntime = (): Promise<void> | undefined => (runtime ??= parser ? undefined : loadRuntime());
     let loaded: ReturnType<typeof loadWorkspace>;
     try {
       loaded = loadWorkspace(manifestOrDir);
@@ -211,11 +219,11 @@ export class UnitIndex {
       const guess = cache?.toolchain(toolchainKey(options));
       if (guess) {
         // The tree-sitter runtime is awaited only if some file has to be parsed.
-        guessed = await withRuntime(runtime, () =>
+        guessed = await withRuntime(needRuntime, () =>
           UnitIndex.build(workspace, options, guess.target, guess.host, store, diagnostics, guess.version ?? undefined),
         );
       } else {
-        await runtime;
+        await needRuntime();
         const roots = workspace.members.flatMap((m) => m.targets.map((t) => t.path));
         await prefetchWhile(store, roots, cache?.recordedFiles ?? [], () => rustcDone);
       }
@@ -226,14 +234,14 @@ export class UnitIndex {
     if (guessed) {
       const [target, host, version] = await cfgs;
       if (JSON.stringify([target, host, version ?? null]) === JSON.stringify([guessed.targetCfg, guessed.hostCfg, guessed.rustcVersion ?? null])) {
-        await runtime; // so that updates can parse
+        await runtime; // so that updates can parse (one-shot: only if opening parsed)
         cache?.save(store.readFiles(), [toolchainKey(options), { target, host, version: version ?? null }], store.fileStats());
         return guessed;
       }
     }
     const [target, host, version] = await cfgs;
-    await runtime;
-    const index = UnitIndex.build(workspace, options, target, host, store, diagnostics, version);
+    if (!options.oneShot) await runtime;
+    const index = await withRuntime(needRuntime, () => UnitIndex.build(workspace, options, target, host, store, diagnostics, version));
     cache?.save(store.readFiles(), [toolchainKey(options), { target, host, version: version ?? null }], store.fileStats());
     return index;
   }
@@ -622,13 +630,14 @@ function parserIfReady(): Parser {
   return rustParserSync();
 }
 
-/** Runs `f`; if it needed the parser before the runtime was ready, waits for it and runs `f` again. */
-async function withRuntime<T>(runtime: Promise<void> | undefined, f: () => T): Promise<T> {
+/** Runs `f`; if it needed the parser before the runtime was ready, waits for it (loading it if need be) and runs `f` again. */
+async function withRuntime<T>(runtime: () => Promise<void> | undefined, f: () => T): Promise<T> {
   try {
     return f();
   } catch (err) {
-    if (!(err instanceof RuntimeNotReady) || !runtime) throw err;
-    await runtime;
+    const loading = err instanceof RuntimeNotReady ? runtime() : undefined;
+    if (!loading) throw err;
+    await loading;
     return f();
   }
 }
