@@ -110,11 +110,7 @@ test('a corrupt or unreadable cache file is ignored', async () => {
     JSON.stringify({ version: CACHE_VERSION, root: cold.workspace.root, facts: [] }),
     JSON.stringify({ version: 'cargo-units 0.0.0 facts 0', root: cold.workspace.root, facts: JSON.parse(good.facts).facts }),
   ];
-  for (const [main, facts] of [
-    ...junks.map((j) => [j, good.facts]),
-    ...junks.map((j) => [good.main, j]),
-    ...junks.map((j) => [j, j]),
-  ] as [string, string][]) {
+  for (const [main, facts] of [...junks.map((j) => [j, good.facts]), ...junks.map((j) => [good.main, j]), ...junks.map((j) => [j, j])] as [string, string][]) {
     writeFileSync(file, main);
     writeFileSync(factsFile, facts);
     const index = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
@@ -146,7 +142,10 @@ test('the CLI uses the cache directory from CARGO_UNITS_CACHE_DIR; --no-cache re
     assert.equal(readdirSync(cacheDir).length, 2, 'the cache was written (and its facts file)');
     assert.deepEqual(b.out, a.out);
     // --no-cache does not read it either: a corrupt cache file stays untouched.
-    const file = join(cacheDir, readdirSync(cacheDir).find((f) => !f.endsWith('.facts.json'))!);
+    const file = join(
+      cacheDir,
+      readdirSync(cacheDir).find((f) => !f.endsWith('.facts.json'))!,
+    );
     writeFileSync(file, 'corrupt');
     const c = io();
     assert.equal(await runCli(['units', '--files', '--no-cache'], c.io), 0);
