@@ -134,7 +134,7 @@ export class UnitIndex {
   ) {
     this.flagCfgs = flagCfgs;
     const procRules = options.procMacroRules ?? process.env.CARGO_UNITS_NO_PROC_MACRO_RULES !== '1';
-    this.procMacroCrates = procRules ? new ProcMacroCrates(workspace) : undefined;
+    this.procMacroCrates = procRules ? new ProcMacroCrates(workspace, store.cache) : undefined;
     for (const u of units) {
       for (const d of u.deps) {
         let set = this.dependents.get(d.unitId);

@@ -68,6 +68,18 @@ interface CacheFile {
   stats?: Record<string, FileStat>;
   /** What build scripts print, decided by build-script-eval, by a hash of everything they depend on. */
   scripts?: Record<string, ScriptDecisions>;
+  /** Values read from files outside the workspace (registry manifests), by a key naming the file (see DerivedEntry). */
+  derived?: Record<string, DerivedEntry>;
+}
+
+/**
+ * Something read from a file that is not a workspace source (a registry package's Cargo.toml),
+ * with the file's state when it was read: used again only while `stat` reports that same state
+ * (recorded, as for sources, only when the file had not changed for a while before the read).
+ */
+export interface DerivedEntry {
+  state: FileStat;
+  value: unknown;
 }
 
 /** The facts file beside a cache file: content hash (sha1 of the file's bytes) → facts. */
@@ -109,6 +121,8 @@ export class FactsCache {
   private toolchains: Record<string, CachedToolchain> = {};
   private loadedScripts: Record<string, ScriptDecisions> = {};
   private readonly usedScripts = new Map<string, ScriptDecisions>();
+  private loadedDerived: Record<string, DerivedEntry> = {};
+  private readonly usedDerived = new Map<string, DerivedEntry>();
   private dirty = false;
   /** Lookups answered from the cache, and facts added, in this session. */
   hits = 0;
@@ -149,6 +163,7 @@ export class FactsCache {
     const units = new Map<string, CachedUnit>();
     let toolchains: Record<string, CachedToolchain> = {};
     let scripts: Record<string, ScriptDecisions> = {};
+    let derived: Record<string, DerivedEntry> = {};
     const stats = new Map<string, FileStat>();
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
@@ -158,6 +173,7 @@ export class FactsCache {
         if (data.units && typeof data.units === 'object') for (const [k, u] of Object.entries(data.units)) units.set(k, u);
         if (data.toolchains && typeof data.toolchains === 'object') toolchains = data.toolchains;
         if (data.scripts && typeof data.scripts === 'object') scripts = data.scripts;
+        if (data.derived && typeof data.derived === 'object') derived = data.derived;
         if (data.stats && typeof data.stats === 'object') {
           for (const [f, st] of Object.entries(data.stats)) if (isFileStat(st)) stats.set(f, st);
         }
@@ -168,6 +184,7 @@ export class FactsCache {
     const cache = new FactsCache(file, workspaceRoot, version, files, units);
     cache.toolchains = toolchains;
     cache.loadedScripts = scripts;
+    cache.loadedDerived = derived;
     cache.stats = stats;
     return cache;
   }
@@ -220,6 +237,18 @@ export class FactsCache {
   setScriptDecisions(key: string, d: ScriptDecisions): void {
     this.usedScripts.set(key, d);
     if (!Object.hasOwn(this.loadedScripts, key)) this.dirty = true;
+  }
+
+  /** The entry recorded under `key`, if well-formed (its state is not checked here: see DerivedEntry). */
+  derived(key: string): DerivedEntry | undefined {
+    const e = this.usedDerived.get(key) ?? (Object.hasOwn(this.loadedDerived, key) ? this.loadedDerived[key] : undefined);
+    return e && typeof e === 'object' && isFileStat(e.state) && 'value' in e ? e : undefined;
+  }
+
+  /** Keeps an entry for the next session (`fresh`: just read from its file, not confirmed from the cache). */
+  setDerived(key: string, entry: DerivedEntry, fresh: boolean): void {
+    this.usedDerived.set(key, entry);
+    if (fresh) this.dirty = true;
   }
 
   /** The recorded state of the file `abs` when it was last read (see FileStat). */
@@ -317,6 +346,7 @@ export class FactsCache {
       toolchains: this.toolchains,
       stats: Object.fromEntries(this.stats),
       scripts: Object.fromEntries(this.usedScripts),
+      derived: Object.fromEntries(this.usedDerived),
     };
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });

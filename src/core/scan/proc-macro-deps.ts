@@ -8,8 +8,12 @@
  *   in the configured vendor directory, Debian's registry or `$CARGO_HOME/registry/src`. Only
  *   `Cargo.toml` files are read there, never sources.
  * - A dependency whose manifest cannot be found may give proc-macros (the conservative answer).
+ *
+ * What a registry manifest says is kept in the facts cache with the manifest's state (cache.ts
+ * DerivedEntry): a warm start only `stat`s the manifests it read before.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { featureMap } from '../cargo/features.js';
@@ -19,6 +23,8 @@ import type { Unit } from '../cargo/units.js';
 import { configuredVendorDir } from '../nix/registry.js';
 import { cargoHome } from '../toolchain.js';
 import type { ProcMacroDeps } from './proc-macros.js';
+import type { FactsCache } from './cache.js';
+import { fileStat, sameStat } from './sources.js';
 
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
 
@@ -37,7 +43,11 @@ export class ProcMacroCrates {
   /** Entries of each source directory, listed once (a registry holds hundreds of packages). */
   private readonly listings = new Map<string, string[]>();
 
-  constructor(private readonly ws: Workspace) {
+  constructor(
+    private readonly ws: Workspace,
+    /** Where what registry manifests say is kept between runs. */
+    private readonly cache?: FactsCache,
+  ) {
     this.members = new Map(ws.members.map((m) => [m.name, m]));
     const lockPath = join(ws.root, 'Cargo.lock');
     try {
@@ -101,7 +111,7 @@ export class ProcMacroCrates {
     for (const dir of this.sourceDirs) {
       const candidates = keys.length > 0 ? keys.flatMap((k) => [k, name]) : this.versionsIn(dir, name);
       for (const c of candidates) {
-        info = readInfo(join(dir, c, 'Cargo.toml'));
+        info = readInfo(join(dir, c, 'Cargo.toml'), this.cache);
         if (info) break;
       }
       if (info) break;
@@ -124,10 +134,52 @@ export class ProcMacroCrates {
   }
 }
 
-function readInfo(file: string): ManifestInfo | null {
+/** The cache key of what readInfo found in `file` (the number changes with what ManifestInfo holds). */
+const infoKey = (file: string) => `proc-macro-deps/1\0${file}`;
+
+function readInfo(file: string, cache?: FactsCache): ManifestInfo | null {
+  const key = infoKey(file);
+  const known = cache?.derived(key);
+  if (known && isManifestInfo(known.value)) {
+    try {
+      if (sameStat(statSync(file, { bigint: true }), known.state)) {
+        cache!.setDerived(key, known, false);
+        return known.value;
+      }
+    } catch {
+      // gone: read below says so
+    }
+  }
+  let text: string;
+  let state: ReturnType<typeof fileStat>;
+  try {
+    const before = Date.now();
+    const fd = openSync(file, 'r');
+    try {
+      // The state before reading: a change during or after the read gives a later one.
+      const st = fstatSync(fd, { bigint: true });
+      text = readFileSync(fd, 'utf8');
+      state = fileStat(st, createHash('sha1').update(text).digest('hex'), before);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  const info = parseInfo(text);
+  if (info && state) cache?.setDerived(key, { state, value: info }, true);
+  return info;
+}
+
+function isManifestInfo(x: unknown): x is ManifestInfo {
+  const i = x as Partial<ManifestInfo> | null;
+  return !!i && typeof i === 'object' && typeof i.procMacro === 'boolean' && Array.isArray(i.deps) && i.deps.every((d) => typeof d === 'string');
+}
+
+function parseInfo(text: string): ManifestInfo | null {
   let doc: Record<string, unknown>;
   try {
-    doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    doc = parse(text) as Record<string, unknown>;
   } catch {
     return null;
   }
