@@ -3,6 +3,8 @@
  * Items inside macro calls are re-parsed as items; `cfg_if!` is understood natively.
  */
 import type { Node, Parser } from 'web-tree-sitter';
+import { includedRanges as parsedRanges } from '../syntax/skeleton.js';
+import { parseRust } from './parser.js';
 import { tokenize, type TokenTree } from '../syntax/tokens.js';
 import type { Attr, FileFacts, IncludeMacro, Item, ProcAttr } from './facts.js';
 import { firstUnclosed, itemChunks } from './recover.js';
@@ -26,12 +28,24 @@ interface Snippet {
   depth: number;
 }
 
-export function extractFacts(parser: Parser, source: string): FileFacts {
-  const syntaxErrors: number[] = [];
-  const { items, innerAttrs } = parseSnippet(parser, source, 0, false, 0, syntaxErrors);
-  const facts: FileFacts = { innerAttrs, items, syntaxErrors: [...new Set(syntaxErrors)].sort((a, b) => a - b) };
-  if (syntaxErrors.length > 0) recover(parser, source, facts);
-  return facts;
+/** Set while extractFacts runs with `readAll`. */
+let readAll = false;
+
+/**
+ * The facts of a file. The parser skips what the walk never reads (syntax/skeleton.ts); with
+ * `readAll` it reads every character, which gives the same facts (a check of the skipping).
+ */
+export function extractFacts(parser: Parser, source: string, options?: { readAll?: boolean }): FileFacts {
+  readAll = options?.readAll ?? false;
+  try {
+    const syntaxErrors: number[] = [];
+    const { items, innerAttrs } = parseSnippet(parser, source, 0, false, 0, syntaxErrors);
+    const facts: FileFacts = { innerAttrs, items, syntaxErrors: [...new Set(syntaxErrors)].sort((a, b) => a - b) };
+    if (syntaxErrors.length > 0) recover(parser, source, facts);
+    return facts;
+  } finally {
+    readAll = false;
+  }
 }
 
 /**
@@ -141,10 +155,14 @@ function parseSnippet(
   depth: number,
   syntaxErrors: number[] | undefined,
 ): { items: Item[]; innerAttrs: Attr[] } {
-  const tree = parser.parse(source);
+  // The parser skips what the walk never reads (comments, bodies without hints, macro token
+  // trees: see syntax/skeleton.ts); node texts and lines stay those of `source`.
+  const hints = hintOffsets(source);
+  const includedRanges = readAll ? undefined : parsedRanges(source, hints);
+  const tree = parseRust(parser, source, includedRanges);
   if (!tree) return { items: [], innerAttrs: [] };
   try {
-    const snippet: Snippet = { source, lineBase, hints: hintOffsets(source), inMacro, depth };
+    const snippet: Snippet = { source, lineBase, hints, inMacro, depth };
     if (syntaxErrors && tree.rootNode.hasError) collectErrors(tree.rootNode, lineBase, syntaxErrors);
     const innerAttrs: Attr[] = [];
     const items = walkChildren(parser, tree.rootNode, snippet, innerAttrs);

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { Language, Parser } from 'web-tree-sitter';
+import { Language, Parser, type Range, type Tree } from 'web-tree-sitter';
 
 let runtime: Promise<void> | undefined;
 let runtimeReady = false;
@@ -113,4 +113,27 @@ export function grammarLoadMs(): number {
 export async function rustParser(): Promise<Parser> {
   await loadRuntime();
   return rustParserSync();
+}
+
+/**
+ * web-tree-sitter copies the input into a 10 KiB buffer: at most this many UTF-16 code units per
+ * read (one is kept for its terminator).
+ */
+const CHUNK_UNITS = 5119;
+
+/**
+ * Parses `source`, reading it in chunks that never end between the two halves of a surrogate pair.
+ * Given the whole string, web-tree-sitter cuts it at a fixed size, and a character outside the
+ * Basic Multilingual Plane cut in two there reads as two invalid ones: a syntax error that was
+ * not in the file, whose recovery could swallow the items after it. `includedRanges`: what to read
+ * (see syntax/skeleton.ts). The tree must be deleted by the caller.
+ */
+export function parseRust(parser: Parser, source: string, includedRanges?: Range[]): Tree | null {
+  const read = (index: number): string => {
+    let end = index + CHUNK_UNITS;
+    const last = source.charCodeAt(end - 1);
+    if (end < source.length && last >= 0xd800 && last <= 0xdbff) end--;
+    return source.slice(index, end);
+  };
+  return includedRanges ? parser.parse(read, null, { includedRanges }) : parser.parse(read);
 }
