@@ -40,6 +40,8 @@ export class ProcMacroCrates {
   private readonly manifests = new Map<string, ManifestInfo | null>();
   private readonly provides = new Map<string, boolean>();
   private readonly members: Map<string, Package>;
+  /** forUnit's provider sets, by package and dependency kinds. */
+  private readonly providerSets = new Map<Package, Map<string, Set<string>>>();
   /** Entries of each source directory, listed once (a registry holds hundreds of packages). */
   private readonly listings = new Map<string, string[]>();
 
@@ -71,14 +73,23 @@ export class ProcMacroCrates {
   /** What a unit can call: its package's dependencies of the kinds the unit is built with. */
   forUnit(unit: Unit): ProcMacroDeps {
     const kinds = unit.kind === 'custom-build' ? ['build'] : unit.test || ['test', 'bench', 'example'].includes(unit.kind) ? ['normal', 'dev'] : ['normal'];
-    const providers = new Set<string>();
-    for (const d of unit.package.dependencies) {
-      if (!kinds.includes(d.kind)) continue;
-      if (this.provider(d.package, new Set())) providers.add(d.name.replace(/-/g, '_'));
-    }
     // A package's own proc-macro lib is a dependency of its tests, benches and examples.
-    const ownProcMacro = unit.package.targets.some((t) => t.kind === 'proc-macro');
-    if (ownProcMacro && unit.kind !== 'proc-macro' && unit.kind !== 'custom-build') providers.add(unit.package.name.replace(/-/g, '_'));
+    const own = unit.kind !== 'proc-macro' && unit.kind !== 'custom-build' && unit.package.targets.some((t) => t.kind === 'proc-macro');
+    // The same for every unit of the package built with the same kinds (a package has many units).
+    let byKinds = this.providerSets.get(unit.package);
+    if (!byKinds) this.providerSets.set(unit.package, (byKinds = new Map()));
+    const key = `${kinds.join()}${own ? '+own' : ''}`;
+    let providers = byKinds.get(key);
+    if (!providers) {
+      providers = new Set<string>();
+      for (const d of unit.package.dependencies) {
+        if (!kinds.includes(d.kind)) continue;
+        if (this.provider(d.package, new Set())) providers.add(d.name.replace(/-/g, '_'));
+      }
+      if (own) providers.add(unit.package.name.replace(/-/g, '_'));
+      byKinds.set(key, providers);
+    }
+    // Shared between units: never modified.
     return { providers, rustEmbedDebugEmbed: debugEmbed(unit) };
   }
 
