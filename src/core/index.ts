@@ -77,6 +77,8 @@ export interface IndexOptions {
 
 /** Bump when build-script-eval decides differently: cached decisions of older versions are not used. */
 const SCRIPT_EVAL_VERSION = 1;
+/** Bump when buildScriptCfgs (cfg/build-script-cfgs.ts) reads a build script differently: cached analyses of older versions are not used. */
+const SCRIPT_ANALYSIS_VERSION = 1;
 
 export const DEFAULT_OPTIONS: IndexOptions = {
   features: { features: [], allFeatures: false, noDefaultFeatures: false },
@@ -322,14 +324,27 @@ export class UnitIndex {
     const memo = this.scriptCfgs.get(script.id);
     if (memo) return memo;
     let r: BuildScriptCfgs;
-    const unreadable = entry.files.find((f) => f.endsWith('.rs') && this.store.read(f) === undefined);
+    // By content hash (a warm start knows it from the file's recorded state, without reading it).
+    const unreadable = entry.files.find((f) => f.endsWith('.rs') && this.store.hashOf(f) === undefined);
     if (unreadable) r = { kind: 'any', reason: `the build script's file ${relative(pkg.dir, unreadable)} cannot be read` };
     else if (entry.external.length > 0) r = { kind: 'any', reason: `the build script includes ${entry.external[0]}, which cargo-units does not read` };
     else if (entry.uncertain.length > 0) r = { kind: 'any', reason: `which files the build script reads is uncertain (${entry.uncertain[0]!.reason})` };
     else {
-      const files = entry.files.filter((f) => f.endsWith('.rs')).map((f) => ({ name: relative(pkg.dir, f), text: this.store.read(f)!.text }));
+      const rs = entry.files.filter((f) => f.endsWith('.rs'));
       const deps = pkg.dependencies.filter((d) => d.kind === 'build').map((d) => d.package);
-      r = buildScriptCfgs(files, deps);
+      // The facts cache keeps analyses by everything they depend on: a warm start reads no build script.
+      const key = createHash('sha1')
+        .update(JSON.stringify([SCRIPT_ANALYSIS_VERSION, rs.map((f) => [relative(pkg.dir, f), this.store.hashOf(f)]), deps]))
+        .digest('hex');
+      const cached = this.store.cache?.scriptAnalysis(key);
+      if (cached) r = cached;
+      else {
+        r = buildScriptCfgs(
+          rs.map((f) => ({ name: relative(pkg.dir, f), text: this.store.read(f)!.text })),
+          deps,
+        );
+        this.store.cache?.setScriptAnalysis(key, r);
+      }
     }
     this.scriptCfgs.set(script.id, r);
     return r;
@@ -351,8 +366,9 @@ export class UnitIndex {
     const memo = this.scriptDecisionMemo.get(key);
     if (memo) return memo;
     const rs = entry.files.filter((f) => f.endsWith('.rs'));
-    const texts = rs.map((f) => this.store.read(f)?.text);
-    if (texts.some((t) => t === undefined)) return undefined;
+    // By content hash (a warm start knows it from the file's recorded state, without reading it).
+    const hashes = rs.map((f) => this.store.hashOf(f));
+    if (hashes.some((h) => h === undefined)) return undefined;
     const target = unit.host ? this.hostCfg : this.targetCfg;
     const envInput = {
       cfg: target.source === 'rustc' && this.targetFlag === undefined ? [...target.atoms, ...this.extraCfgs] : undefined,
@@ -367,14 +383,17 @@ export class UnitIndex {
       pkgVersion: pkg.version,
       rustcVersion: this.rustcVersion,
     };
-    const files = rs.map((f, i) => ({ name: relative(pkg.dir, f), text: texts[i]! }));
-    // The facts cache keeps decisions by everything they depend on: a warm start parses no build script.
+    const names = rs.map((f) => relative(pkg.dir, f));
+    // The facts cache keeps decisions by everything they depend on: a warm start reads no build script.
     const cacheKey = createHash('sha1')
-      .update(JSON.stringify([SCRIPT_EVAL_VERSION, files, envInput]))
+      .update(JSON.stringify([SCRIPT_EVAL_VERSION, names.map((name, i) => ({ name, hash: hashes[i] })), envInput]))
       .digest('hex');
     const cache = this.store.cache;
     let d = cache?.scriptDecisions(cacheKey);
     if (!d) {
+      const texts = rs.map((f) => this.store.read(f)?.text);
+      if (texts.some((t) => t === undefined)) return undefined;
+      const files = names.map((name, i) => ({ name, text: texts[i]! }));
       d = evaluateBuildScript(files, new ScriptEnv(envInput), this.store.parserNow());
       cache?.setScriptDecisions(cacheKey, d);
     }

@@ -16,6 +16,7 @@ import type { FileFacts } from './facts.js';
 import type { CachedUnit } from './unit-cache.js';
 import type { TargetCfg } from '../cfg/target.js';
 import type { ScriptDecisions } from '../cfg/build-script-eval/evaluate.js';
+import type { BuildScriptCfgs } from '../cfg/build-script-cfgs.js';
 import { VERSION } from '../version.js';
 
 /** rustc's last answer for a toolchain key: only a guess, always checked against rustc (index.ts). */
@@ -68,6 +69,8 @@ interface CacheFile {
   stats?: Record<string, FileStat>;
   /** What build scripts print, decided by build-script-eval, by a hash of everything they depend on. */
   scripts?: Record<string, ScriptDecisions>;
+  /** What build scripts can print, read by cfg/build-script-cfgs.ts, by a hash of their files and build-dependencies. */
+  analyses?: Record<string, BuildScriptCfgs>;
   /** Values read from files outside the workspace (registry manifests), by a key naming the file (see DerivedEntry). */
   derived?: Record<string, DerivedEntry>;
 }
@@ -121,6 +124,8 @@ export class FactsCache {
   private toolchains: Record<string, CachedToolchain> = {};
   private loadedScripts: Record<string, ScriptDecisions> = {};
   private readonly usedScripts = new Map<string, ScriptDecisions>();
+  private loadedAnalyses: Record<string, BuildScriptCfgs> = {};
+  private readonly usedAnalyses = new Map<string, BuildScriptCfgs>();
   private loadedDerived: Record<string, DerivedEntry> = {};
   private readonly usedDerived = new Map<string, DerivedEntry>();
   private dirty = false;
@@ -164,6 +169,7 @@ export class FactsCache {
     let toolchains: Record<string, CachedToolchain> = {};
     let scripts: Record<string, ScriptDecisions> = {};
     let derived: Record<string, DerivedEntry> = {};
+    let analyses: Record<string, BuildScriptCfgs> = {};
     const stats = new Map<string, FileStat>();
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
@@ -174,6 +180,7 @@ export class FactsCache {
         if (data.toolchains && typeof data.toolchains === 'object') toolchains = data.toolchains;
         if (data.scripts && typeof data.scripts === 'object') scripts = data.scripts;
         if (data.derived && typeof data.derived === 'object') derived = data.derived;
+        if (data.analyses && typeof data.analyses === 'object') analyses = data.analyses;
         if (data.stats && typeof data.stats === 'object') {
           for (const [f, st] of Object.entries(data.stats)) if (isFileStat(st)) stats.set(f, st);
         }
@@ -185,6 +192,7 @@ export class FactsCache {
     cache.toolchains = toolchains;
     cache.loadedScripts = scripts;
     cache.loadedDerived = derived;
+    cache.loadedAnalyses = analyses;
     cache.stats = stats;
     return cache;
   }
@@ -237,6 +245,25 @@ export class FactsCache {
   setScriptDecisions(key: string, d: ScriptDecisions): void {
     this.usedScripts.set(key, d);
     if (!Object.hasOwn(this.loadedScripts, key)) this.dirty = true;
+  }
+
+  /** A build script's analysis stored under `key` (a hash of its files' names and contents, and build-dependencies), if well-formed. */
+  scriptAnalysis(key: string): BuildScriptCfgs | undefined {
+    const a = this.usedAnalyses.get(key) ?? (Object.hasOwn(this.loadedAnalyses, key) ? this.loadedAnalyses[key] : undefined);
+    const record = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x) && Object.values(x).every((v) => typeof v === 'string');
+    const ok =
+      !!a &&
+      typeof a === 'object' &&
+      ((a.kind === 'any' && typeof a.reason === 'string') ||
+        (a.kind === 'names' && record(a.names) && record(a.prefixes) && Array.isArray(a.declared) && a.declared.every((d) => typeof d === 'string')));
+    if (!ok) return undefined;
+    this.usedAnalyses.set(key, a);
+    return a;
+  }
+
+  setScriptAnalysis(key: string, a: BuildScriptCfgs): void {
+    this.usedAnalyses.set(key, a);
+    if (!Object.hasOwn(this.loadedAnalyses, key)) this.dirty = true;
   }
 
   /** The entry recorded under `key`, if well-formed (its state is not checked here: see DerivedEntry). */
@@ -346,6 +373,7 @@ export class FactsCache {
       toolchains: this.toolchains,
       stats: Object.fromEntries(this.stats),
       scripts: Object.fromEntries(this.usedScripts),
+      analyses: Object.fromEntries(this.usedAnalyses),
       derived: Object.fromEntries(this.usedDerived),
     };
     try {

@@ -179,3 +179,32 @@ console.log(JSON.stringify({ hits: index.store.cache!.unitHits, units: index.ent
   const plain = await UnitIndex.open(ws, DEFAULT_OPTIONS);
   assert.deepEqual(edited.files, plain.unit('units-parse/lib/units_parse')!.files);
 });
+
+test("a build script's analysis and decisions are kept by content: an edited build script is read again", async () => {
+  const ws = copyFixture(EXAMPLE);
+  const script = join(ws, 'crates/units-core/build.rs');
+  const stats = join(ws, 'crates/units-core/src/stats.rs');
+  ageFiles(ws, ['crates/units-core/build.rs']);
+  await new Promise((r) => setTimeout(r, STAT_TRUST_MS + 100));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  const cold = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  const data = JSON.parse(readFileSync(cacheFileFor(cacheDir, cold.workspace.root), 'utf8'));
+  assert.equal(Object.keys(data.analyses).length, 1, 'the analysis is kept');
+  const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.ok(!warm.store.hasRead(script), 'a warm open does not read the build script');
+  const lib = (index: UnitIndex) => index.unit('units-core/lib/units_core')!;
+  assert.ok(lib(warm).files.includes(stats), '`#[cfg(has_atomics)] mod stats;`: the script may print has_atomics');
+  // Now it can only print another name: stats.rs is never read.
+  writeFileSync(script, readFileSync(script, 'utf8').replace('rustc-cfg=has_atomics"', 'rustc-cfg=has_atomicz"'));
+  ageFiles(ws, ['crates/units-core/build.rs']);
+  const { warm: edited, plain } = await warmAndPlain(ws, cacheDir);
+  assert.ok(!lib(plain).files.includes(stats));
+  assert.deepEqual(snapshot(edited), snapshot(plain));
+  // What the index takes the script to print: read from the edited text, as without a cache.
+  assert.deepEqual(edited.cfgOf(lib(edited).unit).buildScript, plain.cfgOf(lib(plain).unit).buildScript);
+  assert.deepEqual(edited.cfgOf(lib(edited).unit).scriptDecisions, plain.cfgOf(lib(plain).unit).scriptDecisions);
+  assert.deepEqual(
+    edited.cfgOf(lib(edited).unit).evaluate({ type: 'name', name: 'has_atomics' }),
+    plain.cfgOf(lib(plain).unit).evaluate({ type: 'name', name: 'has_atomics' }),
+  );
+});
