@@ -119,6 +119,8 @@ export class UnitIndex {
   private readonly flagCfgs: { name: string; value?: string }[];
   /** Which dependencies give proc-macros (undefined: the proc-macro rules are off). */
   private readonly procMacroCrates: ProcMacroCrates | undefined;
+  /** Each package's custom-build unit (the first, as `units.find` would give it). */
+  private readonly scriptUnits = new Map<Package, Unit>();
 
   private constructor(
     readonly workspace: Workspace,
@@ -135,6 +137,7 @@ export class UnitIndex {
     private readonly targetFlag: string | undefined = undefined,
   ) {
     this.flagCfgs = flagCfgs;
+    for (const u of units) if (u.kind === 'custom-build' && !this.scriptUnits.has(u.package)) this.scriptUnits.set(u.package, u);
     const procRules = options.procMacroRules ?? process.env.CARGO_UNITS_NO_PROC_MACRO_RULES !== '1';
     this.procMacroCrates = procRules ? new ProcMacroCrates(workspace, store.cache) : undefined;
     for (const u of units) {
@@ -277,7 +280,7 @@ export class UnitIndex {
   }
 
   private cfgOptions(unit: Unit): UnitCfgOptions {
-    const hasBuildScript = unit.package.targets.some((t) => t.kind === 'custom-build');
+    const hasBuildScript = this.scriptUnits.has(unit.package) || unit.package.targets.some((t) => t.kind === 'custom-build');
     const known = unit.kind !== 'custom-build' && this.freshOutputs.has(unit.package.name);
     const maySet = hasBuildScript && unit.kind !== 'custom-build' && !known;
     const script = maySet ? this.buildScriptAnalysis(unit.package) : undefined;
@@ -310,7 +313,7 @@ export class UnitIndex {
 
   /** The custom-build unit of a package. */
   private scriptUnit(pkg: Package): Unit | undefined {
-    return this.units.find((u) => u.package === pkg && u.kind === 'custom-build');
+    return this.scriptUnits.get(pkg);
   }
 
   /**

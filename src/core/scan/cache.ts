@@ -112,7 +112,12 @@ export function factsFileFor(cacheFile: string): string {
   return cacheFile.replace(/\.json$/, '.facts.json');
 }
 
-const unitKey = (key: string): string => createHash('sha1').update(key).digest('hex');
+/** The SHA-1 of a unit's key (unit() and setUnit() of one unit come one after the other: computed once). */
+let lastUnitKey: [string, string] | undefined;
+const unitKey = (key: string): string => {
+  if (lastUnitKey?.[0] !== key) lastUnitKey = [key, createHash('sha1').update(key).digest('hex')];
+  return lastUnitKey[1];
+};
 
 export class FactsCache {
   /** Entries of the facts file (read on first use). */

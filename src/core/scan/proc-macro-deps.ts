@@ -42,6 +42,8 @@ export class ProcMacroCrates {
   private readonly members: Map<string, Package>;
   /** forUnit's provider sets, by package and dependency kinds. */
   private readonly providerSets = new Map<Package, Map<string, Set<string>>>();
+  /** Whether a package has a proc-macro lib. */
+  private readonly procMacroLibs = new Map<Package, boolean>();
   /** Entries of each source directory, listed once (a registry holds hundreds of packages). */
   private readonly listings = new Map<string, string[]>();
 
@@ -73,11 +75,13 @@ export class ProcMacroCrates {
   /** What a unit can call: its package's dependencies of the kinds the unit is built with. */
   forUnit(unit: Unit): ProcMacroDeps {
     const kinds = unit.kind === 'custom-build' ? ['build'] : unit.test || ['test', 'bench', 'example'].includes(unit.kind) ? ['normal', 'dev'] : ['normal'];
-    // A package's own proc-macro lib is a dependency of its tests, benches and examples.
-    const own = unit.kind !== 'proc-macro' && unit.kind !== 'custom-build' && unit.package.targets.some((t) => t.kind === 'proc-macro');
     // The same for every unit of the package built with the same kinds (a package has many units).
     let byKinds = this.providerSets.get(unit.package);
     if (!byKinds) this.providerSets.set(unit.package, (byKinds = new Map()));
+    let procMacroLib = this.procMacroLibs.get(unit.package);
+    if (procMacroLib === undefined) this.procMacroLibs.set(unit.package, (procMacroLib = unit.package.targets.some((t) => t.kind === 'proc-macro')));
+    // A package's own proc-macro lib is a dependency of its tests, benches and examples.
+    const own = unit.kind !== 'proc-macro' && unit.kind !== 'custom-build' && procMacroLib;
     const key = `${kinds.join()}${own ? '+own' : ''}`;
     let providers = byKinds.get(key);
     if (!providers) {
