@@ -45,7 +45,7 @@ export class ProcMacroCrates {
   /** Whether a package has a proc-macro lib. */
   private readonly procMacroLibs = new Map<Package, boolean>();
   /** Entries of each source directory, listed once (a registry holds hundreds of packages). */
-  private readonly listings = new Map<string, string[]>();
+  private readonly listings = new Map<string, Map<string, string[]>>();
 
   constructor(
     private readonly ws: Workspace,
@@ -135,17 +135,33 @@ export class ProcMacroCrates {
     return info;
   }
 
+  /** The entries of `dir` named `name` or `name-<digit>…` (a package and its versions), in listing order. */
   private versionsIn(dir: string, name: string): string[] {
-    let entries = this.listings.get(dir);
-    if (entries === undefined) {
+    let byName = this.listings.get(dir);
+    if (byName === undefined) {
+      let entries: string[];
       try {
         entries = readdirSync(dir);
       } catch {
         entries = [];
       }
-      this.listings.set(dir, entries);
+      // Each entry under every name it can be a version of: itself, and what comes before each `-<digit>`.
+      byName = new Map();
+      const add = (n: string, e: string) => {
+        const list = byName!.get(n);
+        if (list) list.push(e);
+        else byName!.set(n, [e]);
+      };
+      for (const e of entries) {
+        add(e, e);
+        for (let i = e.indexOf('-'); i >= 0; i = e.indexOf('-', i + 1)) {
+          const c = e.charCodeAt(i + 1);
+          if (c >= 48 && c <= 57) add(e.slice(0, i), e);
+        }
+      }
+      this.listings.set(dir, byName);
     }
-    return entries.filter((e) => e === name || (e.startsWith(`${name}-`) && /^\d/.test(e.slice(name.length + 1))));
+    return byName.get(name) ?? [];
   }
 }
 
