@@ -1,7 +1,8 @@
-// Bundles the CLI, and the VS Code extension's client and language server, with esbuild, and puts
-// the tree-sitter wasm files next to them.
+// Bundles the CLI, and the VS Code extension's client and language server, with esbuild, puts the
+// tree-sitter wasm files next to them, and writes the CLI bundle's V8 code cache (code-cache.mjs).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,8 @@ const require = createRequire(import.meta.url);
 const dist = join(root, 'dist');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 mkdirSync(dist, { recursive: true });
+// The old bundle's code cache goes first: never beside a bundle it was not made from.
+rmSync(join(dist, 'cli.cjs.cache'), { force: true });
 
 const common = {
   bundle: true,
@@ -34,3 +37,4 @@ await Promise.all([
 
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-rust/tree-sitter-rust.wasm'), join(dist, 'tree-sitter-rust.wasm'));
+execFileSync(process.execPath, [join(root, 'scripts', 'code-cache.mjs')], { stdio: 'inherit' });

@@ -90,6 +90,8 @@ export function indexOptions(args: CliArgs, cwd: string): IndexOptions {
     // Under `node --test` the cache is used only when CARGO_UNITS_CACHE_DIR names a directory,
     // so tests never write into the user's cache.
     cache: !args.noCache && (!process.env.NODE_TEST_CONTEXT || !!process.env[CACHE_DIR_ENV]),
+    // A command opens the index and prints: a warm start loads no parser.
+    oneShot: true,
   };
 }
 

@@ -4,7 +4,8 @@ import { Progress } from './progress.js';
 import { reportError, runCli } from './run.js';
 import type { Io } from './context.js';
 
-// One process, one index: WebAssembly's baseline compiler is enough (see preferBaselineWasm).
+// One process, one index: WebAssembly's baseline compiler is enough (see preferBaselineWasm; the
+// flag is set when the first WebAssembly module is compiled).
 preferBaselineWasm();
 
 // A reader that went away (`cargo-units units --files | head`) ends the run quietly, as with git.

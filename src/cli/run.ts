@@ -13,8 +13,6 @@ import { orphansCommand } from './commands/orphans.js';
 import { affectedCommand, ownersCommand, workspaceOfFiles } from './commands/owners.js';
 import { unitsCommand } from './commands/units.js';
 import { verifyCommand } from './commands/verify.js';
-import { nixCommand } from './commands/nix.js';
-import { buildCommand } from './commands/build.js';
 import { whyCommand } from './commands/why.js';
 
 /** Exit code of an unexpected exception (EX_SOFTWARE): a bug in cargo-units, not the user's input. */
@@ -59,10 +57,11 @@ export async function runCli(argv: string[], given: Io): Promise<number> {
         return await whyCommand(args, io, workspaceOfFiles(io.cwd));
       case 'verify':
         return await verifyCommand(await openContext(args, io));
+      // Loaded only for these commands: Nix builds bring execa, whose set-up alone costs a few ms.
       case 'nix':
-        return nixCommand(await openContext(args, io));
+        return (await import('./commands/nix.js')).nixCommand(await openContext(args, io));
       default:
-        return await buildCommand(args, io, workspaceOfFiles(io.cwd));
+        return await (await import('./commands/build.js')).buildCommand(args, io, workspaceOfFiles(io.cwd));
     }
   } catch (err) {
     return reportError(err, io);

@@ -67,10 +67,18 @@ export interface IndexOptions {
    * cache), so that `why` (core/why.ts) need not walk them again.
    */
   tracer?: (unit: Unit) => WalkTracer | undefined;
+  /**
+   * The index is not updated after it opens (the CLI): the tree-sitter runtime is loaded only if
+   * opening has a file to parse, so that a warm open loads no WebAssembly. Without a parser of its
+   * own, an index opened so cannot parse in updateFile (it throws).
+   */
+  oneShot?: boolean;
 }
 
 /** Bump when build-script-eval decides differently: cached decisions of older versions are not used. */
 const SCRIPT_EVAL_VERSION = 1;
+/** Bump when buildScriptCfgs (cfg/build-script-cfgs.ts) reads a build script differently: cached analyses of older versions are not used. */
+const SCRIPT_ANALYSIS_VERSION = 1;
 
 export const DEFAULT_OPTIONS: IndexOptions = {
   features: { features: [], allFeatures: false, noDefaultFeatures: false },
@@ -111,6 +119,8 @@ export class UnitIndex {
   private readonly flagCfgs: { name: string; value?: string }[];
   /** Which dependencies give proc-macros (undefined: the proc-macro rules are off). */
   private readonly procMacroCrates: ProcMacroCrates | undefined;
+  /** Each package's custom-build unit (the first, as `units.find` would give it). */
+  private readonly scriptUnits = new Map<Package, Unit>();
 
   private constructor(
     readonly workspace: Workspace,
@@ -127,8 +137,9 @@ export class UnitIndex {
     private readonly targetFlag: string | undefined = undefined,
   ) {
     this.flagCfgs = flagCfgs;
+    for (const u of units) if (u.kind === 'custom-build' && !this.scriptUnits.has(u.package)) this.scriptUnits.set(u.package, u);
     const procRules = options.procMacroRules ?? process.env.CARGO_UNITS_NO_PROC_MACRO_RULES !== '1';
-    this.procMacroCrates = procRules ? new ProcMacroCrates(workspace) : undefined;
+    this.procMacroCrates = procRules ? new ProcMacroCrates(workspace, store.cache) : undefined;
     for (const u of units) {
       for (const d of u.deps) {
         let set = this.dependents.get(d.unitId);
@@ -191,8 +202,10 @@ export class UnitIndex {
     });
     // Awaited below; an unknown --target must not reject unhandled while the sources are read.
     cfgs.catch(() => undefined);
-    // The tree-sitter runtime initialises meanwhile; the grammar loads only when a file must be parsed.
-    const runtime = parser ? undefined : loadRuntime();
+    // The tree-sitter runtime initialises meanwhile (one-shot: only if a file must be parsed); the
+    // grammar loads only when a file must be parsed.
+    let runtime = parser || options.oneShot ? undefined : loadRuntime();
+    const needRuntime = (): Promise<void> | undefined => (runtime ??= parser ? undefined : loadRuntime());
     let loaded: ReturnType<typeof loadWorkspace>;
     try {
       loaded = loadWorkspace(manifestOrDir);
@@ -211,11 +224,11 @@ export class UnitIndex {
       const guess = cache?.toolchain(toolchainKey(options));
       if (guess) {
         // The tree-sitter runtime is awaited only if some file has to be parsed.
-        guessed = await withRuntime(runtime, () =>
+        guessed = await withRuntime(needRuntime, () =>
           UnitIndex.build(workspace, options, guess.target, guess.host, store, diagnostics, guess.version ?? undefined),
         );
       } else {
-        await runtime;
+        await needRuntime();
         const roots = workspace.members.flatMap((m) => m.targets.map((t) => t.path));
         await prefetchWhile(store, roots, cache?.recordedFiles ?? [], () => rustcDone);
       }
@@ -226,14 +239,14 @@ export class UnitIndex {
     if (guessed) {
       const [target, host, version] = await cfgs;
       if (JSON.stringify([target, host, version ?? null]) === JSON.stringify([guessed.targetCfg, guessed.hostCfg, guessed.rustcVersion ?? null])) {
-        await runtime; // so that updates can parse
+        await runtime; // so that updates can parse (one-shot: only if opening parsed)
         cache?.save(store.readFiles(), [toolchainKey(options), { target, host, version: version ?? null }], store.fileStats());
         return guessed;
       }
     }
     const [target, host, version] = await cfgs;
-    await runtime;
-    const index = UnitIndex.build(workspace, options, target, host, store, diagnostics, version);
+    if (!options.oneShot) await runtime;
+    const index = await withRuntime(needRuntime, () => UnitIndex.build(workspace, options, target, host, store, diagnostics, version));
     cache?.save(store.readFiles(), [toolchainKey(options), { target, host, version: version ?? null }], store.fileStats());
     return index;
   }
@@ -267,7 +280,7 @@ export class UnitIndex {
   }
 
   private cfgOptions(unit: Unit): UnitCfgOptions {
-    const hasBuildScript = unit.package.targets.some((t) => t.kind === 'custom-build');
+    const hasBuildScript = this.scriptUnits.has(unit.package) || unit.package.targets.some((t) => t.kind === 'custom-build');
     const known = unit.kind !== 'custom-build' && this.freshOutputs.has(unit.package.name);
     const maySet = hasBuildScript && unit.kind !== 'custom-build' && !known;
     const script = maySet ? this.buildScriptAnalysis(unit.package) : undefined;
@@ -300,7 +313,7 @@ export class UnitIndex {
 
   /** The custom-build unit of a package. */
   private scriptUnit(pkg: Package): Unit | undefined {
-    return this.units.find((u) => u.package === pkg && u.kind === 'custom-build');
+    return this.scriptUnits.get(pkg);
   }
 
   /**
@@ -314,14 +327,27 @@ export class UnitIndex {
     const memo = this.scriptCfgs.get(script.id);
     if (memo) return memo;
     let r: BuildScriptCfgs;
-    const unreadable = entry.files.find((f) => f.endsWith('.rs') && this.store.read(f) === undefined);
+    // By content hash (a warm start knows it from the file's recorded state, without reading it).
+    const unreadable = entry.files.find((f) => f.endsWith('.rs') && this.store.hashOf(f) === undefined);
     if (unreadable) r = { kind: 'any', reason: `the build script's file ${relative(pkg.dir, unreadable)} cannot be read` };
     else if (entry.external.length > 0) r = { kind: 'any', reason: `the build script includes ${entry.external[0]}, which cargo-units does not read` };
     else if (entry.uncertain.length > 0) r = { kind: 'any', reason: `which files the build script reads is uncertain (${entry.uncertain[0]!.reason})` };
     else {
-      const files = entry.files.filter((f) => f.endsWith('.rs')).map((f) => ({ name: relative(pkg.dir, f), text: this.store.read(f)!.text }));
+      const rs = entry.files.filter((f) => f.endsWith('.rs'));
       const deps = pkg.dependencies.filter((d) => d.kind === 'build').map((d) => d.package);
-      r = buildScriptCfgs(files, deps);
+      // The facts cache keeps analyses by everything they depend on: a warm start reads no build script.
+      const key = createHash('sha1')
+        .update(JSON.stringify([SCRIPT_ANALYSIS_VERSION, rs.map((f) => [relative(pkg.dir, f), this.store.hashOf(f)]), deps]))
+        .digest('hex');
+      const cached = this.store.cache?.scriptAnalysis(key);
+      if (cached) r = cached;
+      else {
+        r = buildScriptCfgs(
+          rs.map((f) => ({ name: relative(pkg.dir, f), text: this.store.read(f)!.text })),
+          deps,
+        );
+        this.store.cache?.setScriptAnalysis(key, r);
+      }
     }
     this.scriptCfgs.set(script.id, r);
     return r;
@@ -343,8 +369,9 @@ export class UnitIndex {
     const memo = this.scriptDecisionMemo.get(key);
     if (memo) return memo;
     const rs = entry.files.filter((f) => f.endsWith('.rs'));
-    const texts = rs.map((f) => this.store.read(f)?.text);
-    if (texts.some((t) => t === undefined)) return undefined;
+    // By content hash (a warm start knows it from the file's recorded state, without reading it).
+    const hashes = rs.map((f) => this.store.hashOf(f));
+    if (hashes.some((h) => h === undefined)) return undefined;
     const target = unit.host ? this.hostCfg : this.targetCfg;
     const envInput = {
       cfg: target.source === 'rustc' && this.targetFlag === undefined ? [...target.atoms, ...this.extraCfgs] : undefined,
@@ -359,14 +386,17 @@ export class UnitIndex {
       pkgVersion: pkg.version,
       rustcVersion: this.rustcVersion,
     };
-    const files = rs.map((f, i) => ({ name: relative(pkg.dir, f), text: texts[i]! }));
-    // The facts cache keeps decisions by everything they depend on: a warm start parses no build script.
+    const names = rs.map((f) => relative(pkg.dir, f));
+    // The facts cache keeps decisions by everything they depend on: a warm start reads no build script.
     const cacheKey = createHash('sha1')
-      .update(JSON.stringify([SCRIPT_EVAL_VERSION, files, envInput]))
+      .update(JSON.stringify([SCRIPT_EVAL_VERSION, names.map((name, i) => ({ name, hash: hashes[i] })), envInput]))
       .digest('hex');
     const cache = this.store.cache;
     let d = cache?.scriptDecisions(cacheKey);
     if (!d) {
+      const texts = rs.map((f) => this.store.read(f)?.text);
+      if (texts.some((t) => t === undefined)) return undefined;
+      const files = names.map((name, i) => ({ name, text: texts[i]! }));
       d = evaluateBuildScript(files, new ScriptEnv(envInput), this.store.parserNow());
       cache?.setScriptDecisions(cacheKey, d);
     }
@@ -622,13 +652,14 @@ function parserIfReady(): Parser {
   return rustParserSync();
 }
 
-/** Runs `f`; if it needed the parser before the runtime was ready, waits for it and runs `f` again. */
-async function withRuntime<T>(runtime: Promise<void> | undefined, f: () => T): Promise<T> {
+/** Runs `f`; if it needed the parser before the runtime was ready, waits for it (loading it if need be) and runs `f` again. */
+async function withRuntime<T>(runtime: () => Promise<void> | undefined, f: () => T): Promise<T> {
   try {
     return f();
   } catch (err) {
-    if (!(err instanceof RuntimeNotReady) || !runtime) throw err;
-    await runtime;
+    const loading = err instanceof RuntimeNotReady ? runtime() : undefined;
+    if (!loading) throw err;
+    await loading;
     return f();
   }
 }

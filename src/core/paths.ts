@@ -29,6 +29,18 @@ export function displayPath(cwd: string, abs: string): string {
 
 /** `abs` relative to `root`, with `/` separators (`.` for the root itself). */
 export function toRelative(root: string, abs: string): string {
+  // A normalised path below a normalised root (every path of the index): its tail. (A JSON answer
+  // turns thousands of paths relative; path.relative resolves and splits both each time.)
+  if (
+    sep === '/' &&
+    abs.length > root.length + 1 &&
+    abs.charCodeAt(root.length) === 47 &&
+    abs.startsWith(root) &&
+    isNormalAbsolute(root) &&
+    isNormalAbsolute(abs)
+  ) {
+    return abs.slice(root.length + 1);
+  }
   const rel = relative(root, abs);
   if (rel === '') return '.';
   return sep === '/' ? rel : rel.split(sep).join('/');
@@ -51,4 +63,18 @@ export function childPath(dir: string, name: string, name2?: string): string {
 
 function plainName(n: string): boolean {
   return n !== '' && n !== '.' && n !== '..' && !n.includes('/') && !n.includes(sep);
+}
+
+/** A POSIX absolute path that path.normalize leaves as it is, other than `/`: no empty, `.` or `..` segment, no trailing `/`. */
+function isNormalAbsolute(p: string): boolean {
+  return (
+    p.length > 1 &&
+    p.charCodeAt(0) === 47 &&
+    !p.endsWith('/') &&
+    !p.includes('//') &&
+    !p.includes('/./') &&
+    !p.includes('/../') &&
+    !p.endsWith('/.') &&
+    !p.endsWith('/..')
+  );
 }

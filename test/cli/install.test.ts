@@ -27,7 +27,10 @@ test('npm pack, npm install -g into a prefix: cargo-units and cargo units work f
   const files = packed[0]!.files.map((f) => f.path).sort();
   for (const f of [
     'bin/cargo-units',
+    'bin/load-bundle.js',
+    'bin/package.json',
     'dist/cli.cjs',
+    'dist/cli.cjs.cache',
     'dist/tree-sitter-rust.wasm',
     'dist/web-tree-sitter.wasm',
     'nix/default.nix',
@@ -55,6 +58,18 @@ test('npm pack, npm install -g into a prefix: cargo-units and cargo units work f
   const v = spawnSync('cargo-units', ['--version'], { cwd: elsewhere, env, encoding: 'utf8' });
   assert.equal(v.status, 0, v.stderr);
   assert.equal(v.stdout.trim(), `cargo-units ${version}`);
+  // The installed CLI starts from its code cache (bin/load-bundle.js).
+  const installed = join(prefix, 'lib', 'node_modules', 'cargo-units');
+  const loader = join(installed, 'bin', 'load-bundle.js');
+  const cached = spawnSync(
+    process.execPath,
+    ['-e', `process.stdout.write(require(${JSON.stringify(loader)}).compileBundle(${JSON.stringify(join(installed, 'dist', 'cli.cjs'))}).status)`],
+    {
+      cwd: elsewhere,
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(cached.stdout, 'accepted', cached.stderr);
 
   const units = spawnSync('cargo-units', ['units', ws], { cwd: elsewhere, env, encoding: 'utf8' });
   assert.equal(units.status, 0, units.stderr);

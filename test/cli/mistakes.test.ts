@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { EXAMPLE, REPO } from '../helpers.js';
 
@@ -174,8 +174,8 @@ test('an unexpected exception is one line asking for a report, exit 70', () => {
 
 test('bin/cargo-units before the build says to run npm ci', () => {
   const copy = join(tmp, 'unbuilt');
-  mkdirSync(join(copy, 'bin'), { recursive: true });
-  cpSync(BIN, join(copy, 'bin', 'cargo-units'));
+  // bin/ as in a checkout (the entry, its loader, and bin/package.json that makes them CommonJS).
+  cpSync(dirname(BIN), join(copy, 'bin'), { recursive: true });
   writeFileSync(join(copy, 'package.json'), '{"type":"module"}\n');
   const r = spawnSync(process.execPath, [join(copy, 'bin', 'cargo-units'), 'units'], { encoding: 'utf8' });
   assertError({ status: r.status, stdout: r.stdout, stderr: r.stderr }, 2, /dist\/cli\.cjs is missing[\s\S]*npm ci/);

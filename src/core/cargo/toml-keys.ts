@@ -18,9 +18,15 @@ interface KeySite {
  * Best effort and never throws; `undefined` when nothing of the path appears.
  */
 export function locateKey(text: string, path: KeyPath): { line: number; column: number } | undefined {
+  const scan = keySites(text);
+  // The key itself, when written: the first site with exactly this path is what the search below
+  // finds (no site matches more of the path). Manifests ask for the line of every target and
+  // dependency, so this is most lookups.
+  const exact = scan.exact.get(pathKey(path));
+  if (exact) return { line: exact.line, column: exact.column };
   let best: KeySite | undefined;
   let bestLen = 0;
-  for (const site of keySites(text)) {
+  for (const site of scan.sites) {
     let n = 0;
     while (n < site.path.length && n < path.length && site.path[n] === path[n]) n++;
     // Only sites that are a prefix of the wanted path (or the path itself) count.
@@ -33,13 +39,24 @@ export function locateKey(text: string, path: KeyPath): { line: number; column: 
   return best && { line: best.line, column: best.column };
 }
 
-/** Every key and table header of a TOML document with its full path, in order. */
-let lastScan: { text: string; sites: readonly KeySite[] } | undefined;
+/** Every key and table header of a TOML document with its full path, in order; and the first site of each path. */
+let lastScan: { text: string; sites: readonly KeySite[]; exact: Map<string, KeySite> } | undefined;
+
+/** A path as one string (numbers and strings kept apart). */
+const pathKey = (path: KeyPath): string => JSON.stringify(path);
 
 /** scanKeys() of the manifest being read, kept while the same text is asked about (one scan, many keys). */
-function keySites(text: string): readonly KeySite[] {
-  if (lastScan?.text !== text) lastScan = { text, sites: scanKeys(text) };
-  return lastScan.sites;
+function keySites(text: string): { sites: readonly KeySite[]; exact: Map<string, KeySite> } {
+  if (lastScan?.text !== text) {
+    const sites = scanKeys(text);
+    const exact = new Map<string, KeySite>();
+    for (const site of sites) {
+      const k = pathKey(site.path);
+      if (site.path.length > 0 && !exact.has(k)) exact.set(k, site);
+    }
+    lastScan = { text, sites, exact };
+  }
+  return lastScan;
 }
 
 function scanKeys(text: string): KeySite[] {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { runCli } from '../../cli/run.js';
 import { copyFixture, EXAMPLE, REPO } from '../../../test/helpers.js';
 import { DEFAULT_OPTIONS, UnitIndex } from '../index.js';
-import { CACHE_DIR_ENV, CACHE_VERSION, cacheFileFor, defaultCacheDir, FactsCache, TOOL_VERSION } from './cache.js';
+import { CACHE_DIR_ENV, CACHE_VERSION, cacheFileFor, defaultCacheDir, FactsCache, factsFileFor, TOOL_VERSION } from './cache.js';
 
 function snapshot(index: UnitIndex): unknown {
   return index.entries.map((e) => ({ id: e.unit.id, files: e.files, external: e.external, uncertain: e.uncertain, diagnostics: e.diagnostics }));
@@ -34,7 +34,8 @@ test('a warm open gives the same results as a cold one, without parsing', async 
   const plain = await UnitIndex.open(ws, DEFAULT_OPTIONS);
   const cold = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
   assert.ok(cold.store.parsedCount > 0);
-  assert.deepEqual(readdirSync(cacheDir), [cacheFileFor(cacheDir, cold.workspace.root).slice(cacheDir.length + 1)]);
+  const file = cacheFileFor(cacheDir, cold.workspace.root);
+  assert.deepEqual(readdirSync(cacheDir).sort(), [file, factsFileFor(file)].map((f) => f.slice(cacheDir.length + 1)).sort());
   const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
   assert.equal(warm.store.parsedCount, 0, 'every file came from the cache');
   assert.equal(warm.store.cache!.unitHits, warm.entries.length, 'every unit resolution came from the cache');
@@ -80,33 +81,42 @@ test('another tool version or facts format invalidates the cache', async () => {
   const root = cold.workspace.root;
   assert.ok(FactsCache.load(root, cacheDir).loadedCount > 0);
   assert.equal(FactsCache.load(root, cacheDir, `${CACHE_VERSION}-next`).loadedCount, 0);
-  // A file written by another version is ignored by this one.
+  // Files written by another version are ignored by this one.
   const file = cacheFileFor(cacheDir, root);
-  const data = JSON.parse(readFileSync(file, 'utf8'));
-  data.version = 'cargo-units 0.0.0 facts 0';
-  writeFileSync(file, JSON.stringify(data));
+  for (const f of [file, factsFileFor(file)]) {
+    const data = JSON.parse(readFileSync(f, 'utf8'));
+    data.version = 'cargo-units 0.0.0 facts 0';
+    writeFileSync(f, JSON.stringify(data));
+  }
   const reopened = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
   assert.equal(reopened.store.parsedCount, cold.store.parsedCount);
   assert.deepEqual(snapshot(reopened), snapshot(cold));
   assert.equal(JSON.parse(readFileSync(file, 'utf8')).version, CACHE_VERSION, 'rewritten with this version');
+  assert.equal(JSON.parse(readFileSync(factsFileFor(file), 'utf8')).version, CACHE_VERSION, 'facts too');
 });
 
 test('a corrupt or unreadable cache file is ignored', async () => {
   const { ws, cacheDir } = freshDirs();
   const cold = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
   const file = cacheFileFor(cacheDir, cold.workspace.root);
-  for (const junk of [
+  const factsFile = factsFileFor(file);
+  const good = { main: readFileSync(file, 'utf8'), facts: readFileSync(factsFile, 'utf8') };
+  const junks = [
     '{"version": "cargo-units',
     'null',
     '[]',
+    JSON.stringify({ version: CACHE_VERSION, root: cold.workspace.root, units: { x: 1, y: { probed: 3 } }, stats: [], toolchains: 7 }),
     JSON.stringify({ version: CACHE_VERSION, root: cold.workspace.root, facts: { x: 1, y: { items: 3 } } }),
-    JSON.stringify({ version: CACHE_VERSION, root: cold.workspace.root, factsText: '{"x": [' }),
-    JSON.stringify({ version: CACHE_VERSION, root: cold.workspace.root, factsText: '{"x": 1, "y": {"items": 3}}' }),
-  ]) {
-    writeFileSync(file, junk);
+    JSON.stringify({ version: CACHE_VERSION, root: cold.workspace.root, facts: [] }),
+    JSON.stringify({ version: 'cargo-units 0.0.0 facts 0', root: cold.workspace.root, facts: JSON.parse(good.facts).facts }),
+  ];
+  for (const [main, facts] of [...junks.map((j) => [j, good.facts]), ...junks.map((j) => [good.main, j]), ...junks.map((j) => [j, j])] as [string, string][]) {
+    writeFileSync(file, main);
+    writeFileSync(factsFile, facts);
     const index = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
-    assert.equal(index.store.parsedCount, cold.store.parsedCount);
     assert.deepEqual(snapshot(index), snapshot(cold));
+    // Nothing usable at all: everything is parsed again.
+    if (main !== good.main && facts !== good.facts) assert.equal(index.store.parsedCount, cold.store.parsedCount);
   }
   // A cache "directory" that is a file: nothing can be read or written, nothing breaks.
   const notADir = join(cacheDir, 'file');
@@ -129,10 +139,13 @@ test('the CLI uses the cache directory from CARGO_UNITS_CACHE_DIR; --no-cache re
     assert.deepEqual(readdirSync(cacheDir), [], '--no-cache wrote nothing');
     const b = io();
     assert.equal(await runCli(['units', '--files'], b.io), 0);
-    assert.equal(readdirSync(cacheDir).length, 1, 'the cache was written');
+    assert.equal(readdirSync(cacheDir).length, 2, 'the cache was written (and its facts file)');
     assert.deepEqual(b.out, a.out);
     // --no-cache does not read it either: a corrupt cache file stays untouched.
-    const file = join(cacheDir, readdirSync(cacheDir)[0]!);
+    const file = join(
+      cacheDir,
+      readdirSync(cacheDir).find((f) => !f.endsWith('.facts.json'))!,
+    );
     writeFileSync(file, 'corrupt');
     const c = io();
     assert.equal(await runCli(['units', '--files', '--no-cache'], c.io), 0);

@@ -1,10 +1,12 @@
 /**
  * An on-disk cache of per-file facts (facts.ts), keyed by content hash and tool version.
  *
- * One JSON file per workspace, `<cacheDir>/<sha1(workspace root)>.json`, loaded once when the
- * index opens and written atomically (temporary file + rename) after indexing. A missing,
- * unreadable, corrupt or out-of-date cache file is ignored: the cache can only save parsing,
- * never change a result. Delete the cache directory to clear it.
+ * Two JSON files per workspace: `<cacheDir>/<sha1(workspace root)>.json` (unit resolutions, file
+ * states, rustc's answers: what a warm start reads) and `<…>.facts.json` (the facts by content hash,
+ * read only when some file has to be walked). The first is loaded when the index opens; both are
+ * written atomically (temporary file + rename) after indexing, the facts file only when its facts
+ * changed. A missing, unreadable, corrupt or out-of-date cache file is ignored: the cache can only
+ * save parsing, never change a result. Delete the cache directory to clear it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import type { FileFacts } from './facts.js';
 import type { CachedUnit } from './unit-cache.js';
 import type { TargetCfg } from '../cfg/target.js';
 import type { ScriptDecisions } from '../cfg/build-script-eval/evaluate.js';
+import type { BuildScriptCfgs } from '../cfg/build-script-cfgs.js';
 import { VERSION } from '../version.js';
 
 /** rustc's last answer for a toolchain key: only a guess, always checked against rustc (index.ts). */
@@ -55,21 +58,38 @@ interface CacheFile {
    * rustc runs. Only a hint: every file is still read, hashed and looked up by content hash.
    */
   files?: string[];
-  /** Resolutions of units, by a key of everything they depend on besides the files (unit-cache.ts). */
+  /**
+   * Resolutions of units, by the SHA-1 of a key of everything they depend on besides the files
+   * (unit-cache.ts; the keys themselves are long).
+   */
   units?: Record<string, CachedUnit>;
   /** rustc's last answers (target and host cfg), by rustc and `--target`. */
   toolchains?: Record<string, CachedToolchain>;
-  /**
-   * Content hash (sha1 of the file's bytes) → facts, as JSON text: a warm start that restores every
-   * unit needs no facts, and scanning one string costs far less than building its objects.
-   */
-  factsText?: string;
-  /** The same as an object (older cache files). */
-  facts?: Record<string, FileFacts>;
   /** States of files read, by absolute path (see FileStat). */
   stats?: Record<string, FileStat>;
   /** What build scripts print, decided by build-script-eval, by a hash of everything they depend on. */
   scripts?: Record<string, ScriptDecisions>;
+  /** What build scripts can print, read by cfg/build-script-cfgs.ts, by a hash of their files and build-dependencies. */
+  analyses?: Record<string, BuildScriptCfgs>;
+  /** Values read from files outside the workspace (registry manifests), by a key naming the file (see DerivedEntry). */
+  derived?: Record<string, DerivedEntry>;
+}
+
+/**
+ * Something read from a file that is not a workspace source (a registry package's Cargo.toml),
+ * with the file's state when it was read: used again only while `stat` reports that same state
+ * (recorded, as for sources, only when the file had not changed for a while before the read).
+ */
+export interface DerivedEntry {
+  state: FileStat;
+  value: unknown;
+}
+
+/** The facts file beside a cache file: content hash (sha1 of the file's bytes) → facts. */
+interface FactsFile {
+  version: string;
+  root: string;
+  facts: Record<string, FileFacts>;
 }
 
 /**
@@ -87,11 +107,21 @@ export function cacheFileFor(cacheDir: string, workspaceRoot: string): string {
   return join(cacheDir, `${createHash('sha1').update(workspaceRoot).digest('hex')}.json`);
 }
 
+/** The facts file of a cache file. */
+export function factsFileFor(cacheFile: string): string {
+  return cacheFile.replace(/\.json$/, '.facts.json');
+}
+
+/** The SHA-1 of a unit's key (unit() and setUnit() of one unit come one after the other: computed once). */
+let lastUnitKey: [string, string] | undefined;
+const unitKey = (key: string): string => {
+  if (lastUnitKey?.[0] !== key) lastUnitKey = [key, createHash('sha1').update(key).digest('hex')];
+  return lastUnitKey[1];
+};
+
 export class FactsCache {
-  /** Entries read from disk (parsed from `loadedText` on first use). */
+  /** Entries of the facts file (read on first use). */
   private loadedFacts: Map<string, FileFacts> | undefined;
-  /** The facts of the cache file, not yet parsed. */
-  private loadedText: string | undefined;
   /** Entries looked up or added in this session. */
   private readonly used = new Map<string, FileFacts>();
   private readonly loadedUnits: Map<string, CachedUnit>;
@@ -99,6 +129,10 @@ export class FactsCache {
   private toolchains: Record<string, CachedToolchain> = {};
   private loadedScripts: Record<string, ScriptDecisions> = {};
   private readonly usedScripts = new Map<string, ScriptDecisions>();
+  private loadedAnalyses: Record<string, BuildScriptCfgs> = {};
+  private readonly usedAnalyses = new Map<string, BuildScriptCfgs>();
+  private loadedDerived: Record<string, DerivedEntry> = {};
+  private readonly usedDerived = new Map<string, DerivedEntry>();
   private dirty = false;
   /** Lookups answered from the cache, and facts added, in this session. */
   hits = 0;
@@ -116,15 +150,17 @@ export class FactsCache {
   private constructor(
     readonly file: string,
     readonly root: string,
-    loaded: Map<string, FileFacts> | string,
     readonly version: string,
     recordedFiles: string[],
     loadedUnits: Map<string, CachedUnit>,
   ) {
-    if (typeof loaded === 'string') this.loadedText = loaded;
-    else this.loadedFacts = loaded;
     this.loadedUnits = loadedUnits;
     this.recordedFiles = recordedFiles;
+  }
+
+  /** The facts file (see factsFileFor). */
+  get factsFile(): string {
+    return factsFileFor(this.file);
   }
 
   /**
@@ -133,23 +169,23 @@ export class FactsCache {
    */
   static load(workspaceRoot: string, cacheDir: string = defaultCacheDir(), version: string = CACHE_VERSION): FactsCache {
     const file = cacheFileFor(cacheDir, workspaceRoot);
-    let loaded: Map<string, FileFacts> | string = new Map<string, FileFacts>();
     let files: string[] = [];
     const units = new Map<string, CachedUnit>();
     let toolchains: Record<string, CachedToolchain> = {};
     let scripts: Record<string, ScriptDecisions> = {};
+    let derived: Record<string, DerivedEntry> = {};
+    let analyses: Record<string, BuildScriptCfgs> = {};
     const stats = new Map<string, FileStat>();
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
-      const factsOk = data && (typeof data.factsText === 'string' || (data.facts && typeof data.facts === 'object'));
-      if (data && typeof data === 'object' && data.version === version && data.root === workspaceRoot && factsOk) {
-        if (typeof data.factsText === 'string') loaded = data.factsText;
-        else loaded = factsMap(data.facts);
+      if (data && typeof data === 'object' && data.version === version && data.root === workspaceRoot) {
         if (Array.isArray(data.files)) files = data.files.filter((f): f is string => typeof f === 'string');
         // Entries are checked field by field when used (restoreUnit).
         if (data.units && typeof data.units === 'object') for (const [k, u] of Object.entries(data.units)) units.set(k, u);
         if (data.toolchains && typeof data.toolchains === 'object') toolchains = data.toolchains;
         if (data.scripts && typeof data.scripts === 'object') scripts = data.scripts;
+        if (data.derived && typeof data.derived === 'object') derived = data.derived;
+        if (data.analyses && typeof data.analyses === 'object') analyses = data.analyses;
         if (data.stats && typeof data.stats === 'object') {
           for (const [f, st] of Object.entries(data.stats)) if (isFileStat(st)) stats.set(f, st);
         }
@@ -157,9 +193,11 @@ export class FactsCache {
     } catch {
       // missing, unreadable or corrupt: start empty
     }
-    const cache = new FactsCache(file, workspaceRoot, loaded, version, files, units);
+    const cache = new FactsCache(file, workspaceRoot, version, files, units);
     cache.toolchains = toolchains;
     cache.loadedScripts = scripts;
+    cache.loadedDerived = derived;
+    cache.loadedAnalyses = analyses;
     cache.stats = stats;
     return cache;
   }
@@ -169,21 +207,22 @@ export class FactsCache {
     return this.loaded.size;
   }
 
-  /** Whether the facts of the cache file have been parsed (a warm start that restores every unit never does). */
+  /** Whether the facts file has been read (a warm start that restores every unit never does). */
   get factsParsed(): boolean {
     return this.loadedFacts !== undefined;
   }
 
-  /** The facts read from disk, parsed now if not yet. */
+  /** The facts read from disk, read now if not yet (none when the facts file is unusable). */
   private get loaded(): Map<string, FileFacts> {
     if (!this.loadedFacts) {
-      let data: unknown;
+      let facts: unknown;
       try {
-        data = JSON.parse(this.loadedText ?? '{}');
+        const data = JSON.parse(readFileSync(this.factsFile, 'utf8')) as Partial<FactsFile> | null;
+        if (data && typeof data === 'object' && data.version === this.version && data.root === this.root) facts = data.facts;
       } catch {
-        data = {};
+        // missing, unreadable or corrupt: no facts
       }
-      this.loadedFacts = factsMap(data);
+      this.loadedFacts = factsMap(facts);
     }
     return this.loadedFacts;
   }
@@ -213,6 +252,37 @@ export class FactsCache {
     if (!Object.hasOwn(this.loadedScripts, key)) this.dirty = true;
   }
 
+  /** A build script's analysis stored under `key` (a hash of its files' names and contents, and build-dependencies), if well-formed. */
+  scriptAnalysis(key: string): BuildScriptCfgs | undefined {
+    const a = this.usedAnalyses.get(key) ?? (Object.hasOwn(this.loadedAnalyses, key) ? this.loadedAnalyses[key] : undefined);
+    const record = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x) && Object.values(x).every((v) => typeof v === 'string');
+    const ok =
+      !!a &&
+      typeof a === 'object' &&
+      ((a.kind === 'any' && typeof a.reason === 'string') ||
+        (a.kind === 'names' && record(a.names) && record(a.prefixes) && Array.isArray(a.declared) && a.declared.every((d) => typeof d === 'string')));
+    if (!ok) return undefined;
+    this.usedAnalyses.set(key, a);
+    return a;
+  }
+
+  setScriptAnalysis(key: string, a: BuildScriptCfgs): void {
+    this.usedAnalyses.set(key, a);
+    if (!Object.hasOwn(this.loadedAnalyses, key)) this.dirty = true;
+  }
+
+  /** The entry recorded under `key`, if well-formed (its state is not checked here: see DerivedEntry). */
+  derived(key: string): DerivedEntry | undefined {
+    const e = this.usedDerived.get(key) ?? (Object.hasOwn(this.loadedDerived, key) ? this.loadedDerived[key] : undefined);
+    return e && typeof e === 'object' && isFileStat(e.state) && 'value' in e ? e : undefined;
+  }
+
+  /** Keeps an entry for the next session (`fresh`: just read from its file, not confirmed from the cache). */
+  setDerived(key: string, entry: DerivedEntry, fresh: boolean): void {
+    this.usedDerived.set(key, entry);
+    if (fresh) this.dirty = true;
+  }
+
   /** The recorded state of the file `abs` when it was last read (see FileStat). */
   fileStat(abs: string): FileStat | undefined {
     return this.stats.get(abs);
@@ -220,12 +290,13 @@ export class FactsCache {
 
   /** The cached resolution stored under `key`, if any (not yet checked: see restoreUnit). */
   unit(key: string): CachedUnit | undefined {
-    return this.usedUnits.get(key) ?? this.loadedUnits.get(key);
+    const k = unitKey(key);
+    return this.usedUnits.get(k) ?? this.loadedUnits.get(k);
   }
 
   /** Keeps a resolution for the next session; `fresh` when it was just computed (not restored). */
   setUnit(key: string, entry: CachedUnit, fresh: boolean): void {
-    this.usedUnits.set(key, entry);
+    this.usedUnits.set(unitKey(key), entry);
     if (fresh) this.dirty = true;
     else this.unitHits++;
   }
@@ -284,16 +355,16 @@ export class FactsCache {
     const files = readFiles ? [...readFiles].sort() : this.recordedFiles;
     if (readFiles && files.join('\0') !== this.recordedFiles.join('\0')) this.filesChanged = true;
     if (!this.dirty && !this.filesChanged) return false;
-    // Facts never looked at in this session (every unit restored) are written back as read.
-    let factsText = this.loadedFacts === undefined && this.used.size === 0 ? this.loadedText : undefined;
-    if (factsText === undefined) {
+    // Facts never looked at in this session (every unit restored): the facts file stays as it is.
+    let factsData: FactsFile | undefined;
+    if (this.loadedFacts !== undefined || this.used.size > 0) {
       for (const h of this.kept) this.keep(h);
       this.kept.clear();
       const facts: Record<string, FileFacts> = {};
       const unused = [...this.loaded].filter(([h]) => !this.used.has(h));
       if (unused.length <= this.used.size) for (const [h, f] of unused) facts[h] = f;
       for (const [h, f] of this.used) facts[h] = f;
-      factsText = JSON.stringify(facts);
+      factsData = { version: this.version, root: this.root, facts };
     }
     const units: Record<string, CachedUnit> = {};
     const unusedUnits = [...this.loadedUnits].filter(([k]) => !this.usedUnits.has(k));
@@ -303,29 +374,37 @@ export class FactsCache {
       version: this.version,
       root: this.root,
       files,
-      factsText,
       units,
       toolchains: this.toolchains,
       stats: Object.fromEntries(this.stats),
       scripts: Object.fromEntries(this.usedScripts),
+      analyses: Object.fromEntries(this.usedAnalyses),
+      derived: Object.fromEntries(this.usedDerived),
     };
-    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
-      writeFileSync(tmp, JSON.stringify(data));
-      renameSync(tmp, this.file);
+      // Facts first: they are found by content hash, so they are right for any cache file.
+      if (factsData) writeAtomically(this.factsFile, JSON.stringify(factsData));
+      writeAtomically(this.file, JSON.stringify(data));
       this.dirty = false;
       this.filesChanged = false;
       this.recordedFiles = files;
       return true;
     } catch {
-      try {
-        rmSync(tmp, { force: true });
-      } catch {
-        // ignore
-      }
       return false;
     }
+  }
+}
+
+/** Writes a temporary file and renames it over `file`, so that readers never see a partial file. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
   }
 }
 

@@ -17,6 +17,8 @@ let runtime: Promise<void> | undefined;
 let runtimeReady = false;
 let parser: Parser | undefined;
 let grammarMs = 0;
+/** preferBaselineWasm() was called, and its flag is not set yet. */
+let baselineWasm = false;
 
 function wasmPath(file: 'web-tree-sitter.wasm' | 'tree-sitter-rust.wasm'): string {
   const candidates: string[] = [];
@@ -45,9 +47,20 @@ function wasmPath(file: 'web-tree-sitter.wasm' | 'tree-sitter-rust.wasm'): strin
  * of also recompiling hot functions with the optimising compiler in the background. A one-shot
  * index parses each file once, so the optimised code rarely pays for its compilation; on two cores
  * this halves the CPU time of a cold index. It sets a V8 flag for the whole process, so a library
- * host (an editor) should not call it. Call before the first `loadRuntime()`.
+ * host (an editor) should not call it.
+ *
+ * The flag is set only when the first WebAssembly module is compiled: V8 accepts a code cache only
+ * under the flags it was made with, so once a flag changes, every built-in module Node loads after
+ * is compiled from scratch, and the CLI's own code cache (bin/load-bundle.js) must be made under
+ * the flags a run starts with. A warm run, which parses nothing, leaves the flags alone.
  */
 export function preferBaselineWasm(): void {
+  baselineWasm = true;
+}
+
+function beforeWasm(): void {
+  if (!baselineWasm) return;
+  baselineWasm = false;
   setFlagsFromString('--liftoff-only');
 }
 
@@ -55,6 +68,7 @@ export function preferBaselineWasm(): void {
 export function loadRuntime(): Promise<void> {
   runtime ??= (async () => {
     const file = wasmPath('web-tree-sitter.wasm');
+    beforeWasm();
     await Parser.init({ locateFile: () => file });
     runtimeReady = true;
   })();
@@ -74,6 +88,7 @@ export function rustParserSync(): Parser {
   if (parser) return parser;
   if (!runtimeReady) throw new Error('rustParserSync: the tree-sitter runtime is not initialised (await loadRuntime() first)');
   const t = performance.now();
+  beforeWasm();
   // Synchronous compilation (V8 compiles functions lazily, so this is quick).
   const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => Parameters<typeof Language.loadSync>[0] } }).WebAssembly;
   const language = Language.loadSync(new wasm.Module(readFileSync(wasmPath('tree-sitter-rust.wasm'))));

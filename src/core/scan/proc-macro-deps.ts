@@ -8,8 +8,12 @@
  *   in the configured vendor directory, Debian's registry or `$CARGO_HOME/registry/src`. Only
  *   `Cargo.toml` files are read there, never sources.
  * - A dependency whose manifest cannot be found may give proc-macros (the conservative answer).
+ *
+ * What a registry manifest says is kept in the facts cache with the manifest's state (cache.ts
+ * DerivedEntry): a warm start only `stat`s the manifests it read before.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { featureMap } from '../cargo/features.js';
@@ -19,6 +23,8 @@ import type { Unit } from '../cargo/units.js';
 import { configuredVendorDir } from '../nix/registry.js';
 import { cargoHome } from '../toolchain.js';
 import type { ProcMacroDeps } from './proc-macros.js';
+import type { FactsCache } from './cache.js';
+import { fileStat, sameStat } from './sources.js';
 
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
 
@@ -34,10 +40,18 @@ export class ProcMacroCrates {
   private readonly manifests = new Map<string, ManifestInfo | null>();
   private readonly provides = new Map<string, boolean>();
   private readonly members: Map<string, Package>;
+  /** forUnit's provider sets, by package and dependency kinds. */
+  private readonly providerSets = new Map<Package, Map<string, Set<string>>>();
+  /** Whether a package has a proc-macro lib. */
+  private readonly procMacroLibs = new Map<Package, boolean>();
   /** Entries of each source directory, listed once (a registry holds hundreds of packages). */
-  private readonly listings = new Map<string, string[]>();
+  private readonly listings = new Map<string, Map<string, string[]>>();
 
-  constructor(private readonly ws: Workspace) {
+  constructor(
+    private readonly ws: Workspace,
+    /** Where what registry manifests say is kept between runs. */
+    private readonly cache?: FactsCache,
+  ) {
     this.members = new Map(ws.members.map((m) => [m.name, m]));
     const lockPath = join(ws.root, 'Cargo.lock');
     try {
@@ -61,14 +75,25 @@ export class ProcMacroCrates {
   /** What a unit can call: its package's dependencies of the kinds the unit is built with. */
   forUnit(unit: Unit): ProcMacroDeps {
     const kinds = unit.kind === 'custom-build' ? ['build'] : unit.test || ['test', 'bench', 'example'].includes(unit.kind) ? ['normal', 'dev'] : ['normal'];
-    const providers = new Set<string>();
-    for (const d of unit.package.dependencies) {
-      if (!kinds.includes(d.kind)) continue;
-      if (this.provider(d.package, new Set())) providers.add(d.name.replace(/-/g, '_'));
-    }
+    // The same for every unit of the package built with the same kinds (a package has many units).
+    let byKinds = this.providerSets.get(unit.package);
+    if (!byKinds) this.providerSets.set(unit.package, (byKinds = new Map()));
+    let procMacroLib = this.procMacroLibs.get(unit.package);
+    if (procMacroLib === undefined) this.procMacroLibs.set(unit.package, (procMacroLib = unit.package.targets.some((t) => t.kind === 'proc-macro')));
     // A package's own proc-macro lib is a dependency of its tests, benches and examples.
-    const ownProcMacro = unit.package.targets.some((t) => t.kind === 'proc-macro');
-    if (ownProcMacro && unit.kind !== 'proc-macro' && unit.kind !== 'custom-build') providers.add(unit.package.name.replace(/-/g, '_'));
+    const own = unit.kind !== 'proc-macro' && unit.kind !== 'custom-build' && procMacroLib;
+    const key = `${kinds.join()}${own ? '+own' : ''}`;
+    let providers = byKinds.get(key);
+    if (!providers) {
+      providers = new Set<string>();
+      for (const d of unit.package.dependencies) {
+        if (!kinds.includes(d.kind)) continue;
+        if (this.provider(d.package, new Set())) providers.add(d.name.replace(/-/g, '_'));
+      }
+      if (own) providers.add(unit.package.name.replace(/-/g, '_'));
+      byKinds.set(key, providers);
+    }
+    // Shared between units: never modified.
     return { providers, rustEmbedDebugEmbed: debugEmbed(unit) };
   }
 
@@ -101,7 +126,7 @@ export class ProcMacroCrates {
     for (const dir of this.sourceDirs) {
       const candidates = keys.length > 0 ? keys.flatMap((k) => [k, name]) : this.versionsIn(dir, name);
       for (const c of candidates) {
-        info = readInfo(join(dir, c, 'Cargo.toml'));
+        info = readInfo(join(dir, c, 'Cargo.toml'), this.cache);
         if (info) break;
       }
       if (info) break;
@@ -110,24 +135,82 @@ export class ProcMacroCrates {
     return info;
   }
 
+  /** The entries of `dir` named `name` or `name-<digit>…` (a package and its versions), in listing order. */
   private versionsIn(dir: string, name: string): string[] {
-    let entries = this.listings.get(dir);
-    if (entries === undefined) {
+    let byName = this.listings.get(dir);
+    if (byName === undefined) {
+      let entries: string[];
       try {
         entries = readdirSync(dir);
       } catch {
         entries = [];
       }
-      this.listings.set(dir, entries);
+      // Each entry under every name it can be a version of: itself, and what comes before each `-<digit>`.
+      byName = new Map();
+      const add = (n: string, e: string) => {
+        const list = byName!.get(n);
+        if (list) list.push(e);
+        else byName!.set(n, [e]);
+      };
+      for (const e of entries) {
+        add(e, e);
+        for (let i = e.indexOf('-'); i >= 0; i = e.indexOf('-', i + 1)) {
+          const c = e.charCodeAt(i + 1);
+          if (c >= 48 && c <= 57) add(e.slice(0, i), e);
+        }
+      }
+      this.listings.set(dir, byName);
     }
-    return entries.filter((e) => e === name || (e.startsWith(`${name}-`) && /^\d/.test(e.slice(name.length + 1))));
+    return byName.get(name) ?? [];
   }
 }
 
-function readInfo(file: string): ManifestInfo | null {
+/** The cache key of what readInfo found in `file` (the number changes with what ManifestInfo holds). */
+const infoKey = (file: string) => `proc-macro-deps/1\0${file}`;
+
+function readInfo(file: string, cache?: FactsCache): ManifestInfo | null {
+  const key = infoKey(file);
+  const known = cache?.derived(key);
+  if (known && isManifestInfo(known.value)) {
+    try {
+      if (sameStat(statSync(file, { bigint: true }), known.state)) {
+        cache!.setDerived(key, known, false);
+        return known.value;
+      }
+    } catch {
+      // gone: read below says so
+    }
+  }
+  let text: string;
+  let state: ReturnType<typeof fileStat>;
+  try {
+    const before = Date.now();
+    const fd = openSync(file, 'r');
+    try {
+      // The state before reading: a change during or after the read gives a later one.
+      const st = fstatSync(fd, { bigint: true });
+      text = readFileSync(fd, 'utf8');
+      state = fileStat(st, createHash('sha1').update(text).digest('hex'), before);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  const info = parseInfo(text);
+  if (info && state) cache?.setDerived(key, { state, value: info }, true);
+  return info;
+}
+
+function isManifestInfo(x: unknown): x is ManifestInfo {
+  const i = x as Partial<ManifestInfo> | null;
+  return !!i && typeof i === 'object' && typeof i.procMacro === 'boolean' && Array.isArray(i.deps) && i.deps.every((d) => typeof d === 'string');
+}
+
+function parseInfo(text: string): ManifestInfo | null {
   let doc: Record<string, unknown>;
   try {
-    doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    doc = parse(text) as Record<string, unknown>;
   } catch {
     return null;
   }

@@ -441,13 +441,14 @@ export class SourceStore {
 export const STAT_TRUST_MS = 2000;
 
 /** The state to record for a file read at `readAt` (ms), or undefined when it changed too recently to be trusted. */
-function fileStat(st: BigIntStats, hash: string, readAt: number): FileStat | undefined {
+export function fileStat(st: BigIntStats, hash: string, readAt: number): FileStat | undefined {
   const changed = st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
   if (changed >= BigInt(readAt - STAT_TRUST_MS) * 1_000_000n) return undefined;
   return { size: String(st.size), mtime: String(st.mtimeNs), ctime: String(st.ctimeNs), ino: String(st.ino), hash };
 }
 
-function sameStat(st: BigIntStats, r: FileStat): boolean {
+/** Whether `stat` reports the recorded state (the hash aside). */
+export function sameStat(st: BigIntStats, r: FileStat): boolean {
   return st.isFile() && String(st.size) === r.size && String(st.mtimeNs) === r.mtime && String(st.ctimeNs) === r.ctime && String(st.ino) === r.ino;
 }
 

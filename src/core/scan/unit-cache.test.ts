@@ -3,6 +3,7 @@
  * changed: a warm open always equals a cold one.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,4 +147,64 @@ test("after a warm open that took a file's hash from its recorded state, a chang
   assert.ok(changed.includes('units-parse/lib/units_parse'), `changed: ${changed.join(', ')}`);
   const plain = await UnitIndex.open(ws, DEFAULT_OPTIONS);
   assert.deepEqual(snapshot(warm), snapshot(plain));
+});
+
+test('a one-shot warm open that restores every unit loads no parser; one that has a file to parse loads it', async () => {
+  const ws = copyFixture(EXAMPLE);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  // A fresh process each time: whether the tree-sitter runtime was loaded is per process.
+  const script = join(cacheDir, 'open.mts');
+  writeFileSync(
+    script,
+    `import { DEFAULT_OPTIONS, UnitIndex } from ${JSON.stringify(join(import.meta.dirname, '..', 'index.ts'))};
+import { runtimeLoaded } from ${JSON.stringify(join(import.meta.dirname, 'parser.ts'))};
+const index = await UnitIndex.open(${JSON.stringify(ws)}, { ...DEFAULT_OPTIONS, cache: ${JSON.stringify(cacheDir)}, oneShot: true });
+console.log(JSON.stringify({ hits: index.store.cache!.unitHits, units: index.entries.length, runtime: runtimeLoaded(), files: index.unit('units-parse/lib/units_parse')!.files }));
+`,
+  );
+  const open = () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { hits: number; units: number; runtime: boolean; files: string[] };
+  };
+  const warm = open();
+  assert.equal(warm.hits, warm.units);
+  assert.equal(warm.runtime, false, 'the tree-sitter runtime was loaded');
+  writeFileSync(join(ws, 'crates/units-parse/src/lib.rs'), `${readFileSync(join(ws, 'crates/units-parse/src/lib.rs'), 'utf8')}\nmod extra;\n`);
+  writeFileSync(join(ws, 'crates/units-parse/src/extra.rs'), 'pub struct Extra;\n');
+  const edited = open();
+  assert.equal(edited.runtime, true);
+  assert.ok(edited.files.includes(join(ws, 'crates/units-parse/src/extra.rs')), 'the new module file is listed');
+  const plain = await UnitIndex.open(ws, DEFAULT_OPTIONS);
+  assert.deepEqual(edited.files, plain.unit('units-parse/lib/units_parse')!.files);
+});
+
+test("a build script's analysis and decisions are kept by content: an edited build script is read again", async () => {
+  const ws = copyFixture(EXAMPLE);
+  const script = join(ws, 'crates/units-core/build.rs');
+  const stats = join(ws, 'crates/units-core/src/stats.rs');
+  ageFiles(ws, ['crates/units-core/build.rs']);
+  await new Promise((r) => setTimeout(r, STAT_TRUST_MS + 100));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  const cold = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  const data = JSON.parse(readFileSync(cacheFileFor(cacheDir, cold.workspace.root), 'utf8'));
+  assert.equal(Object.keys(data.analyses).length, 1, 'the analysis is kept');
+  const warm = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.ok(!warm.store.hasRead(script), 'a warm open does not read the build script');
+  const lib = (index: UnitIndex) => index.unit('units-core/lib/units_core')!;
+  assert.ok(lib(warm).files.includes(stats), '`#[cfg(has_atomics)] mod stats;`: the script may print has_atomics');
+  // Now it can only print another name: stats.rs is never read.
+  writeFileSync(script, readFileSync(script, 'utf8').replace('rustc-cfg=has_atomics"', 'rustc-cfg=has_atomicz"'));
+  ageFiles(ws, ['crates/units-core/build.rs']);
+  const { warm: edited, plain } = await warmAndPlain(ws, cacheDir);
+  assert.ok(!lib(plain).files.includes(stats));
+  assert.deepEqual(snapshot(edited), snapshot(plain));
+  // What the index takes the script to print: read from the edited text, as without a cache.
+  assert.deepEqual(edited.cfgOf(lib(edited).unit).buildScript, plain.cfgOf(lib(plain).unit).buildScript);
+  assert.deepEqual(edited.cfgOf(lib(edited).unit).scriptDecisions, plain.cfgOf(lib(plain).unit).scriptDecisions);
+  assert.deepEqual(
+    edited.cfgOf(lib(edited).unit).evaluate({ type: 'name', name: 'has_atomics' }),
+    plain.cfgOf(lib(plain).unit).evaluate({ type: 'name', name: 'has_atomics' }),
+  );
 });

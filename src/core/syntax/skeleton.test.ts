@@ -5,7 +5,7 @@ import { includedRanges } from './skeleton.js';
 
 /** The text the parser reads, with each left-out range shown as `…`. */
 function kept(text: string, hints: number[] = []): string {
-  const ranges = includedRanges(text, hints);
+  const ranges = includedRanges(text, hints, 0);
   if (!ranges) return text;
   let out = '';
   let at = 0;
@@ -85,12 +85,22 @@ test('when the braces do not balance, the parser reads everything', () => {
 
 test('ranges carry rows and UTF-16 columns of the file', () => {
   const text = 'fn é() {\n  1\n}\nmod m;';
-  const ranges = includedRanges(text, hintsAt(text, 'mod'))!;
+  const ranges = includedRanges(text, hintsAt(text, 'mod'), 0)!;
   assert.deepEqual(
     ranges.map((r) => [r.startIndex, r.endIndex, r.startPosition, r.endPosition]),
     [
       [0, 8, { row: 0, column: 0 }, { row: 0, column: 8 }],
       [13, text.length, { row: 2, column: 0 }, { row: 3, column: 6 }],
     ],
+  );
+});
+
+test('short ranges are read rather than left out (a jump costs more than parsing a few dozen characters)', () => {
+  const short = 'fn f() { 1 }\n// c\nfn g() { 2 }';
+  assert.equal(includedRanges(short, []), undefined);
+  const long = `fn f() { ${'x(); '.repeat(20)}}\nfn g() { 1 }`;
+  assert.deepEqual(
+    includedRanges(long, [])!.map((r) => long.slice(r.startIndex, r.endIndex)),
+    ['fn f() {', '}\nfn g() { 1 }'],
   );
 });
