@@ -4,6 +4,7 @@
  */
 import type { Node, Parser } from 'web-tree-sitter';
 import { includedRanges as parsedRanges } from '../syntax/skeleton.js';
+import { hintOffsets } from './hints.js';
 import { parseRust } from './parser.js';
 import { tokenize, type TokenTree } from '../syntax/tokens.js';
 import type { Attr, FileFacts, IncludeMacro, Item, ProcAttr } from './facts.js';
@@ -170,15 +171,6 @@ function parseSnippet(
   } finally {
     tree.delete();
   }
-}
-
-function hintOffsets(source: string): number[] {
-  const out: number[] = [];
-  const re = /\bmod\b|include/g;
-  for (let m = re.exec(source); m; m = re.exec(source)) out.push(m.index);
-  const proc = new RegExp(PROC_INPUT_HINT.source, 'g');
-  for (let m = proc.exec(source); m; m = proc.exec(source)) out.push(m.index);
-  return out.sort((a, b) => a - b);
 }
 
 function mayHoldFacts(node: Node, s: Snippet): boolean {
@@ -472,14 +464,6 @@ function readProcCall(node: Node, name: string, args: TokenTree[], s: Snippet, a
   const path = (node.childForFieldName('macro')?.text ?? name).replace(/\s+/g, '');
   return [{ kind: 'proc-call', line: lineOf(node, s), attrs, macro: path, args }];
 }
-
-/**
- * Text that may hold a proc-macro input (see readProcAttr, readProcCall): a non-std macro call
- * with a string literal before its first closing delimiter, `migrate!`, or a non-builtin attribute
- * with a string literal. Used to skip subtrees (hints) and files (sources.ts) that cannot hold one.
- */
-export const PROC_INPUT_HINT =
-  /\b(?!(?:println|print|eprintln|eprint|format|format_args|write|writeln|panic|assert|assert_eq|assert_ne|debug_assert|debug_assert_eq|debug_assert_ne|unreachable|unimplemented|todo|vec|matches|dbg|concat|stringify|env|option_env|compile_error|include|include_str|include_bytes)\s*!)[A-Za-z_][A-Za-z0-9_]*\s*!\s*[([{][^)\]};]*?"|\bmigrate\s*!|#\s*\[\s*(?!(?:doc|cfg|cfg_attr|path|deprecated|must_use|link|link_name|export_name|link_section|should_panic|ignore|allow|warn|deny|expect|forbid|target_feature|crate_name)\b)[A-Za-z_][\w:]*[^\]]*?"/;
 
 function readMod(parser: Parser, node: Node, s: Snippet, attrs: Attr[]): Item {
   const name = node.childForFieldName('name')?.text ?? '';
