@@ -7,7 +7,7 @@
  * Left out:
  * - comments: no fact is ever read from a comment;
  * - the inside of a `{ … }` group that holds no hint (offsets where a fact may start, see
- *   extract.ts hintOffsets): the walk of the parsed tree never enters a node without a hint, and
+ *   hints.ts hintOffsets): the walk of the parsed tree never enters a node without a hint, and
  *   reads the few things it needs inside one (attributes, derives' helper attributes, macro
  *   rules) from the node's text. Except the body of an inline module (`mod name { … }`), whose
  *   item-level macro calls are facts even without a hint;
