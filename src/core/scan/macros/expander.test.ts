@@ -17,6 +17,8 @@ test('a definition can name files through a file module, an include or a path, n
     '() => { include!("a.rs"); }',
     '() => { const S: &str = include_str!("a"); }',
     '() => { #[path = "x.rs"] mod x {} }',
+    '() => { mod /* c */ a; }',
+    '($n:ident) => { mod\n$n; }',
   ]) {
     assert.ok(MAY_NAME_FILES.test(yes), yes);
   }
@@ -26,6 +28,9 @@ test('a definition can name files through a file module, an include or a path, n
     '($n:ident) => { mod $n { pub fn f() {} } }',
     '($n:ident) => { pub(crate) mod r#$n {} }',
     '() => { let modulo = 1; }',
+    // syn's Token! macro: `mod` as a token in a matcher names no module.
+    '[mod] => { $crate::token::Mod }; [move] => { $crate::token::Move };',
+    '(mod) => {}; (mod, $x:expr) => { $x }',
   ]) {
     assert.ok(!MAY_NAME_FILES.test(no), no);
   }

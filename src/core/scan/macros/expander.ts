@@ -14,11 +14,15 @@ import { mayHoldFacts } from '../hints.js';
 
 /**
  * Whether a definition's rules may produce a module file, an include or a `#[path]`: any `mod`
- * other than an inline-module opener (`mod name {`, `mod $name {`), any `include*!`, any `path =`.
- * An inline module's items come from the same rules and the call's tokens, which the prefilter
- * (hints.ts mayHoldFacts) already looks at in the calling file.
+ * followed by what can be a module's name (an identifier, `r#`, or a `$` fragment or repetition,
+ * after spaces or comments) other than an inline-module opener (`mod name {`, `mod $name {`), any
+ * `include*!`, any `path =`. A `mod` followed by anything else names no module: syn's
+ * `Token![mod]` rule (`[mod] => { $crate::token::Mod }`) made every syn file be parsed with its
+ * calls. An inline module's items come from the same rules and the call's tokens, which the
+ * prefilter (hints.ts mayHoldFacts) already looks at in the calling file.
  */
-export const MAY_NAME_FILES = /\bmod\b(?!\s+(?:r#)?\$?[A-Za-z_][A-Za-z0-9_]*\s*\{)|\binclude(?:_str|_bytes)?\s*!|\bpath\s*=/;
+export const MAY_NAME_FILES =
+  /\bmod\b(?=(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*(?:[A-Za-z_$]|r#))(?!\s+(?:r#)?\$?[A-Za-z_][A-Za-z0-9_]*\s*\{)|\binclude(?:_str|_bytes)?\s*!|\bpath\s*=/;
 
 /** Expansions per crate walk, against macros that multiply (a call expanding to two calls of itself). */
 export const MAX_EXPANSIONS = 20_000;
