@@ -1,6 +1,6 @@
 /** Shared helpers for tests that run fixture workspaces through the index and real rustc. */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,34 @@ import { verify } from '../src/core/verify.js';
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(REPO, 'test', 'fixtures');
 export const EXAMPLE = join(REPO, 'examples', 'workspace');
+
+/** The development corpus, as Debian's registry installs it. */
+export const REGISTRY = '/usr/share/cargo/registry';
+export const CORPUS_CRATES = [
+  'serde-1.0.152',
+  'serde_json-1.0.87',
+  'regex-1.7.1',
+  'regex-syntax-0.6.27',
+  'syn-1.0.107',
+  'anyhow-1.0.69',
+  'memchr-2.5.0',
+  'libc-0.2.139',
+];
+
+/** The example workspace, the fixtures and the given registry crates that are installed. */
+export function sourceDirs(crates: string[] = CORPUS_CRATES): string[] {
+  return [EXAMPLE, FIXTURES, ...crates.map((c) => join(REGISTRY, c)).filter((d) => existsSync(d))];
+}
+
+/** Every .rs file under `dir` (`target/` directories left out). */
+export function rsFiles(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory() && e.name !== 'target') rsFiles(p, out);
+    else if (e.isFile() && e.name.endsWith('.rs')) out.push(p);
+  }
+  return out;
+}
 
 export function fixture(...parts: string[]): string {
   return join(FIXTURES, ...parts);

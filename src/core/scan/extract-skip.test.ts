@@ -5,25 +5,12 @@
  * tree-sitter finds in code it no longer reads).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { EXAMPLE, FIXTURES } from '../../../test/helpers.js';
+import { rsFiles, sourceDirs } from '../../../test/helpers.js';
 import { extractFacts } from './extract.js';
 import type { FileFacts } from './facts.js';
 import { rustParser } from './parser.js';
-
-const REGISTRY = '/usr/share/cargo/registry';
-const CORPUS = ['serde-1.0.152', 'serde_json-1.0.87', 'regex-1.7.1', 'regex-syntax-0.6.27', 'syn-1.0.107', 'anyhow-1.0.69', 'memchr-2.5.0', 'libc-0.2.139'];
-
-function rsFiles(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory() && e.name !== 'target') rsFiles(p, out);
-    else if (e.isFile() && e.name.endsWith('.rs')) out.push(p);
-  }
-  return out;
-}
 
 async function assertSameFacts(text: string, where: string): Promise<void> {
   const p = await rustParser();
@@ -57,9 +44,8 @@ test('tricky cases: a function returning `!`, macro calls in impls, hints in com
 });
 
 test('every .rs file of the example, the fixtures and the corpus crates gives the same facts', async () => {
-  const dirs = [EXAMPLE, FIXTURES, ...CORPUS.map((c) => join(REGISTRY, c)).filter((d) => existsSync(d))];
   let files = 0;
-  for (const dir of dirs) {
+  for (const dir of sourceDirs()) {
     for (const file of rsFiles(dir)) {
       await assertSameFacts(readFileSync(file, 'utf8'), file);
       files++;

@@ -5,13 +5,11 @@
  * written out, and on every .rs file of the example workspace, the fixtures and the corpus crates.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { EXAMPLE, FIXTURES } from '../../../test/helpers.js';
+import { rsFiles, sourceDirs } from '../../../test/helpers.js';
 import { HINT, hintOffsets, MAY_HOLD_FACTS, mayHoldFacts, PROC_INPUT_HINT, procInputHints } from './hints.js';
 
-const REGISTRY = '/usr/share/cargo/registry';
 const CORPUS = ['serde-1.0.152', 'serde_json-1.0.87', 'regex-1.7.1', 'syn-1.0.107', 'anyhow-1.0.69', 'libc-0.2.139', 'tokio-1.24.2'];
 
 /** Start offsets of the global form of `re`. */
@@ -61,21 +59,15 @@ test('mod and include hints: whole-word `mod`, any `include`', () => {
 });
 
 test('the fast forms agree with the regexes on real sources', () => {
-  const dirs = [EXAMPLE, FIXTURES, ...CORPUS.map((c) => join(REGISTRY, c)).filter((d) => existsSync(d))];
   let files = 0;
   let holding = 0;
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory() && e.name !== 'target') walk(p);
-      else if (e.isFile() && e.name.endsWith('.rs')) {
-        const text = readFileSync(p, 'utf8');
-        assertSame(text, p);
-        files++;
-        if (mayHoldFacts(text)) holding++;
-      }
+  for (const d of sourceDirs(CORPUS)) {
+    for (const p of rsFiles(d)) {
+      const text = readFileSync(p, 'utf8');
+      assertSame(text, p);
+      files++;
+      if (mayHoldFacts(text)) holding++;
     }
-  };
-  for (const d of dirs) walk(d);
+  }
   assert.ok(files > 100 && holding > 10 && holding < files, `${files} files, ${holding} may hold facts`);
 });

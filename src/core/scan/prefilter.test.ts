@@ -4,26 +4,13 @@
  * prefilter says "nothing here", the parser finds nothing that can name a file either.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { EXAMPLE, FIXTURES } from '../../../test/helpers.js';
+import { rsFiles, sourceDirs } from '../../../test/helpers.js';
 import { extractFacts } from './extract.js';
 import type { Attr, Item } from './facts.js';
 import { rustParser } from './parser.js';
 import { mayHoldFacts } from './hints.js';
-
-const REGISTRY = '/usr/share/cargo/registry';
-const CORPUS = ['serde-1.0.152', 'serde_json-1.0.87', 'regex-1.7.1', 'regex-syntax-0.6.27', 'syn-1.0.107', 'anyhow-1.0.69', 'memchr-2.5.0', 'libc-0.2.139'];
-
-function rsFiles(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory() && e.name !== 'target') rsFiles(p, out);
-    else if (e.isFile() && e.name.endsWith('.rs')) out.push(p);
-  }
-  return out;
-}
 
 const attrsInclude = (attrs: Attr[]): boolean => attrs.some((a) => JSON.stringify(a.tokens).includes('include'));
 
@@ -79,9 +66,8 @@ test('the prefilter recognises declarations, includes and item-wrapping macros',
 
 test('a file the prefilter skips holds no fact the parser would find', async () => {
   const p = await rustParser();
-  const dirs = [EXAMPLE, FIXTURES, ...CORPUS.map((c) => join(REGISTRY, c)).filter((d) => existsSync(d))];
   let skipped = 0;
-  for (const dir of dirs) {
+  for (const dir of sourceDirs()) {
     for (const file of rsFiles(dir)) {
       const text = readFileSync(file, 'utf8');
       if (mayHoldFacts(text)) continue;

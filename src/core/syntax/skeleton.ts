@@ -22,6 +22,8 @@
  * would mostly run in V8's interpreter.
  */
 
+import { skipBlockComment } from './comments.js';
+
 /** The characters the lexer stops at: everything else is skipped natively. */
 const SIGNIFICANT = /[{}"'/!]/g;
 /** What a macro call's ( ) or [ ] token tree is scanned for, to find its end. */
@@ -137,7 +139,7 @@ export function blankRanges(text: string, hints: readonly number[], minLeftOut =
           found.push([i, end]);
           sig.lastIndex = end;
         } else if (next === 0x2a /* * */) {
-          const end = skipBlockComment(text, i + 2);
+          const end = skipBlockComment(text, i).next;
           found.push([i, end]);
           sig.lastIndex = end;
         }
@@ -199,7 +201,7 @@ function closingDelimiter(text: string, open: number): number {
     else if (text.charCodeAt(i + 1) === 0x2f) {
       const nl = text.indexOf('\n', i);
       scan.lastIndex = nl < 0 ? text.length : nl;
-    } else if (text.charCodeAt(i + 1) === 0x2a) scan.lastIndex = skipBlockComment(text, i + 2);
+    } else if (text.charCodeAt(i + 1) === 0x2a) scan.lastIndex = skipBlockComment(text, i).next;
   }
   return -1;
 }
@@ -244,23 +246,6 @@ function outermost(text: string, ranges: [number, number][], minLeftOut: number)
     else out.push(r);
   }
   return out.filter(([start, end]) => end - start >= minLeftOut);
-}
-
-const BLOCK_COMMENT_MARK = /\/\*|\*\//g;
-
-/** After `/*`: the offset after the matching `*\/`, nested comments included (or the end). */
-function skipBlockComment(text: string, i: number): number {
-  const mark = new RegExp(BLOCK_COMMENT_MARK.source, 'g');
-  mark.lastIndex = i;
-  let depth = 1;
-  for (let m = mark.exec(text); m; m = mark.exec(text)) {
-    if (m[0] === '*/') {
-      if (--depth === 0) return m.index + 2;
-    } else {
-      depth++;
-    }
-  }
-  return text.length;
 }
 
 /**
