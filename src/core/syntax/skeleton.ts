@@ -23,6 +23,7 @@
  */
 
 import { skipBlockComment } from './comments.js';
+import { charLiteralEnd } from './tokens.js';
 
 /** The characters the lexer stops at: everything else is skipped natively. */
 const SIGNIFICANT = /[{}"'/!]/g;
@@ -277,18 +278,8 @@ function skipString(text: string, q: number): number {
   return text.length;
 }
 
-/** At `'`: after a char literal (`'a'`, `'\n'`, `'\u{1F600}'`), or after the `'` of a lifetime or label. */
+/** At `'`: after a char literal (tokens.ts charLiteralEnd), or after the `'` of a lifetime or label. */
 function skipCharOrLifetime(text: string, i: number): number {
-  const next = text.charCodeAt(i + 1);
-  if (next === 0x5c /* \ */) {
-    // An escape: the escaped character, then anything up to the closing quote (`\u{…}`, `\x7f`).
-    const close = text.indexOf("'", i + 3);
-    const nl = text.indexOf('\n', i + 1);
-    if (close >= 0 && (nl < 0 || close < nl)) return close + 1;
-    return i + 1;
-  }
-  // One character (a surrogate pair counts as one) and a closing quote.
-  const width = next >= 0xd800 && next <= 0xdbff ? 2 : 1;
-  if (next !== 0x0a && text.charCodeAt(i + 1 + width) === 0x27) return i + 2 + width;
-  return i + 1;
+  const end = charLiteralEnd(text, i, text.length);
+  return end < 0 ? i + 1 : end;
 }

@@ -62,7 +62,7 @@ const CHAR_WINDOW = 16;
  * The end of the char literal whose opening quote is at `text[p]`: `'x'`, `'\n'`, `'\x41'`,
  * `'\u{…}'` (at most CHAR_WINDOW units long), or -1 when none starts there (a lifetime, a label).
  */
-function charLiteralEnd(text: string, p: number, n: number): number {
+export function charLiteralEnd(text: string, p: number, n: number): number {
   const q = p + 1;
   if (q >= n) return -1;
   const k = text.charCodeAt(q);
