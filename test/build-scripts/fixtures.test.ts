@@ -88,21 +88,20 @@ test('decisions are kept in the facts cache, by everything they depend on', asyn
 });
 
 test('a rustflag that may change the target cfg makes CARGO_CFG_* unknown to build scripts', async () => {
-  const copy = join(tmp, 'ws');
-  const flagged = await UnitIndex.open(copy, {
-    features: { features: [], allFeatures: false, noDefaultFeatures: false },
-    cfgs: [],
-    env: { RUSTFLAGS: '-C target-cpu=native' },
-  });
-  const lib = flagged.entries.find((e) => e.unit.package.name === 'target-feature' && e.unit.kind === 'lib')!;
-  assert.equal(flagged.cfgOf(lib.unit).evaluate({ type: 'name', name: 'has_avx512f' }).value, 'unknown');
-  assert.match(flagged.cfgOf(lib.unit).unknownReason('has_avx512f') ?? '', /target-cpu=native/);
+  // The cfg of target-feature's lib when cargo-units is run with these RUSTFLAGS.
+  const libCfg = async (rustflags: string) => {
+    const index = await UnitIndex.open(join(tmp, 'ws'), {
+      features: { features: [], allFeatures: false, noDefaultFeatures: false },
+      cfgs: [],
+      env: { RUSTFLAGS: rustflags },
+    });
+    const lib = index.entries.find((e) => e.unit.package.name === 'target-feature' && e.unit.kind === 'lib')!;
+    return index.cfgOf(lib.unit);
+  };
+  const flagged = await libCfg('-C target-cpu=native');
+  assert.equal(flagged.evaluate({ type: 'name', name: 'has_avx512f' }).value, 'unknown');
+  assert.match(flagged.unknownReason('has_avx512f') ?? '', /target-cpu=native/);
   // Other flags (`-D warnings`) leave them known.
-  const plain = await UnitIndex.open(copy, {
-    features: { features: [], allFeatures: false, noDefaultFeatures: false },
-    cfgs: [],
-    env: { RUSTFLAGS: '-D warnings' },
-  });
-  const lib2 = plain.entries.find((e) => e.unit.package.name === 'target-feature' && e.unit.kind === 'lib')!;
-  assert.notEqual(plain.cfgOf(lib2.unit).evaluate({ type: 'name', name: 'has_sse2' }).value, 'unknown');
+  const plain = await libCfg('-D warnings');
+  assert.notEqual(plain.evaluate({ type: 'name', name: 'has_sse2' }).value, 'unknown');
 });
