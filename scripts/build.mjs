@@ -30,6 +30,8 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(dist, 'cli.cjs') }),
+  // Run first by bin/cargo-units: replays an unchanged run without loading cli.cjs (src/cli/replay/).
+  build({ ...common, entryPoints: [join(root, 'src/cli/quick.ts')], outfile: join(dist, 'quick.cjs') }),
   // The extension host loads CommonJS and provides `vscode`.
   build({ ...common, entryPoints: [join(root, 'src/client/extension.ts')], outfile: join(dist, 'extension.cjs'), external: ['vscode'] }),
   build({ ...common, entryPoints: [join(root, 'src/server/main.ts')], outfile: join(dist, 'server.cjs') }),

@@ -5,7 +5,7 @@ import { formatDiagnostic, InputError } from '../core/diagnostics.js';
 import { displayPath } from '../core/paths.js';
 import { didYouMean } from '../core/suggest.js';
 import { VERSION } from '../core/version.js';
-import { COMMANDS, parseArgs, UsageError } from './args.js';
+import { COMMANDS, parseArgs, UsageError, type CliArgs } from './args.js';
 import { COMMAND_HELP, commandHelp, USAGE } from './help.js';
 import { ManifestErrors, openContext, type Io } from './context.js';
 import { filesCommand } from './commands/files.js';
@@ -14,6 +14,7 @@ import { affectedCommand, ownersCommand, workspaceOfFiles } from './commands/own
 import { unitsCommand } from './commands/units.js';
 import { verifyCommand } from './commands/verify.js';
 import { whyCommand } from './commands/why.js';
+import { recorderFor } from './replay/record.js';
 
 /** Exit code of an unexpected exception (EX_SOFTWARE): a bug in cargo-units, not the user's input. */
 export const EXIT_INTERNAL = 70;
@@ -42,29 +43,44 @@ export async function runCli(argv: string[], given: Io): Promise<number> {
       io.out(args.command ? commandHelp(args.command) : USAGE);
       return args.help ? 0 : 2;
     }
-    switch (args.command) {
-      case 'units':
-        return unitsCommand(await openContext(args, io));
-      case 'files':
-        return filesCommand(await openContext(args, io));
-      case 'owners':
-        return ownersCommand(await openContext(args, io, workspaceOfFiles(io.cwd)));
-      case 'affected':
-        return affectedCommand(await openContext(args, io, workspaceOfFiles(io.cwd)));
-      case 'orphans':
-        return orphansCommand(await openContext(args, io));
-      case 'why':
-        return await whyCommand(args, io, workspaceOfFiles(io.cwd));
-      case 'verify':
-        return await verifyCommand(await openContext(args, io));
-      // Loaded only for these commands: Nix builds bring execa, whose set-up alone costs a few ms.
-      case 'nix':
-        return (await import('./commands/nix.js')).nixCommand(await openContext(args, io));
-      default:
-        return await (await import('./commands/build.js')).buildCommand(args, io, workspaceOfFiles(io.cwd));
+    const recorder = recorderFor(args.command, args.noCache, argv, io.cwd);
+    if (!recorder) return await runCommand(args, io);
+    // A read-only command: what it reads is recorded, so that the same run can be replayed (replay/).
+    recorder.start();
+    let code: number;
+    try {
+      code = await runCommand(args, recorder.capture(io));
+    } finally {
+      recorder.stop();
     }
+    recorder.save(code);
+    return code;
   } catch (err) {
     return reportError(err, io);
+  }
+}
+
+async function runCommand(args: CliArgs, io: Io): Promise<number> {
+  switch (args.command) {
+    case 'units':
+      return unitsCommand(await openContext(args, io));
+    case 'files':
+      return filesCommand(await openContext(args, io));
+    case 'owners':
+      return ownersCommand(await openContext(args, io, workspaceOfFiles(io.cwd)));
+    case 'affected':
+      return affectedCommand(await openContext(args, io, workspaceOfFiles(io.cwd)));
+    case 'orphans':
+      return orphansCommand(await openContext(args, io));
+    case 'why':
+      return await whyCommand(args, io, workspaceOfFiles(io.cwd));
+    case 'verify':
+      return await verifyCommand(await openContext(args, io));
+    // Loaded only for these commands: Nix builds bring execa, whose set-up alone costs a few ms.
+    case 'nix':
+      return (await import('./commands/nix.js')).nixCommand(await openContext(args, io));
+    default:
+      return await (await import('./commands/build.js')).buildCommand(args, io, workspaceOfFiles(io.cwd));
   }
 }
 

@@ -31,6 +31,7 @@ test('npm pack, npm install -g into a prefix: cargo-units and cargo units work f
     'bin/package.json',
     'dist/cli.cjs',
     'dist/cli.cjs.cache',
+    'dist/quick.cjs',
     'dist/tree-sitter-rust.wasm',
     'dist/web-tree-sitter.wasm',
     'nix/default.nix',

@@ -40,7 +40,7 @@ export const CACHE_DIR_ENV = 'CARGO_UNITS_CACHE_DIR';
 /**
  * A file's state when it was read (numbers as decimal strings: nanosecond times exceed 2^53),
  * with the hash of what was read. Recorded only when the file had not changed for a while before
- * (sources.ts STAT_TRUST_MS); an unchanged state lets a warm start skip reading and hashing it.
+ * (file-state.ts STAT_TRUST_MS); an unchanged state lets a warm start skip reading and hashing it.
  */
 export interface FileStat {
   size: string;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DEFAULT_OPTIONS, UnitIndex } from '../index.js';
 import { cacheFileFor } from './cache.js';
-import { STAT_TRUST_MS } from './sources.js';
+import { STAT_TRUST_MS } from '../file-state.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cargo-units-proc-deps-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

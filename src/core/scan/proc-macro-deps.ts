@@ -24,7 +24,7 @@ import { configuredVendorDir } from '../nix/registry.js';
 import { cargoHome } from '../toolchain.js';
 import type { ProcMacroDeps } from './proc-macros.js';
 import type { FactsCache } from './cache.js';
-import { fileStat, sameStat } from './sources.js';
+import { fileStat, sameStat } from '../file-state.js';
 
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
 

@@ -3,9 +3,10 @@
  * unsaved editor text, confined to the workspace root, with per-file facts cached by content hash.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
+import { fileStat, sameStat } from '../file-state.js';
 import { childPath, isInside } from '../paths.js';
 import type { FactsCache, FileStat } from './cache.js';
 import { extractFacts } from './extract.js';
@@ -431,25 +432,6 @@ export class SourceStore {
   get parsedCount(): number {
     return this.parsed;
   }
-}
-
-/**
- * How long before its read a file must have last changed for its state to be recorded: any later
- * edit then gets a later modification or change time, also on file systems whose timestamps have
- * a granularity of one second (git's "racy clean" problem).
- */
-export const STAT_TRUST_MS = 2000;
-
-/** The state to record for a file read at `readAt` (ms), or undefined when it changed too recently to be trusted. */
-export function fileStat(st: BigIntStats, hash: string, readAt: number): FileStat | undefined {
-  const changed = st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
-  if (changed >= BigInt(readAt - STAT_TRUST_MS) * 1_000_000n) return undefined;
-  return { size: String(st.size), mtime: String(st.mtimeNs), ctime: String(st.ctimeNs), ino: String(st.ino), hash };
-}
-
-/** Whether `stat` reports the recorded state (the hash aside). */
-export function sameStat(st: BigIntStats, r: FileStat): boolean {
-  return st.isFile() && String(st.size) === r.size && String(st.mtimeNs) === r.mtime && String(st.ctimeNs) === r.ctime && String(st.ino) === r.ino;
 }
 
 function hashText(text: string): string {

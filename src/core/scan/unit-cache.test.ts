@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { copyFixture, EXAMPLE } from '../../../test/helpers.js';
 import { DEFAULT_OPTIONS, UnitIndex } from '../index.js';
 import { cacheFileFor } from './cache.js';
-import { STAT_TRUST_MS } from './sources.js';
+import { STAT_TRUST_MS } from '../file-state.js';
 
 function snapshot(index: UnitIndex): unknown {
   return index.entries.map((e) => ({

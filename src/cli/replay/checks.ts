@@ -1,0 +1,90 @@
+/**
+ * What a run learnt from outside, as checks: the question (a kind, a path, an argument) and the
+ * answer the run got. A recorded run may be replayed only when every check gets the same answer
+ * again. One definition of each question serves both the recorder (record.ts) and the replay
+ * (replay.ts), so that the two always ask alike.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { BigIntStats } from 'node:fs';
+import type { FileStat } from '../../core/scan/cache.js';
+import { sameStat } from '../../core/file-state.js';
+
+/**
+ * - `r` the content of a file (answer: its SHA-1, or `!CODE`), with the file's state when it was
+ *   trustworthy (file-state.ts): an unchanged state then stands for the content;
+ * - `s` / `l` stat / lstat (kind, size, times, inode);
+ * - `e` whether a path exists;
+ * - `d` a directory listing (argument: the options), as SHA-1 of the names (and kinds) in order;
+ * - `p` realpath (argument: `n` native, `j` JavaScript);
+ * - `a` access (argument: the mode);
+ * - `k` readlink.
+ */
+export type CheckKind = 'r' | 's' | 'l' | 'e' | 'd' | 'p' | 'a' | 'k';
+export type Check = [kind: CheckKind, path: string, arg: string, answer: string, state?: FileStat];
+
+/** The functions of node:fs the checks use (the originals while the recorder has patched node:fs). */
+export type FsFunctions = Pick<
+  typeof fs,
+  'readFileSync' | 'statSync' | 'lstatSync' | 'existsSync' | 'readdirSync' | 'realpathSync' | 'accessSync' | 'readlinkSync'
+>;
+
+export const sha1 = (data: string | Uint8Array): string => createHash('sha1').update(data).digest('hex');
+
+export const errorAnswer = (err: unknown): string => `!${(err as NodeJS.ErrnoException)?.code ?? 'ERROR'}`;
+
+/** A stat as an answer: kind, size, modification and change times, inode. */
+export function statAnswer(st: BigIntStats | undefined): string {
+  if (st === undefined) return '!ENOENT';
+  const kind = st.isFile() ? 'f' : st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : 'o';
+  return `${kind}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+}
+
+/** A directory listing as an answer; `withFileTypes` listings keep each entry's kind. */
+export function listingAnswer(entries: (string | Buffer | fs.Dirent)[]): string {
+  const names = entries.map((e) =>
+    typeof e === 'string' || Buffer.isBuffer(e) ? String(e) : `${e.name}/${e.isFile() ? 'f' : e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'o'}`,
+  );
+  return sha1(names.join('\0'));
+}
+
+/** Asks the question of `kind` about `path` again (for a read: the content's hash). */
+export function ask(f: FsFunctions, kind: CheckKind, path: string, arg: string): string {
+  try {
+    switch (kind) {
+      case 'r':
+        return sha1(f.readFileSync(path));
+      case 's':
+        return statAnswer(f.statSync(path, { bigint: true, throwIfNoEntry: false }));
+      case 'l':
+        return statAnswer(f.lstatSync(path, { bigint: true, throwIfNoEntry: false }));
+      case 'e':
+        return f.existsSync(path) ? '1' : '0';
+      case 'd':
+        return listingAnswer(f.readdirSync(path, JSON.parse(arg) as { withFileTypes?: false }));
+      case 'p':
+        return arg === 'n' ? f.realpathSync.native(path) : f.realpathSync(path);
+      case 'a':
+        f.accessSync(path, Number(arg));
+        return '';
+      case 'k':
+        return f.readlinkSync(path);
+    }
+  } catch (err) {
+    return errorAnswer(err);
+  }
+}
+
+/** Whether `check` still gets its recorded answer (a read whose trusted state is unchanged is not read). */
+export function holds(f: FsFunctions, check: Check): boolean {
+  const [kind, path, arg, answer, state] = check;
+  if (kind === 'r' && state) {
+    try {
+      const st = f.statSync(path, { bigint: true, throwIfNoEntry: false });
+      if (st && sameStat(st, state)) return true;
+    } catch {
+      // asked below
+    }
+  }
+  return ask(f, kind, path, arg) === answer;
+}

@@ -1,0 +1,55 @@
+/**
+ * Which run a recorded run may stand in for (record.ts writes records, replay.ts uses them).
+ *
+ * A record is found by the SHA-1 of its key: the cargo-units build (the bundle's size, times and
+ * inode), Node's version, the working directory, the arguments, every environment variable but a
+ * few a shell changes between commands, and whether stdout and stderr are terminals. Anything
+ * else a run depended on is in the record's checks.
+ */
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { CACHE_DIR_ENV, defaultCacheDir } from '../../core/scan/cache.js';
+
+/** Set by shells and terminals per command or per prompt; nothing cargo-units does depends on them. */
+const VOLATILE_ENV = new Set(['_', 'OLDPWD', 'PWD', 'SHLVL']);
+
+export interface RunContext {
+  /** The CLI bundle (dist/cli.cjs) of the running build. */
+  bundle: string;
+  argv: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  tty: [boolean, boolean];
+}
+
+/** The key of a run in `ctx`, or undefined when the bundle cannot be stat'ed. */
+export function runKey(ctx: RunContext): string | undefined {
+  let build: string;
+  try {
+    const st = statSync(ctx.bundle, { bigint: true });
+    build = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+  const env = Object.keys(ctx.env)
+    .filter((k) => !VOLATILE_ENV.has(k))
+    .sort()
+    .map((k) => [k, ctx.env[k]]);
+  return JSON.stringify({ build, node: process.version, cwd: ctx.cwd, argv: ctx.argv, env, tty: ctx.tty });
+}
+
+/**
+ * Whether runs are recorded and replayed: as the facts cache is used (cli/context.ts indexOptions),
+ * never under `node --test` without CARGO_UNITS_CACHE_DIR (tests never write into the user's cache).
+ * `--no-cache` is handled by the recorder: such a run records nothing, so none is found.
+ */
+export function replayEnabled(env: NodeJS.ProcessEnv): boolean {
+  return !env.NODE_TEST_CONTEXT || !!env[CACHE_DIR_ENV];
+}
+
+/** The directory of run records inside the cache directory. */
+export const runsDir = (env: NodeJS.ProcessEnv): string => join(defaultCacheDir(env), 'runs');
+
+/** The record file of `key`. */
+export const recordFile = (env: NodeJS.ProcessEnv, key: string): string => join(runsDir(env), `${createHash('sha1').update(key).digest('hex')}.json`);
