@@ -5,7 +5,7 @@
  */
 import { execFile, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import { holds } from './checks.js';
+import { holds, type Check } from './checks.js';
 import { recordFile, replayEnabled, runKey, type RunContext } from './key.js';
 import { commandAnswer, RECORD_FORMAT, type RecordedCommand, type RunRecord } from './record-format.js';
 
@@ -63,16 +63,21 @@ export function impliedByVersion(c: RecordedCommand, all: RecordedCommand[]): bo
   return printsCfg && all.some((o) => o.file === c.file && o.cwd === c.cwd && o.args.length === 1 && o.args[0] === '-vV');
 }
 
+/** A read of a file that had changed shortly before the recorded run (its state was not trusted). */
+const isHot = (c: Check): boolean => c[0] === 'r' && c[4] === undefined;
+
 /**
- * Whether `record` still holds: its programs are started first (they run while the checks are
- * asked), and stopped as soon as a check fails.
+ * Whether `record` still holds. Files being edited are the likeliest to have changed: the reads
+ * without a trusted state are asked first. Then the programs are started (they run while the other
+ * checks are asked), and stopped as soon as a check fails.
  */
 export async function stillHolds(record: RunRecord): Promise<boolean> {
+  if (!record.checks.every((c) => !isHot(c) || holds(fs, c))) return false;
   const running: ChildProcess[] = [];
   const asked = record.commands.filter((c) => !impliedByVersion(c, record.commands));
   const answers = Promise.all(asked.map((c) => rerun(c, running)));
   for (const check of record.checks) {
-    if (!holds(fs, check)) {
+    if (!isHot(check) && !holds(fs, check)) {
       for (const child of running) child.kill();
       return false;
     }

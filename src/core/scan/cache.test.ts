@@ -1,11 +1,12 @@
 /** The on-disk facts cache: warm results equal cold ones, and the cache never changes a result. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../cli/run.js';
-import { copyFixture, EXAMPLE, REPO } from '../../../test/helpers.js';
+import { copyFixture, EXAMPLE, fixture, REPO } from '../../../test/helpers.js';
 import { DEFAULT_OPTIONS, UnitIndex } from '../index.js';
 import { CACHE_DIR_ENV, CACHE_VERSION, cacheFileFor, defaultCacheDir, FactsCache, factsFileFor, TOOL_VERSION } from './cache.js';
 
@@ -175,5 +176,31 @@ test('facts of units restored without walking survive a save, so the next edit p
   appendFileSync(join(ws, 'crates/units-core/src/lib.rs'), '\n// edited\n');
   next.updateFile(join(ws, 'crates/units-core/src/lib.rs'));
   assert.equal(next.store.parsedCount, 1, 'only the edited file is parsed');
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test('a crate walked again after an edit takes its macro expansions and macro-calling files from the cache', () => {
+  const ws = copyFixture(fixture('scan', 'macro-forms'));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  // Each open in a process of its own, as each CLI run is (expansions are also kept in memory).
+  const script = join(cacheDir, 'open.mts');
+  writeFileSync(
+    script,
+    `import { DEFAULT_OPTIONS, UnitIndex } from ${JSON.stringify(join(REPO, 'src', 'core', 'index.ts'))};\n` +
+      `const i = await UnitIndex.open(${JSON.stringify(ws)}, { ...DEFAULT_OPTIONS, cache: process.argv[2] === 'cache' ? ${JSON.stringify(cacheDir)} : false });\n` +
+      `console.log(JSON.stringify({ files: i.store.parsedCount, snippets: i.store.parsedSnippetCount, units: i.entries.map((e) => [e.unit.id, e.files, e.uncertain]) }));\n`,
+  );
+  const open = (cache: boolean) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script, cache ? 'cache' : 'none'], { encoding: 'utf8', cwd: REPO });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { files: number; snippets: number; units: unknown };
+  };
+  const cold = open(true);
+  assert.ok(cold.snippets > 0, 'the fixture expands macros');
+  appendFileSync(join(ws, 'src', 'lib.rs'), '\n// edited\n');
+  const warm = open(true);
+  assert.deepEqual(warm.units, open(false).units);
+  assert.equal(warm.files, 1, 'only the edited file is parsed');
+  assert.equal(warm.snippets, 0, 'no expansion is parsed again');
   rmSync(cacheDir, { recursive: true, force: true });
 });

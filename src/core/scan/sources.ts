@@ -79,6 +79,7 @@ export class SourceStore {
   private readonly realRoot: string;
   private parser: Parser | undefined;
   private parsed = 0;
+  private snippetsParsed = 0;
   /** Content hashes the prefilter left unparsed, and their facts when parsed after all (factsWithCalls). */
   private readonly prefilteredHashes = new Set<string>();
   private readonly fullFacts = new Map<string, FileFacts>();
@@ -304,9 +305,10 @@ export class SourceStore {
       } else {
         facts = this.cache?.get(src.hash);
         if (!facts) {
-          this.parsed++;
           facts = this.speculative.get(src.hash) ?? this.parse(src);
           this.speculative.delete(src.hash);
+          // Counted once parsed: a parse that finds no runtime yet throws and is tried again (withRuntime).
+          this.parsed++;
         }
         this.cache?.set(src.hash, facts);
       }
@@ -323,15 +325,20 @@ export class SourceStore {
 
   /**
    * Facts of `abs` with its item-level macro calls, also when the prefilter would skip it (a
-   * local macro may expand such a call to modules). Parsed on demand; not kept in the disk cache.
+   * local macro may expand such a call to modules). Parsed on demand, and kept in the disk cache
+   * under the content hash like any parse (the facts of a text do not depend on who asks).
    */
   factsWithCalls(abs: string): FileFacts | undefined {
     if (!this.unparsed(abs)) return this.facts(abs);
     const src = this.read(abs)!;
     let facts = this.fullFacts.get(src.hash);
     if (!facts) {
-      this.parsed++;
-      facts = this.parse(src);
+      facts = this.cache?.get(src.hash);
+      if (!facts) {
+        facts = this.parse(src);
+        this.parsed++;
+      }
+      this.cache?.set(src.hash, facts);
       this.fullFacts.set(src.hash, facts);
     }
     return facts;
@@ -343,9 +350,17 @@ export class SourceStore {
     return src !== undefined && this.fullFacts.has(src.hash);
   }
 
-  /** Facts of a piece of source that is no file (a macro expansion), parsed now. */
+  /** Facts of a piece of source that is no file (a macro expansion). */
   parseSnippet(text: string): FileFacts {
-    return extractFacts(this.parserNow(), text);
+    // Cached by the text's hash, as files are (macro expansions: a warm walk need not parse them).
+    const hash = hashText(text);
+    let facts = this.cache?.get(hash);
+    if (!facts) {
+      facts = extractFacts(this.parserNow(), text);
+      this.snippetsParsed++;
+    }
+    this.cache?.set(hash, facts);
+    return facts;
   }
 
   private parse(src: SourceText): FileFacts {
@@ -431,6 +446,11 @@ export class SourceStore {
   /** Number of distinct file contents parsed so far (contents found in the on-disk cache are not parsed). */
   get parsedCount(): number {
     return this.parsed;
+  }
+
+  /** Number of snippets (macro expansions) parsed so far, those found in the on-disk cache aside. */
+  get parsedSnippetCount(): number {
+    return this.snippetsParsed;
   }
 }
 
