@@ -210,3 +210,47 @@ test('runs that may not be replayed are not recorded: --no-cache, errors, other 
   assert.equal(s.run(['nix', '--help']).code, 0);
   assert.equal(s.records().size, 0, 'help');
 });
+
+test(
+  'a rustc pinned by its files is not run by a replay; once its files change, it is, and a new answer is seen',
+  { skip: built || (findRustc() ? false : 'no rustc') },
+  () => {
+    const s = new Setup('pinned');
+    // A rustc in a sysroot of its own (bin/rustc, lib/librustc_driver-*.so) that logs each run.
+    const sysroot = join(tmp, 'pinned', 'sysroot');
+    const log = join(tmp, 'pinned', 'runs.log');
+    const rustc = join(sysroot, 'bin', 'rustc');
+    mkdirSync(join(sysroot, 'bin'), { recursive: true });
+    mkdirSync(join(sysroot, 'lib'), { recursive: true });
+    const driver = join(sysroot, 'lib', 'librustc_driver-0123.so');
+    writeFileSync(driver, 'old');
+    // Its cfg comes from its driver, as a real rustc's does: a new driver, a new cfg, the same -vV.
+    writeFileSync(
+      rustc,
+      `#!/bin/sh\necho run >> '${log}'\nif [ "$1" = -vV ]; then exec '${findRustc()}' -vV; fi\n` +
+        `if grep -q new '${driver}'; then exec '${findRustc()}' "$@" --cfg units_new_compiler; fi\nexec '${findRustc()}' "$@"\n`,
+    );
+    chmodSync(rustc, 0o755);
+    s.env = { ...s.env, RUSTC: rustc };
+    const lib = join(s.ws, 'crates', 'units-core', 'src', 'lib.rs');
+    writeFileSync(lib, `${readFileSync(lib, 'utf8')}\n#[cfg(units_new_compiler)]\nmod new_compiler;\n`);
+    writeFileSync(join(s.ws, 'crates', 'units-core', 'src', 'new_compiler.rs'), '');
+    settle();
+    const runs = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').length - 1 : 0);
+
+    const first = s.run();
+    assert.equal(first.code, 0, first.err);
+    assert.ok(runs() > 0, 'the first run asks rustc');
+    const before = runs();
+    const records = s.records();
+    assert.deepEqual(s.run(), first);
+    assert.deepEqual(s.records(), records, 'replayed');
+    assert.equal(runs(), before, 'a replay does not run a pinned rustc');
+
+    // Another driver: the same -vV, another cfg.
+    writeFileSync(driver, 'new');
+    const r = s.replayed();
+    assert.ok(!r.replayed, 'a changed compiler');
+    assert.ok(r.run.out.includes('crates/units-core/src/new_compiler.rs'), "the new compiler's cfg is seen");
+  },
+);

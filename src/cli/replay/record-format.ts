@@ -3,7 +3,7 @@ import type { ExecFileException } from 'node:child_process';
 import type { Check } from './checks.js';
 
 /** Bump when RunRecord or a check's answer changes. */
-export const RECORD_FORMAT = 1;
+export const RECORD_FORMAT = 2;
 
 /** A program the run ran with execFile, and its answer (status, stdout, stderr). */
 export interface RecordedCommand {
@@ -13,11 +13,19 @@ export interface RecordedCommand {
   answer: string;
 }
 
+/** The files a program's answers come from (compiler.ts), asked before it ran. */
+export interface PinnedCompiler {
+  file: string;
+  cwd: string;
+  checks: Check[];
+}
+
 export interface RunRecord {
   format: number;
   key: string;
   checks: Check[];
   commands: RecordedCommand[];
+  compilers: PinnedCompiler[];
   /** The lines printed, in order: 0 stdout, 1 stderr. */
   output: [0 | 1, string][];
   code: number;

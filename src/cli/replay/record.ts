@@ -21,7 +21,8 @@ import type { Io } from '../context.js';
 import { ask, errorAnswer, sha1, type Check, type CheckKind, type FsFunctions } from './checks.js';
 import { defaultCacheDir } from '../../core/scan/cache.js';
 import { recordFile, replayEnabled, runKey, runsDir, type RunContext } from './key.js';
-import { commandAnswer, RECORD_FORMAT, type RecordedCommand, type RunRecord } from './record-format.js';
+import { compilerChecks } from './compiler.js';
+import { commandAnswer, RECORD_FORMAT, type PinnedCompiler, type RecordedCommand, type RunRecord } from './record-format.js';
 
 /** Runs kept in the runs directory; the oldest beyond this are removed when a run is saved. */
 const KEEP_RUNS = 32;
@@ -99,6 +100,7 @@ const isReadOnlyFlag = (flags: unknown): boolean => flags === undefined || flags
 export class RunRecorder {
   private readonly checks = new Map<string, Check>();
   private readonly commands: RecordedCommand[] = [];
+  private readonly compilers = new Map<string, PinnedCompiler | undefined>();
   private readonly output: [0 | 1, string][] = [];
   private readonly fdPaths = new Map<number, string>();
   private readonly undo: (() => void)[] = [];
@@ -320,6 +322,12 @@ export class RunRecorder {
       }
       const callback = args[at] as Fn;
       const command = { file, args: argv, cwd: resolve(options?.cwd ?? '.') };
+      // The files its answers come from, as they are before it runs.
+      const id = `${command.file}\0${command.cwd}`;
+      if (!this.compilers.has(id)) {
+        const checks = compilerChecks(real, command.file, command.cwd, this.ctx.env);
+        this.compilers.set(id, checks && { file: command.file, cwd: command.cwd, checks });
+      }
       args[at] = (err: ExecFileException | null, stdout: unknown, stderr: unknown) => {
         if (err?.killed) this.taint(`${file} was killed`);
         else this.commands.push({ ...command, answer: commandAnswer(err, stdout, stderr) });
@@ -340,7 +348,15 @@ export class RunRecorder {
   /** Writes the record if the run may be replayed; never throws (a record only saves time). */
   save(code: number): void {
     if (code !== 0 || this.tainted !== undefined) return;
-    const record: RunRecord = { format: RECORD_FORMAT, key: this.key, checks: [...this.checks.values()], commands: this.commands, output: this.output, code };
+    const record: RunRecord = {
+      format: RECORD_FORMAT,
+      key: this.key,
+      checks: [...this.checks.values()],
+      commands: this.commands,
+      compilers: [...this.compilers.values()].filter((c) => c !== undefined),
+      output: this.output,
+      code,
+    };
     try {
       const dir = runsDir(this.ctx.env);
       fs.mkdirSync(dir, { recursive: true });

@@ -24,6 +24,7 @@ export function findRecord(ctx: RunContext): RunRecord | undefined {
     record.key === key &&
     Array.isArray(record.checks) &&
     Array.isArray(record.commands) &&
+    Array.isArray(record.compilers) &&
     Array.isArray(record.output)
     ? record
     : undefined;
@@ -56,11 +57,32 @@ const BUILTIN_TRIPLE = /^[A-Za-z0-9_.-]+$/;
  * the same grounds (its .rustc_info.json). Anything else is asked again.
  */
 export function impliedByVersion(c: RecordedCommand, all: RecordedCommand[]): boolean {
-  const a = c.args;
-  const printsCfg =
+  return printsCfg(c.args) && all.some((o) => o.file === c.file && o.cwd === c.cwd && isVersion(o.args));
+}
+
+const isVersion = (a: string[]): boolean => a.length === 1 && a[0] === '-vV';
+
+/** The host's or a built-in target's cfg, nothing else. */
+function printsCfg(a: string[]): boolean {
+  return (
     (a.length === 4 && a[0] === '--print' && a[1] === 'host-tuple' && a[2] === '--print' && a[3] === 'cfg') ||
-    (a.length === 4 && a[0] === '--print' && a[1] === 'cfg' && a[2] === '--target' && BUILTIN_TRIPLE.test(a[3]!) && !a[3]!.endsWith('.json'));
-  return printsCfg && all.some((o) => o.file === c.file && o.cwd === c.cwd && o.args.length === 1 && o.args[0] === '-vV');
+    (a.length === 4 && a[0] === '--print' && a[1] === 'cfg' && a[2] === '--target' && BUILTIN_TRIPLE.test(a[3]!) && !a[3]!.endsWith('.json'))
+  );
+}
+
+/**
+ * The commands a replay must run again. A compiler pinned by its files (compiler.ts) is not run
+ * while they hold; once they changed, everything it was asked is asked again. Of a compiler that
+ * could not be pinned, `-vV` is asked again, and the cfgs it implies are not.
+ */
+export function commandsToRun(record: RunRecord): RecordedCommand[] {
+  const id = (c: { file: string; cwd: string }) => `${c.file}\0${c.cwd}`;
+  const pinned = new Map(record.compilers.map((c) => [id(c), c.checks.every((check) => holds(fs, check))]));
+  return record.commands.filter((c) => {
+    const holdsNow = pinned.get(id(c));
+    if (holdsNow === undefined) return !impliedByVersion(c, record.commands);
+    return !holdsNow || !(isVersion(c.args) || printsCfg(c.args));
+  });
 }
 
 /** A read of a file that had changed shortly before the recorded run (its state was not trusted). */
@@ -74,7 +96,7 @@ const isHot = (c: Check): boolean => c[0] === 'r' && c[4] === undefined;
 export async function stillHolds(record: RunRecord): Promise<boolean> {
   if (!record.checks.every((c) => !isHot(c) || holds(fs, c))) return false;
   const running: ChildProcess[] = [];
-  const asked = record.commands.filter((c) => !impliedByVersion(c, record.commands));
+  const asked = commandsToRun(record);
   const answers = Promise.all(asked.map((c) => rerun(c, running)));
   for (const check of record.checks) {
     if (!isHot(check) && !holds(fs, check)) {
