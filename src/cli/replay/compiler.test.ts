@@ -69,6 +69,10 @@ test('a rustup proxy is pinned by settings.toml, the absence of toolchain files,
 
     // With a toolchain file, nothing is pinned (it may name a toolchain by path).
     assert.equal(compilerChecks(fs, r.rustc, r.ws, r.env), undefined);
+    rmSync(join(r.root, 'ws', 'rust-toolchain.toml'));
+    assert.ok(compilerChecks(fs, r.rustc, r.ws, r.env));
+    assert.equal(compilerChecks(fs, r.rustc, r.ws, { ...r.env, RUSTUP_TOOLCHAIN: join(r.root, 'my-toolchain') }), undefined, 'a toolchain by path');
+    assert.ok(compilerChecks(fs, r.rustc, r.ws, { ...r.env, RUSTUP_TOOLCHAIN: 'nightly' }), 'a toolchain by name');
   }
 });
 

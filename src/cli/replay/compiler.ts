@@ -6,10 +6,10 @@
  *
  * - A rustup proxy (a link to, or the same file as, `rustup`): rustup picks the toolchain from the
  *   environment (part of the run's key), its `settings.toml` (default toolchain, directory
- *   overrides), and `rust-toolchain` files in the directory and its parents. With such a file, the
- *   compiler is not pinned (it may name a toolchain by path). Otherwise the checks are rustup's
- *   own file, `settings.toml`, the absence of toolchain files, and every installed toolchain's
- *   `rustc` and `librustc_driver`, whichever rustup would pick.
+ *   overrides), and `rust-toolchain` files in the directory and its parents. With such a file, or
+ *   a toolchain path in RUSTUP_TOOLCHAIN, the compiler is not pinned. Otherwise the checks are
+ *   rustup's own file, `settings.toml`, the absence of toolchain files, and every installed
+ *   toolchain's `rustc` and `librustc_driver`, whichever rustup would pick.
  * - Any other rustc: its file, and the `librustc_driver` of its sysroot. A rustc without one (a
  *   wrapper script) is not pinned.
  */
@@ -34,6 +34,8 @@ export function compilerChecks(f: FsFunctions, rustc: string, cwd: string, env: 
   const rustup = join(dirname(rustc), 'rustup');
   const isProxy = /^rustup(-init)?(\.exe)?$/.test(basename(real)) || sameFile(f, rustc, rustup);
   if (!isProxy) return driverChecks(f, dirname(dirname(real)), q) ? checks : undefined;
+  // A toolchain named by path (rustup takes one in RUSTUP_TOOLCHAIN): outside what is checked here.
+  if (/[/\\]/.test(env.RUSTUP_TOOLCHAIN ?? '')) return undefined;
   // A toolchain file anywhere up from the directory: not pinned.
   for (let dir = cwd; ; dir = dirname(dir)) {
     for (const name of TOOLCHAIN_FILES) if (q('e', join(dir, name)) !== '0') return undefined;
