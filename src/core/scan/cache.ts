@@ -119,6 +119,64 @@ const unitKey = (key: string): string => {
   return lastUnitKey[1];
 };
 
+/**
+ * Entries of one kind kept between sessions under string keys: those read from the cache file,
+ * and those used (looked up or set) in this session, which are what a save writes.
+ */
+class KeptEntries<T> {
+  readonly used = new Map<string, T>();
+
+  constructor(
+    private readonly loaded: Record<string, T>,
+    private readonly wellFormed: (x: unknown) => boolean,
+  ) {}
+
+  /** The entry under `key`, if well-formed, without counting it as used. */
+  peek(key: string): T | undefined {
+    const v = this.used.get(key) ?? (Object.hasOwn(this.loaded, key) ? this.loaded[key] : undefined);
+    return v !== undefined && this.wellFormed(v) ? v : undefined;
+  }
+
+  /** The entry under `key`, if well-formed; it is kept by the next save. */
+  get(key: string): T | undefined {
+    const v = this.peek(key);
+    if (v !== undefined) this.used.set(key, v);
+    return v;
+  }
+
+  /** Keeps `value` under `key`; true when the cache file had no entry under that key. */
+  set(key: string, value: T): boolean {
+    this.used.set(key, value);
+    return !Object.hasOwn(this.loaded, key);
+  }
+}
+
+function isScriptDecisions(x: unknown): boolean {
+  const d = x as ScriptDecisions;
+  return (
+    !!d &&
+    typeof d === 'object' &&
+    ((d.kind === 'gave-up' && typeof d.reason === 'string') ||
+      (d.kind === 'decided' && Array.isArray(d.set) && !!d.unknown && typeof d.unknown === 'object' && !!d.prefixes && typeof d.prefixes === 'object'))
+  );
+}
+
+function isScriptAnalysis(x: unknown): boolean {
+  const a = x as BuildScriptCfgs;
+  const record = (r: unknown) => !!r && typeof r === 'object' && !Array.isArray(r) && Object.values(r).every((v) => typeof v === 'string');
+  return (
+    !!a &&
+    typeof a === 'object' &&
+    ((a.kind === 'any' && typeof a.reason === 'string') ||
+      (a.kind === 'names' && record(a.names) && record(a.prefixes) && Array.isArray(a.declared) && a.declared.every((d) => typeof d === 'string')))
+  );
+}
+
+function isDerivedEntry(x: unknown): boolean {
+  const e = x as DerivedEntry;
+  return !!e && typeof e === 'object' && isFileStat(e.state) && 'value' in e;
+}
+
 export class FactsCache {
   /** Entries of the facts file (read on first use). */
   private loadedFacts: Map<string, FileFacts> | undefined;
@@ -127,12 +185,9 @@ export class FactsCache {
   private readonly loadedUnits: Map<string, CachedUnit>;
   private readonly usedUnits = new Map<string, CachedUnit>();
   private toolchains: Record<string, CachedToolchain> = {};
-  private loadedScripts: Record<string, ScriptDecisions> = {};
-  private readonly usedScripts = new Map<string, ScriptDecisions>();
-  private loadedAnalyses: Record<string, BuildScriptCfgs> = {};
-  private readonly usedAnalyses = new Map<string, BuildScriptCfgs>();
-  private loadedDerived: Record<string, DerivedEntry> = {};
-  private readonly usedDerived = new Map<string, DerivedEntry>();
+  private scripts = new KeptEntries<ScriptDecisions>({}, isScriptDecisions);
+  private analyses = new KeptEntries<BuildScriptCfgs>({}, isScriptAnalysis);
+  private derivedEntries = new KeptEntries<DerivedEntry>({}, isDerivedEntry);
   private dirty = false;
   /** Lookups answered from the cache, and facts added, in this session. */
   hits = 0;
@@ -195,9 +250,9 @@ export class FactsCache {
     }
     const cache = new FactsCache(file, workspaceRoot, version, files, units);
     cache.toolchains = toolchains;
-    cache.loadedScripts = scripts;
-    cache.loadedDerived = derived;
-    cache.loadedAnalyses = analyses;
+    cache.scripts = new KeptEntries(scripts, isScriptDecisions);
+    cache.derivedEntries = new KeptEntries(derived, isDerivedEntry);
+    cache.analyses = new KeptEntries(analyses, isScriptAnalysis);
     cache.stats = stats;
     return cache;
   }
@@ -236,50 +291,30 @@ export class FactsCache {
 
   /** A build script's decisions stored under `key` (a hash of its texts and environment), if well-formed. */
   scriptDecisions(key: string): ScriptDecisions | undefined {
-    const d = this.usedScripts.get(key) ?? (Object.hasOwn(this.loadedScripts, key) ? this.loadedScripts[key] : undefined);
-    const ok =
-      !!d &&
-      typeof d === 'object' &&
-      ((d.kind === 'gave-up' && typeof d.reason === 'string') ||
-        (d.kind === 'decided' && Array.isArray(d.set) && !!d.unknown && typeof d.unknown === 'object' && !!d.prefixes && typeof d.prefixes === 'object'));
-    if (!ok) return undefined;
-    this.usedScripts.set(key, d);
-    return d;
+    return this.scripts.get(key);
   }
 
   setScriptDecisions(key: string, d: ScriptDecisions): void {
-    this.usedScripts.set(key, d);
-    if (!Object.hasOwn(this.loadedScripts, key)) this.dirty = true;
+    if (this.scripts.set(key, d)) this.dirty = true;
   }
 
   /** A build script's analysis stored under `key` (a hash of its files' names and contents, and build-dependencies), if well-formed. */
   scriptAnalysis(key: string): BuildScriptCfgs | undefined {
-    const a = this.usedAnalyses.get(key) ?? (Object.hasOwn(this.loadedAnalyses, key) ? this.loadedAnalyses[key] : undefined);
-    const record = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x) && Object.values(x).every((v) => typeof v === 'string');
-    const ok =
-      !!a &&
-      typeof a === 'object' &&
-      ((a.kind === 'any' && typeof a.reason === 'string') ||
-        (a.kind === 'names' && record(a.names) && record(a.prefixes) && Array.isArray(a.declared) && a.declared.every((d) => typeof d === 'string')));
-    if (!ok) return undefined;
-    this.usedAnalyses.set(key, a);
-    return a;
+    return this.analyses.get(key);
   }
 
   setScriptAnalysis(key: string, a: BuildScriptCfgs): void {
-    this.usedAnalyses.set(key, a);
-    if (!Object.hasOwn(this.loadedAnalyses, key)) this.dirty = true;
+    if (this.analyses.set(key, a)) this.dirty = true;
   }
 
   /** The entry recorded under `key`, if well-formed (its state is not checked here: see DerivedEntry). */
   derived(key: string): DerivedEntry | undefined {
-    const e = this.usedDerived.get(key) ?? (Object.hasOwn(this.loadedDerived, key) ? this.loadedDerived[key] : undefined);
-    return e && typeof e === 'object' && isFileStat(e.state) && 'value' in e ? e : undefined;
+    return this.derivedEntries.peek(key);
   }
 
   /** Keeps an entry for the next session (`fresh`: just read from its file, not confirmed from the cache). */
   setDerived(key: string, entry: DerivedEntry, fresh: boolean): void {
-    this.usedDerived.set(key, entry);
+    this.derivedEntries.set(key, entry);
     if (fresh) this.dirty = true;
   }
 
@@ -377,9 +412,9 @@ export class FactsCache {
       units,
       toolchains: this.toolchains,
       stats: Object.fromEntries(this.stats),
-      scripts: Object.fromEntries(this.usedScripts),
-      analyses: Object.fromEntries(this.usedAnalyses),
-      derived: Object.fromEntries(this.usedDerived),
+      scripts: Object.fromEntries(this.scripts.used),
+      analyses: Object.fromEntries(this.analyses.used),
+      derived: Object.fromEntries(this.derivedEntries.used),
     };
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
