@@ -4,7 +4,8 @@
  * the same state. Used by the facts cache (scan/sources.ts, scan/proc-macro-deps.ts) and by the
  * CLI's replay of unchanged runs (cli/replay).
  */
-import type { BigIntStats } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
 import type { FileStat } from './scan/cache.js';
 
 /**
@@ -24,4 +25,32 @@ export function fileStat(st: BigIntStats, hash: string, readAt: number): FileSta
 /** Whether `stat` reports the recorded state (the hash aside). */
 export function sameStat(st: BigIntStats, r: FileStat): boolean {
   return st.isFile() && String(st.size) === r.size && String(st.mtimeNs) === r.mtime && String(st.ctimeNs) === r.ctime && String(st.ino) === r.ino;
+}
+
+/** Whether `path` is still in the recorded state (false when it is gone or cannot be stat'ed). */
+export function stillInState(path: string, r: FileStat, stat: typeof statSync = statSync): boolean {
+  try {
+    const st = stat(path, { bigint: true, throwIfNoEntry: false });
+    return st !== undefined && sameStat(st, r);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads `path` with the SHA-1 of its bytes and the state to record for it (undefined when it
+ * changed too recently to be trusted): the state is taken before the read, so that a change
+ * during or after the read gives a later one. Throws as readFileSync does.
+ */
+export function readWithState(path: string): { bytes: Buffer; hash: string; state: FileStat | undefined } {
+  const before = Date.now();
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    const bytes = readFileSync(fd);
+    const hash = createHash('sha1').update(bytes).digest('hex');
+    return { bytes, hash, state: fileStat(st, hash, before) };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import type { FileStat } from '../../core/scan/cache.js';
-import { sameStat } from '../../core/file-state.js';
+import { stillInState } from '../../core/file-state.js';
 
 /**
  * - `r` the content of a file (answer: its SHA-1, or `!CODE`), with the file's state when it was
@@ -78,13 +78,6 @@ export function ask(f: FsFunctions, kind: CheckKind, path: string, arg: string):
 /** Whether `check` still gets its recorded answer (a read whose trusted state is unchanged is not read). */
 export function holds(f: FsFunctions, check: Check): boolean {
   const [kind, path, arg, answer, state] = check;
-  if (kind === 'r' && state) {
-    try {
-      const st = f.statSync(path, { bigint: true, throwIfNoEntry: false });
-      if (st && sameStat(st, state)) return true;
-    } catch {
-      // asked below
-    }
-  }
+  if (kind === 'r' && state && stillInState(path, state, f.statSync)) return true;
   return ask(f, kind, path, arg) === answer;
 }

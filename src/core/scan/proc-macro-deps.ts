@@ -12,8 +12,7 @@
  * What a registry manifest says is kept in the facts cache with the manifest's state (cache.ts
  * DerivedEntry): a warm start only `stat`s the manifests it read before.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { featureMap } from '../cargo/features.js';
@@ -24,7 +23,7 @@ import { configuredVendorDir } from '../nix/registry.js';
 import { cargoHome } from '../toolchain.js';
 import type { ProcMacroDeps } from './proc-macros.js';
 import type { FactsCache } from './cache.js';
-import { fileStat, sameStat } from '../file-state.js';
+import { readWithState, stillInState } from '../file-state.js';
 
 const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
 
@@ -171,33 +170,19 @@ const infoKey = (file: string) => `proc-macro-deps/1\0${file}`;
 function readInfo(file: string, cache?: FactsCache): ManifestInfo | null {
   const key = infoKey(file);
   const known = cache?.derived(key);
-  if (known && isManifestInfo(known.value)) {
-    try {
-      if (sameStat(statSync(file, { bigint: true }), known.state)) {
-        cache!.setDerived(key, known, false);
-        return known.value;
-      }
-    } catch {
-      // gone: read below says so
-    }
+  // Gone: the read below says so.
+  if (known && isManifestInfo(known.value) && stillInState(file, known.state)) {
+    cache!.setDerived(key, known, false);
+    return known.value;
   }
-  let text: string;
-  let state: ReturnType<typeof fileStat>;
+  let read: ReturnType<typeof readWithState>;
   try {
-    const before = Date.now();
-    const fd = openSync(file, 'r');
-    try {
-      // The state before reading: a change during or after the read gives a later one.
-      const st = fstatSync(fd, { bigint: true });
-      text = readFileSync(fd, 'utf8');
-      state = fileStat(st, createHash('sha1').update(text).digest('hex'), before);
-    } finally {
-      closeSync(fd);
-    }
+    read = readWithState(file);
   } catch {
     return null;
   }
-  const info = parseInfo(text);
+  const { bytes, state } = read;
+  const info = parseInfo(bytes.toString('utf8'));
   if (info && state) cache?.setDerived(key, { state, value: info }, true);
   return info;
 }

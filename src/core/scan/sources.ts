@@ -3,10 +3,10 @@
  * unsaved editor text, confined to the workspace root, with per-file facts cached by content hash.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { fileStat, sameStat } from '../file-state.js';
+import { readWithState, stillInState } from '../file-state.js';
 import { childPath, isInside } from '../paths.js';
 import type { FactsCache, FileStat } from './cache.js';
 import { extractFacts } from './extract.js';
@@ -225,21 +225,11 @@ export class SourceStore {
       result = { text: overlay, invalidUtf8: false, hash: hashText(overlay) };
     } else if (this.isInWorkspace(abs) && this.info(abs).isFile) {
       try {
-        const before = Date.now();
-        const fd = openSync(abs, 'r');
-        try {
-          // The state before reading: a change during or after the read gives a later one.
-          const st = fstatSync(fd, { bigint: true });
-          const bytes = readFileSync(fd);
-          const hash = createHash('sha1').update(bytes).digest('hex');
-          result = new DiskText(bytes, hash);
-          this.statHashes.delete(abs);
-          const recorded = fileStat(st, hash, before);
-          if (recorded) this.stats.set(abs, recorded);
-          else this.stats.delete(abs);
-        } finally {
-          closeSync(fd);
-        }
+        const { bytes, hash, state } = readWithState(abs);
+        result = new DiskText(bytes, hash);
+        this.statHashes.delete(abs);
+        if (state) this.stats.set(abs, state);
+        else this.stats.delete(abs);
       } catch {
         result = null;
       }
@@ -262,16 +252,11 @@ export class SourceStore {
     const known = this.statHashes.get(abs);
     if (known !== undefined) return known;
     const recorded = !this.overlays.has(abs) && this.cache?.fileStat(abs);
-    if (recorded && this.isInWorkspace(abs) && this.info(abs).isFile) {
-      try {
-        if (sameStat(statSync(abs, { bigint: true }), recorded)) {
-          this.statHashes.set(abs, recorded.hash);
-          this.stats.set(abs, recorded);
-          return recorded.hash;
-        }
-      } catch {
-        // gone or unreadable: read() says so
-      }
+    // Gone or unreadable: read() says so.
+    if (recorded && this.isInWorkspace(abs) && this.info(abs).isFile && stillInState(abs, recorded)) {
+      this.statHashes.set(abs, recorded.hash);
+      this.stats.set(abs, recorded);
+      return recorded.hash;
     }
     return this.read(abs)?.hash;
   }
