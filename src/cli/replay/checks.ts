@@ -33,18 +33,19 @@ export const sha1 = (data: string | Uint8Array): string => createHash('sha1').up
 
 export const errorAnswer = (err: unknown): string => `!${(err as NodeJS.ErrnoException)?.code ?? 'ERROR'}`;
 
+/** The kind of a stat or a directory entry, as one letter. */
+const kindOf = (e: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): string =>
+  e.isFile() ? 'f' : e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'o';
+
 /** A stat as an answer: kind, size, modification and change times, inode. */
 export function statAnswer(st: BigIntStats | undefined): string {
   if (st === undefined) return '!ENOENT';
-  const kind = st.isFile() ? 'f' : st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : 'o';
-  return `${kind}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+  return `${kindOf(st)}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
 }
 
 /** A directory listing as an answer; `withFileTypes` listings keep each entry's kind. */
 export function listingAnswer(entries: (string | Buffer | fs.Dirent)[]): string {
-  const names = entries.map((e) =>
-    typeof e === 'string' || Buffer.isBuffer(e) ? String(e) : `${e.name}/${e.isFile() ? 'f' : e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'o'}`,
-  );
+  const names = entries.map((e) => (typeof e === 'string' || Buffer.isBuffer(e) ? String(e) : `${e.name}/${kindOf(e)}`));
   return sha1(names.join('\0'));
 }
 

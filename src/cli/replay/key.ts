@@ -6,10 +6,10 @@
  * few a shell changes between commands, and whether stdout and stderr are terminals. Anything
  * else a run depended on is in the record's checks.
  */
-import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_DIR_ENV, defaultCacheDir } from '../../core/scan/cache.js';
+import { sha1, statAnswer } from './checks.js';
 
 /** Set by shells and terminals per command or per prompt; nothing cargo-units does depends on them. */
 const VOLATILE_ENV = new Set(['_', 'OLDPWD', 'PWD', 'SHLVL']);
@@ -23,15 +23,20 @@ export interface RunContext {
   tty: [boolean, boolean];
 }
 
+/** This process's run of `bundle` with `argv` in `cwd` (the recorder and the replay both describe it so). */
+export function thisRun(bundle: string, argv: string[], cwd: string): RunContext {
+  return { bundle, argv, cwd, env: process.env, tty: [!!process.stdout.isTTY, !!process.stderr.isTTY] };
+}
+
 /** The key of a run in `ctx`, or undefined when the bundle cannot be stat'ed. */
 export function runKey(ctx: RunContext): string | undefined {
   let build: string;
   try {
-    const st = statSync(ctx.bundle, { bigint: true });
-    build = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+    build = statAnswer(statSync(ctx.bundle, { bigint: true, throwIfNoEntry: false }));
   } catch {
     return undefined;
   }
+  if (build.startsWith('!')) return undefined;
   const env = Object.keys(ctx.env)
     .filter((k) => !VOLATILE_ENV.has(k))
     .sort()
@@ -52,4 +57,4 @@ export function replayEnabled(env: NodeJS.ProcessEnv): boolean {
 export const runsDir = (env: NodeJS.ProcessEnv): string => join(defaultCacheDir(env), 'runs');
 
 /** The record file of `key`. */
-export const recordFile = (env: NodeJS.ProcessEnv, key: string): string => join(runsDir(env), `${createHash('sha1').update(key).digest('hex')}.json`);
+export const recordFile = (env: NodeJS.ProcessEnv, key: string): string => join(runsDir(env), `${sha1(key)}.json`);

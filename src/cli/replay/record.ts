@@ -19,8 +19,8 @@ import { fileStat } from '../../core/file-state.js';
 import { isInside } from '../../core/paths.js';
 import type { Io } from '../context.js';
 import { ask, errorAnswer, sha1, type Check, type CheckKind, type FsFunctions } from './checks.js';
-import { defaultCacheDir } from '../../core/scan/cache.js';
-import { recordFile, replayEnabled, runKey, runsDir, type RunContext } from './key.js';
+import { defaultCacheDir, writeAtomically } from '../../core/scan/cache.js';
+import { recordFile, replayEnabled, runKey, runsDir, thisRun, type RunContext } from './key.js';
 import { compilerChecks } from './compiler.js';
 import { commandAnswer, RECORD_FORMAT, type PinnedCompiler, type RecordedCommand, type RunRecord } from './record-format.js';
 
@@ -262,13 +262,15 @@ export class RunRecorder {
     });
     this.patch(fs, 'readSync', (orig) => (fd: unknown, ...rest: unknown[]) => {
       const abs = this.fdPaths.get(fd as number);
-      // Part of a file: the whole of it is the input.
-      if (abs !== undefined)
+      // Part of a file: the whole of it is the input, noted once.
+      if (abs !== undefined) {
+        this.fdPaths.delete(fd as number);
         this.noteRead(
           abs,
           () => real.readFileSync(abs),
           () => real.statSync(abs, { bigint: true, throwIfNoEntry: false }),
         );
+      }
       return orig(fd, ...rest);
     });
     for (const name of FS_READS) {
@@ -360,10 +362,7 @@ export class RunRecorder {
     try {
       const dir = runsDir(this.ctx.env);
       fs.mkdirSync(dir, { recursive: true });
-      const file = recordFile(this.ctx.env, this.key);
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(record));
-      fs.renameSync(tmp, file);
+      writeAtomically(recordFile(this.ctx.env, this.key), JSON.stringify(record));
       prune(dir);
     } catch {
       // an unwritable cache: the next run is simply not replayed
@@ -389,6 +388,5 @@ const REPLAYABLE = new Set(['units', 'files', 'owners', 'affected', 'orphans']);
 export function recorderFor(command: string, noCache: boolean, argv: string[], cwd: string): RunRecorder | undefined {
   if (!REPLAYABLE.has(command) || noCache || !replayEnabled(process.env)) return undefined;
   if (process.env.CARGO_UNITS_BUNDLED !== '1' || typeof __filename !== 'string') return undefined;
-  const ctx: RunContext = { bundle: __filename, argv, cwd, env: process.env, tty: [!!process.stdout.isTTY, !!process.stderr.isTTY] };
-  return RunRecorder.for(ctx, defaultCacheDir(process.env));
+  return RunRecorder.for(thisRun(__filename, argv, cwd), defaultCacheDir(process.env));
 }

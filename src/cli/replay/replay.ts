@@ -94,7 +94,7 @@ const isHot = (c: Check): boolean => c[0] === 'r' && c[4] === undefined;
  * checks are asked), and stopped as soon as a check fails.
  */
 export async function stillHolds(record: RunRecord): Promise<boolean> {
-  if (!record.checks.every((c) => !isHot(c) || holds(fs, c))) return false;
+  if (record.checks.some((c) => isHot(c) && !holds(fs, c))) return false;
   const running: ChildProcess[] = [];
   const asked = commandsToRun(record);
   const answers = Promise.all(asked.map((c) => rerun(c, running)));

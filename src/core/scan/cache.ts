@@ -432,7 +432,7 @@ export class FactsCache {
 }
 
 /** Writes a temporary file and renames it over `file`, so that readers never see a partial file. */
-function writeAtomically(file: string, text: string): void {
+export function writeAtomically(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(tmp, text);
