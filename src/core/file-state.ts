@@ -23,7 +23,7 @@ export function fileStat(st: BigIntStats, hash: string, readAt: number): FileSta
 }
 
 /** Whether `stat` reports the recorded state (the hash aside). */
-export function sameStat(st: BigIntStats, r: FileStat): boolean {
+function sameStat(st: BigIntStats, r: FileStat): boolean {
   return st.isFile() && String(st.size) === r.size && String(st.mtimeNs) === r.mtime && String(st.ctimeNs) === r.ctime && String(st.ino) === r.ino;
 }
 

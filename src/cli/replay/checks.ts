@@ -44,7 +44,7 @@ export function statAnswer(st: BigIntStats | undefined): string {
 }
 
 /** A directory listing as an answer; `withFileTypes` listings keep each entry's kind. */
-export function listingAnswer(entries: (string | Buffer | fs.Dirent)[]): string {
+function listingAnswer(entries: (string | Buffer | fs.Dirent)[]): string {
   const names = entries.map((e) => (typeof e === 'string' || Buffer.isBuffer(e) ? String(e) : `${e.name}/${kindOf(e)}`));
   return sha1(names.join('\0'));
 }

@@ -75,7 +75,7 @@ function printsCfg(a: string[]): boolean {
  * while they hold; once they changed, everything it was asked is asked again. Of a compiler that
  * could not be pinned, `-vV` is asked again, and the cfgs it implies are not.
  */
-export function commandsToRun(record: RunRecord): RecordedCommand[] {
+function commandsToRun(record: RunRecord): RecordedCommand[] {
   const id = (c: { file: string; cwd: string }) => `${c.file}\0${c.cwd}`;
   const pinned = new Map(record.compilers.map((c) => [id(c), c.checks.every((check) => holds(fs, check))]));
   return record.commands.filter((c) => {
