@@ -57,6 +57,13 @@ class Setup {
     return { code: r.status, out: r.stdout, err: r.stderr };
   }
 
+  /** A module `name` of units-core's lib, declared under `#[cfg(cfg)]`, with its (empty) file. */
+  addCfgModule(cfg: string, name: string): void {
+    const src = join(this.ws, 'crates', 'units-core', 'src');
+    writeFileSync(join(src, 'lib.rs'), `${readFileSync(join(src, 'lib.rs'), 'utf8')}\n#[cfg(${cfg})]\nmod ${name};\n`);
+    writeFileSync(join(src, `${name}.rs`), '');
+  }
+
   /** The record files, by name, with their inodes. */
   records(): Map<string, bigint> {
     const dir = join(this.cache, 'runs');
@@ -187,9 +194,7 @@ test('rustc is asked again: a different compiler is never replayed', { skip: bui
   );
   chmodSync(wrapper, 0o755);
   s.env = { ...s.env, RUSTC: wrapper };
-  const lib = join(s.ws, 'crates', 'units-core', 'src', 'lib.rs');
-  writeFileSync(lib, `${readFileSync(lib, 'utf8')}\n#[cfg(units_other_compiler)]\nmod other_compiler;\n`);
-  writeFileSync(join(s.ws, 'crates', 'units-core', 'src', 'other_compiler.rs'), '');
+  s.addCfgModule('units_other_compiler', 'other_compiler');
   settle();
   let r = s.replayed();
   assert.ok(!r.run.out.includes('other_compiler.rs'));
@@ -232,9 +237,7 @@ test(
     );
     chmodSync(rustc, 0o755);
     s.env = { ...s.env, RUSTC: rustc };
-    const lib = join(s.ws, 'crates', 'units-core', 'src', 'lib.rs');
-    writeFileSync(lib, `${readFileSync(lib, 'utf8')}\n#[cfg(units_new_compiler)]\nmod new_compiler;\n`);
-    writeFileSync(join(s.ws, 'crates', 'units-core', 'src', 'new_compiler.rs'), '');
+    s.addCfgModule('units_new_compiler', 'new_compiler');
     settle();
     const runs = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').length - 1 : 0);
 
