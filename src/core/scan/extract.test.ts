@@ -122,3 +122,48 @@ test('an unclosed delimiter is the one syntax error that leaves the rest of the 
   assert.deepEqual(f.unclosedDelimiter, { line: 2, delimiter: '(' });
   assert.ok(summary(f.items).some((i) => JSON.stringify(i).includes('"after"')));
 });
+
+/** How many times tree-sitter parses while `fn` runs. */
+async function countParses<T>(fn: () => T): Promise<{ result: T; parses: number }> {
+  const { Parser } = await import('web-tree-sitter');
+  const proto = Parser.prototype as { parse: (...args: unknown[]) => unknown };
+  const parse = proto.parse;
+  let parses = 0;
+  proto.parse = function (this: unknown, ...args: unknown[]) {
+    parses++;
+    return parse.apply(this, args);
+  };
+  try {
+    return { result: fn(), parses };
+  } finally {
+    proto.parse = parse;
+  }
+}
+
+test('after a syntax error, only the items whose text names a module or an include are parsed again', async () => {
+  const p = await rustParser();
+  const filler = Array.from({ length: 30 }, (_, i) => `fn f${i}() -> u32 { ${i} }\n`).join('');
+  const source = `fn t() { & while return trait | move for safe }\n${filler}mod a;\n${filler}`;
+  const { result, parses } = await countParses(() => extractFacts(p, source));
+  assert.deepEqual(summary(result.items), [{ mod: 'a', line: 32, attrs: 0 }]);
+  // The file, then `mod a;` (the broken function has no hint either).
+  assert.equal(parses, 2);
+});
+
+test('a macro body is parsed as items only when a `mod` in it can declare a module file', async () => {
+  const p = await rustParser();
+  // syn's forms: `mod` as a token of the macro's own syntax, in a string, in a comment line.
+  const glued = 'define_keywords! {\n    "mod" pub struct Mod\n    // one mod per keyword\n}\nmacro_rules! Token { [mod] => { $crate::token::Mod }; }\n';
+  const none = await countParses(() => extractFacts(p, glued));
+  assert.equal(none.parses, 1, 'only the file is parsed');
+  assert.deepEqual(summary(none.result.items.filter((i) => i.kind === 'macro')), [
+    { macro: 'define_keywords', definition: false, body: [] },
+    { macro: 'Token', definition: true, body: [] },
+  ]);
+  const real = await countParses(() => extractFacts(p, 'cfg_x! {\n    mod a;\n}\nmacro_rules! m { () => { mod b; }; }\n'));
+  assert.equal(real.parses, 3, 'the file and both bodies');
+  assert.deepEqual(summary(real.result.items), [
+    { macro: 'cfg_x', definition: false, body: [{ mod: 'a', line: 2, attrs: 0 }] },
+    { macro: 'm', definition: true, body: [{ mod: 'b', line: 4, attrs: 0 }] },
+  ]);
+});

@@ -4,7 +4,7 @@
  */
 import type { Node, Parser } from 'web-tree-sitter';
 import { includedRanges as parsedRanges } from '../syntax/skeleton.js';
-import { hintOffsets } from './hints.js';
+import { HINT, hasModKeyword, hintOffsets } from './hints.js';
 import { parseRust } from './parser.js';
 import { tokenize, type TokenTree } from '../syntax/tokens.js';
 import type { Attr, FileFacts, IncludeMacro, Item, ProcAttr } from './facts.js';
@@ -70,6 +70,9 @@ function recover(parser: Parser, source: string, facts: FileFacts): void {
 function recoverItems(parser: Parser, source: string, tokens: TokenTree[]): Item[] {
   const out: Item[] = [];
   for (const c of itemChunks(tokens)) {
+    // recover() keeps only items that declare a module or an include: an item whose text names
+    // neither (HINT) cannot, and is not parsed again.
+    if (!HINT.test(source.slice(c.start, c.end))) continue;
     const lineBase = countLines(source, c.start);
     const pad = ' '.repeat(columnOf(source, c.start));
     const errors: number[] = [];
@@ -538,7 +541,10 @@ function readMacroDefinition(parser: Parser, node: Node, s: Snippet, attrs: Attr
 function macroBody(parser: Parser, ttText: string, ttLine: number, s: Snippet, via: string): Item[] {
   const body: Item[] = [];
   const inner = ttText.slice(1, -1);
-  if (/\bmod\b/.test(inner)) {
+  // Only declarations are read from a body (an unexpanded call's items are walked for them, and
+  // proc-macro inputs are not read inside macros): without a `mod` that can declare a module
+  // file, as the files' prefilter reasons, it has none besides the includes found below.
+  if (hasModKeyword(inner)) {
     body.push(...parseSnippet(parser, ' ' + inner, ttLine, true, s.depth + 1, undefined).items);
   }
   if (!s.inMacro && /include/.test(inner)) {

@@ -55,10 +55,18 @@ function matchesAtSome(text: string, needle: string, re: RegExp): boolean {
   return false;
 }
 
+/**
+ * Whether `text` has a `mod` keyword that can declare a module file (MOD_KEYWORD): not only
+ * inline-module openers, `mod` glued to punctuation (`Token![mod]`, `"mod"`) or `//` comments.
+ */
+export function hasModKeyword(text: string): boolean {
+  return matchesAtSome(text, 'mod', MOD_KEYWORD_AT);
+}
+
 /** MAY_HOLD_FACTS.test(text) || PROC_INPUT_HINT.test(text), computed faster. */
 export function mayHoldFacts(text: string): boolean {
   return (
-    matchesAtSome(text, 'mod', MOD_KEYWORD_AT) ||
+    hasModKeyword(text) ||
     matchesAtSome(text, 'include', INCLUDE_CALL_AT) ||
     matchesAtSome(text, '$', ITEM_FRAGMENT_AT) ||
     procInputHints(text, true).length > 0
