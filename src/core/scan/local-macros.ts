@@ -58,3 +58,17 @@ export function definedMacroNames(items: Item[], out: Set<string>): void {
     }
   }
 }
+
+/** What may separate the tokens of `macro_rules! name`: spaces and (unnested) comments. */
+const GAP = String.raw`(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*`;
+
+/**
+ * A text test for files that may define a `macro_rules!` of one of `names`: true on every such
+ * definition (unless a nested comment sits inside `macro_rules! name`), and possibly on others
+ * (in comments and strings). Parsing decides; a file it rejects need not be parsed to know that
+ * it defines none of them.
+ */
+export function definitionOf(names: readonly string[]): RegExp {
+  const alternatives = names.map((n) => n.replace(/^r#/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return new RegExp(`\\bmacro_rules${GAP}!${GAP}(?:r#)?(?:${alternatives})(?![A-Za-z0-9_])`);
+}

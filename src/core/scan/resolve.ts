@@ -10,7 +10,7 @@ import { childPath, isInside, resolveFrom } from '../paths.js';
 import { renderTokens, type TokenTree } from '../syntax/tokens.js';
 import { and, cfgTextOf, evaluateAttrs, pathCondTextsOf, gateOf, not, type AttrPath, type EvaluatedAttrs, type Gate } from './attrs.js';
 import type { Attr, Item, ProcItem } from './facts.js';
-import { definedMacroNames, type LocalMacros, type MacroCall, type MacroDefinition } from './local-macros.js';
+import { definedMacroNames, definitionOf, type LocalMacros, type MacroCall, type MacroDefinition } from './local-macros.js';
 import { MacroExpander } from './macros/expander.js';
 import { includeTarget } from './macro-args.js';
 import { procEffects, type ProcMacroDeps } from './proc-macros.js';
@@ -103,9 +103,12 @@ export function resolveCrate(input: CrateInput, store: SourceStore, tracer?: Wal
   let local: string[] = [];
   if (r.procCalls.size > 0) {
     const defined = new Set<string>();
+    const definesOne = definitionOf([...r.procCalls]);
     for (const f of r.out.files) {
-      // A file the prefilter left unparsed has no facts, but may still define macros.
-      const facts = store.unparsed(f) && store.read(f)?.text.includes('macro_rules') ? store.factsWithCalls(f) : store.facts(f);
+      // A file the prefilter left unparsed has no facts, but may still define macros: it is parsed
+      // when its text may define one of these names (the parse decides).
+      const text = store.unparsed(f) ? store.read(f)?.text : undefined;
+      const facts = text !== undefined && definesOne.test(text) ? store.factsWithCalls(f) : store.facts(f);
       if (facts) definedMacroNames(facts.items, defined);
     }
     local = [...r.procCalls].filter((m) => defined.has(m));
