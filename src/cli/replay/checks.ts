@@ -4,18 +4,19 @@
  * again. One definition of each question serves both the recorder (record.ts) and the replay
  * (replay.ts), so that the two always ask alike.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import type { FileStat } from '../../core/scan/cache.js';
 import { stillInState } from '../../core/file-state.js';
+import { lazyCrypto } from './builtins.js';
 
 /**
  * - `r` the content of a file (answer: its SHA-1, or `!CODE`), with the file's state when it was
  *   trustworthy (file-state.ts): an unchanged state then stands for the content;
  * - `s` / `l` stat / lstat (kind, size, times, inode);
  * - `e` whether a path exists;
- * - `d` a directory listing (argument: the options), as SHA-1 of the names (and kinds) in order;
+ * - `d` a directory listing (argument: the options): the names (and kinds) in order, or their SHA-1
+ *   when long;
  * - `p` realpath (argument: `n` native, `j` JavaScript);
  * - `a` access (argument: the mode);
  * - `k` readlink.
@@ -29,7 +30,23 @@ export type FsFunctions = Pick<
   'readFileSync' | 'statSync' | 'lstatSync' | 'existsSync' | 'readdirSync' | 'realpathSync' | 'accessSync' | 'readlinkSync'
 >;
 
-export const sha1 = (data: string | Uint8Array): string => createHash('sha1').update(data).digest('hex');
+export const sha1 = (data: string | Uint8Array): string => lazyCrypto().createHash('sha1').update(data).digest('hex');
+
+/**
+ * A short name for a long string (a run's key), without node:crypto: FNV-1a over the UTF-16 code
+ * units in two 32-bit lanes, as 16 hex digits. Not collision-proof: what it names must hold the
+ * string itself, to compare.
+ */
+export function shortName(s: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
 
 export const errorAnswer = (err: unknown): string => `!${(err as NodeJS.ErrnoException)?.code ?? 'ERROR'}`;
 
@@ -44,9 +61,13 @@ export function statAnswer(st: BigIntStats | undefined): string {
 }
 
 /** A directory listing as an answer; `withFileTypes` listings keep each entry's kind. */
+/** Listings up to this many characters are answered by their names, longer ones by a hash. */
+const LISTING_KEPT = 65_536;
+
 function listingAnswer(entries: (string | Buffer | fs.Dirent)[]): string {
-  const names = entries.map((e) => (typeof e === 'string' || Buffer.isBuffer(e) ? String(e) : `${e.name}/${kindOf(e)}`));
-  return sha1(names.join('\0'));
+  const names = entries.map((e) => (typeof e === 'string' || Buffer.isBuffer(e) ? String(e) : `${e.name}/${kindOf(e)}`)).join('\0');
+  // Short listings as they are (no hashing, the common case); long ones by their SHA-1.
+  return names.length <= LISTING_KEPT ? `=${names}` : sha1(names);
 }
 
 /** Asks the question of `kind` about `path` again (for a read: the content's hash). */

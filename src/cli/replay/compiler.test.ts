@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { STAT_TRUST_MS } from '../../core/file-state.js';
 import { holds } from './checks.js';
 import { compilerChecks } from './compiler.js';
 
@@ -74,6 +75,21 @@ test('a rustup proxy is pinned by settings.toml, the absence of toolchain files,
     assert.equal(compilerChecks(fs, r.rustc, r.ws, { ...r.env, RUSTUP_TOOLCHAIN: join(r.root, 'my-toolchain') }), undefined, 'a toolchain by path');
     assert.ok(compilerChecks(fs, r.rustc, r.ws, { ...r.env, RUSTUP_TOOLCHAIN: 'nightly' }), 'a toolchain by name');
   }
+});
+
+test("rustup's settings.toml, unchanged for a while, is pinned by its state; an edit keeping size and times still fails the check", async () => {
+  const r = rustup('aged', 'symlink');
+  const settings = join(r.home, 'settings.toml');
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(settings, old, old);
+  // A state is trusted once the file (its change time too) is older than STAT_TRUST_MS.
+  await new Promise((done) => setTimeout(done, STAT_TRUST_MS + 100));
+  const checks = compilerChecks(fs, r.rustc, r.ws, r.env)!;
+  assert.ok(checks.find((c) => c[1] === settings)?.[4], 'its state is recorded');
+  assert.ok(allHold(checks));
+  writeFileSync(settings, 'default_toolchain = "betaaa"\n'); // same size
+  utimesSync(settings, old, old);
+  assert.ok(!allHold(checks), 'only the change time differs');
 });
 
 test('another rustc is pinned by its file and its sysroot librustc_driver; a wrapper script is not pinned', () => {

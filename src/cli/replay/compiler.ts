@@ -14,7 +14,9 @@
  *   wrapper script) is not pinned.
  */
 import { basename, dirname, join } from 'node:path';
+import type { BigIntStats } from 'node:fs';
 import { homedir } from 'node:os';
+import { fileStat } from '../../core/file-state.js';
 import { ask, type Check, type CheckKind, type FsFunctions } from './checks.js';
 
 const TOOLCHAIN_FILES = ['rust-toolchain', 'rust-toolchain.toml'];
@@ -42,7 +44,18 @@ export function compilerChecks(f: FsFunctions, rustc: string, cwd: string, env: 
     if (dirname(dir) === dir) break;
   }
   const home = env.RUSTUP_HOME || join(homedir(), '.rustup');
-  q('r', join(home, 'settings.toml'));
+  // With its state when trustworthy, as the run's own reads: a replay then only stats it.
+  const settings = join(home, 'settings.toml');
+  const before = Date.now();
+  let st: BigIntStats | undefined;
+  try {
+    st = f.statSync(settings, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    st = undefined;
+  }
+  const content = ask(f, 'r', settings, '');
+  const state = st && !content.startsWith('!') ? fileStat(st, content, before) : undefined;
+  checks.push(state ? ['r', settings, '', content, state] : ['r', settings, '', content]);
   const toolchains = join(home, 'toolchains');
   q('d', toolchains, JSON.stringify({ withFileTypes: false, recursive: false }));
   let names: string[];

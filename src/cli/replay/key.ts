@@ -9,7 +9,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_DIR_ENV, defaultCacheDir } from '../../core/scan/cache.js';
-import { sha1, statAnswer } from './checks.js';
+import { shortName, statAnswer } from './checks.js';
 
 /** Set by shells and terminals per command or per prompt; nothing cargo-units does depends on them. */
 const VOLATILE_ENV = new Set(['_', 'OLDPWD', 'PWD', 'SHLVL']);
@@ -57,4 +57,4 @@ export function replayEnabled(env: NodeJS.ProcessEnv): boolean {
 export const runsDir = (env: NodeJS.ProcessEnv): string => join(defaultCacheDir(env), 'runs');
 
 /** The record file of `key`. */
-export const recordFile = (env: NodeJS.ProcessEnv, key: string): string => join(runsDir(env), `${sha1(key)}.json`);
+export const recordFile = (env: NodeJS.ProcessEnv, key: string): string => join(runsDir(env), `${shortName(key)}.json`);

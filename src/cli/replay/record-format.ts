@@ -3,7 +3,7 @@ import type { ExecFileException } from 'node:child_process';
 import type { Check } from './checks.js';
 
 /** Bump when RunRecord or a check's answer changes. */
-export const RECORD_FORMAT = 2;
+export const RECORD_FORMAT = 3;
 
 /** A program the run ran with execFile, and its answer (status, stdout, stderr). */
 export interface RecordedCommand {

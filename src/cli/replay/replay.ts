@@ -3,8 +3,9 @@
  * program the run ran answers as it did, the run's output is printed as recorded, and the index
  * is not loaded at all. Otherwise nothing is printed and the command runs as usual.
  */
-import { execFile, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import { lazyChildProcess } from './builtins.js';
 import { holds, type Check } from './checks.js';
 import { recordFile, replayEnabled, runKey, type RunContext } from './key.js';
 import { commandAnswer, RECORD_FORMAT, type RecordedCommand, type RunRecord } from './record-format.js';
@@ -34,7 +35,7 @@ export function findRecord(ctx: RunContext): RunRecord | undefined {
 function rerun(c: RecordedCommand, running: ChildProcess[]): Promise<string> {
   return new Promise((resolve) => {
     try {
-      const child = execFile(
+      const child = lazyChildProcess().execFile(
         c.file,
         c.args,
         { cwd: c.cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000, windowsHide: true },
