@@ -38,6 +38,11 @@ export interface RatioResult {
   pairedCold: number;
   pairedWarm: number;
   pairedEdit: number;
+  /** The floor under every CLI run: `node -e 0`, and `cargo-units --version` (Node and the bundle loaded, nothing scanned). */
+  nodeMs: number;
+  loadMs: number;
+  pairedNode: number;
+  pairedLoad: number;
   coldRssMb: number;
   rustcCmd: string;
   /** With a baseline CLI (`--baseline`): its cold and warm medians and paired ratios, measured in the same rounds. */
@@ -177,8 +182,17 @@ export function measureRatio(tmp: string, log: (s: string) => void, baselineBin?
   const warm: number[] = [];
   const oldCold: number[] = [];
   const oldWarm: number[] = [];
+  const spawnMs = (args: string[]): number =>
+    timeMs(() => {
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr}`);
+    });
+  const node: number[] = [];
+  const load: number[] = [];
   for (let i = 0; i < REPEATS; i++) {
     rustcTimes.push(runRustc());
+    node.push(spawnMs(['-e', '0']));
+    load.push(spawnMs([cli, '--version']));
     cold.push(runCli(false));
     writeFileSync(edited, `${original}\n// bench round ${i}\n`);
     edit.push(runCli(true));
@@ -189,7 +203,7 @@ export function measureRatio(tmp: string, log: (s: string) => void, baselineBin?
     }
     const old = baselineBin ? `; baseline cold ${oldCold[i]!.toFixed(0)} ms, warm ${oldWarm[i]!.toFixed(0)} ms` : '';
     log(
-      `round ${i + 1}: rustc ${rustcTimes[i]!.toFixed(0)} ms, cold ${cold[i]!.toFixed(0)} ms, edited ${edit[i]!.toFixed(0)} ms, warm ${warm[i]!.toFixed(0)} ms${old}`,
+      `round ${i + 1}: rustc ${rustcTimes[i]!.toFixed(0)} ms, node -e 0 ${node[i]!.toFixed(0)} ms, --version ${load[i]!.toFixed(0)} ms, cold ${cold[i]!.toFixed(0)} ms, edited ${edit[i]!.toFixed(0)} ms, warm ${warm[i]!.toFixed(0)} ms${old}`,
     );
   }
   const rustcMs = median(rustcTimes);
@@ -218,6 +232,10 @@ export function measureRatio(tmp: string, log: (s: string) => void, baselineBin?
     pairedCold: median(cold.map((c, i) => c / rustcTimes[i]!)),
     pairedWarm: median(warm.map((w, i) => w / rustcTimes[i]!)),
     pairedEdit: median(edit.map((w, i) => w / rustcTimes[i]!)),
+    nodeMs: median(node),
+    loadMs: median(load),
+    pairedNode: median(node.map((x, i) => x / rustcTimes[i]!)),
+    pairedLoad: median(load.map((x, i) => x / rustcTimes[i]!)),
     coldRssMb,
     rustcCmd: `${Object.entries(cmdEnv).length} cargo env vars + ${exe} ${rustcArgs
       .map((a) => a.replace(tmp, '$TMP'))
@@ -234,11 +252,13 @@ export function ratioMarkdown(r: RatioResult, machine: string): string {
     '',
     `Input: ${RATIO_CRATE} from \`${REGISTRY}\`, tests included: **${r.units} units, ${r.files} files** listed with \`--all-features\`. ` +
       `Anchor: rustc writing dep-info for tokio's lib alone, with every dependency built (\`cargo check --all-features --lib\` offline from Debian's registry, dev-dependencies stripped from a copy), ` +
-      `run with the command and environment \`cargo check -vv\` shows, \`--emit=dep-info\` only. ${REPEATS} rounds, each rustc, cold CLI, an edit of src/sync/mutex.rs (a comment appended) and the CLI with its cache, the CLI again with nothing changed${r.baseline ? ', baseline cold, baseline warm' : ''} back to back; medians.`,
+      `run with the command and environment \`cargo check -vv\` shows, \`--emit=dep-info\` only. ${REPEATS} rounds, each rustc, \`node -e 0\`, \`cargo-units --version\`, cold CLI, an edit of src/sync/mutex.rs (a comment appended) and the CLI with its cache, the CLI again with nothing changed${r.baseline ? ', baseline cold, baseline warm' : ''} back to back; medians.`,
     '',
     `| | ms (median) | × rustc | median of paired ratios | target | |`,
     `|---|---:|---:|---:|---|---|`,
     `| rustc dep-info, tokio lib | ${ms(r.rustcMs)} | 1.00 | | | |`,
+    `| floor: \`node -e 0\` (Node start-up alone) | ${ms(r.nodeMs)} | ${(r.nodeMs / r.rustcMs).toFixed(2)} | ${r.pairedNode.toFixed(2)} | | |`,
+    `| floor: \`cargo-units --version\` (Node and the CLI bundle loaded, nothing scanned) | ${ms(r.loadMs)} | ${(r.loadMs / r.rustcMs).toFixed(2)} | ${r.pairedLoad.toFixed(2)} | | |`,
     `| \`cargo-units units --json --all-features --no-cache\` (cold, Node start-up included) | ${ms(r.coldMs)} | ${r.coldRatio.toFixed(2)} | ${r.pairedCold.toFixed(2)} | ≤ 0.5× | ${met(r.coldRatio <= 0.5)} |`,
     `| warm, one module file edited since the last run (facts cache and unit resolutions) | ${ms(r.editMs)} | ${r.editRatio.toFixed(2)} | ${r.pairedEdit.toFixed(2)} | | |`,
     `| warm, nothing changed since the last run (the recorded run is checked and replayed) | ${ms(r.warmMs)} | ${r.warmRatio.toFixed(2)} | ${r.pairedWarm.toFixed(2)} | ≤ 0.25× | ${met(r.warmRatio <= 0.25)} |`,
