@@ -28,6 +28,7 @@ import { unitClosure, updateGcRoots, writeOutLinks } from './gc-roots.js';
 import type { RegistryOptions } from './registry.js';
 import type { NixUnitsJson } from './units-json.js';
 import { writeFileAtomic } from './atomic.js';
+import { withNixDirLock } from './dir-lock.js';
 
 /**
  * Build-script unit id → the drvs of the compiled script whose runs' rerun-if-changed were read
@@ -223,7 +224,9 @@ async function buildUnits(index: UnitIndex, given: WorkspaceBuildOptions, t0: nu
 
 
   /** Learns the rerun-if-changed lists of the runs in the store; true when units.json must change. */
-  const learn = (): boolean => {
+  // Runs-read and rerun lists are read, merged and written under the directory's lock (dir-lock.ts).
+  const learn = (): boolean => withNixDirLock(opts.nixDir, learnLocked);
+  const learnLocked = (): boolean => {
     const outOf = (script: string): string | undefined => {
       const out = stages.findLast((x) => x.outs.has(runId(script)))?.outs.get(runId(script)) ?? drvs.get(runId(script))?.out;
       return out?.startsWith(storeDir + '/') ? out : undefined;

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NixUnitsJson } from './units-json.js';
 import { writeFileAtomic } from './atomic.js';
+import { withNixDirLock } from './dir-lock.js';
 import { isInsideRelative } from '../paths.js';
 
 export const EVAL_CACHE_FILE = '.eval-cache.json';
@@ -63,5 +64,5 @@ export function readEvalCache<T>(nixDir: string, key: string): T | undefined {
 }
 
 export function writeEvalCache<T>(nixDir: string, key: string, value: T): void {
-  writeFileAtomic(join(nixDir, EVAL_CACHE_FILE), JSON.stringify({ key, value }));
+  withNixDirLock(nixDir, () => writeFileAtomic(join(nixDir, EVAL_CACHE_FILE), JSON.stringify({ key, value })));
 }

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { NixUnitsJson } from './units-json.js';
 import { runId } from './events.js';
 import { writeFileAtomic } from './atomic.js';
+import { withNixDirLock } from './dir-lock.js';
 import { NixError, nixCommandError } from './runner.js';
 
 export const GC_ROOTS_DIR = 'gcroots';
@@ -98,12 +99,19 @@ export async function updateGcRoots(nixDir: string, outs: Map<string, string>, e
   }
   if (register.length > 0) {
     const used = new Set(Object.values(index).map((n) => Number(/^r(\d+)/.exec(n)![1])));
+    // Names another build made since the index was read are taken too.
+    for (const f of readdirSync(dir)) if (/^r\d+/.test(f)) used.add(Number(/^r(\d+)/.exec(f)![1]));
     let n = 1;
     while (used.has(n)) n++;
     const names = await addRoots(join(dir, `r${n}`), register.map(([, out]) => out), env);
     for (const [i, [id]] of register.entries()) index[id] = names[i]!.slice(dir.length + 1);
   }
-  writeFileAtomic(join(dir, INDEX), JSON.stringify(index, null, 1));
+  // Written over what the index holds now: the entries of a concurrent build are kept.
+  withNixDirLock(nixDir, () => {
+    const now = readIndex(dir);
+    for (const [id] of changed) if (index[id] !== undefined) now[id] = index[id];
+    writeFileAtomic(join(dir, INDEX), JSON.stringify(now, null, 1));
+  });
   return changed.length;
 }
 

@@ -13,6 +13,8 @@
  *
  * Killed before the swap, a run leaves the old directory as it was plus a `.next-<pid>/` that the
  * next run deletes (and that .gitignore lists meanwhile).
+ *
+ * Runs of other processes wait meanwhile (dir-lock.ts), as do their writes into the directory.
  */
 import {
   existsSync,
@@ -27,6 +29,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { alive, withNixDirLock } from './dir-lock.js';
 
 /** The top-level names this module owns; everything else in the directory is carried over. */
 const GENERATED_TOP = new Set(['default.nix', 'units.json', 'lib', '.gitignore']);
@@ -52,6 +55,10 @@ function oldName(out: string, pid: number | string): string {
  * renamed back; stray old siblings and staging directories of dead runs are removed.
  */
 export function recoverGenDir(out: string): void {
+  withNixDirLock(out, () => recover(out));
+}
+
+function recover(out: string): void {
   const parent = dirname(out);
   const prefix = `${basename(out)}.old-`;
   if (!existsSync(parent)) return; // nothing generated yet
@@ -88,16 +95,6 @@ function list(dir: string): string[] {
   }
 }
 
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function read(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
@@ -111,7 +108,11 @@ function read(file: string): string | undefined {
  * GENERATED_TOP; lib/ files not listed are removed). Returns true when anything changed.
  */
 export function replaceGenerated(out: string, files: Map<string, string>): boolean {
-  recoverGenDir(out);
+  return withNixDirLock(out, () => replace(out, files));
+}
+
+function replace(out: string, files: Map<string, string>): boolean {
+  recover(out);
   mkdirSync(out, { recursive: true });
   const changed = [...files].filter(([rel, text]) => read(join(out, rel)) !== text).map(([rel]) => rel);
   const staleLib = list(join(out, 'lib')).filter((f) => !files.has(`lib/${f}`));

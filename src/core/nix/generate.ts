@@ -11,6 +11,7 @@ import { registryContext, type RegistryOptions } from './registry.js';
 import { readLearned } from './rerun.js';
 import { nixUnitsJson, type NixToolchain, type NixUnitsJson } from './units-json.js';
 import { writeFileAtomic } from './atomic.js';
+import { withNixDirLock } from './dir-lock.js';
 import { recoverGenDir, replaceGenerated } from './gen-dir.js';
 
 /** A Nix string literal holding `s` verbatim (no interpolation). */
@@ -55,8 +56,10 @@ export function nixToolchain(rustc: string, cacheDir?: string): NixToolchain {
     cfg: execFileSync(rustc, ['--print', 'cfg'], { encoding: 'utf8' }),
   };
   if (cacheFile && key) {
-    mkdirSync(cacheDir!, { recursive: true });
-    writeFileAtomic(cacheFile, JSON.stringify({ key, toolchain }));
+    withNixDirLock(cacheDir!, () => {
+      mkdirSync(cacheDir!, { recursive: true });
+      writeFileAtomic(cacheFile, JSON.stringify({ key, toolchain }));
+    });
   }
   return toolchain;
 }

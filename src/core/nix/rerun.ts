@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isInside, toRelative } from '../paths.js';
 import { writeFileAtomic } from './atomic.js';
+import { withNixDirLock } from './dir-lock.js';
 
 export const LEARNED_FILE = 'rerun-if-changed.json';
 
@@ -53,6 +54,11 @@ export function rerunPaths(root: string, packageDir: string, text: string): stri
  * true when rerun-if-changed.json changed.
  */
 export function learnRerun(nixDir: string, root: string, runs: { id: string; packageDir: string; out: string }[]): boolean {
+  // Read, merged and written under the directory's lock: a concurrent build's lists are kept.
+  return withNixDirLock(nixDir, () => learn(nixDir, root, runs));
+}
+
+function learn(nixDir: string, root: string, runs: { id: string; packageDir: string; out: string }[]): boolean {
   const learned = readLearned(nixDir);
   const before = JSON.stringify(learned);
   for (const r of runs) {
