@@ -9,6 +9,7 @@ import { runCli } from '../../cli/run.js';
 import { copyFixture, EXAMPLE, fixture, REPO } from '../../../test/helpers.js';
 import { DEFAULT_OPTIONS, UnitIndex } from '../index.js';
 import { CACHE_DIR_ENV, CACHE_VERSION, cacheFileFor, defaultCacheDir, FactsCache, factsFileFor, TOOL_VERSION } from './cache.js';
+import { STAT_TRUST_MS } from '../file-state.js';
 
 function snapshot(index: UnitIndex): unknown {
   return index.entries.map((e) => ({ id: e.unit.id, files: e.files, external: e.external, uncertain: e.uncertain, diagnostics: e.diagnostics }));
@@ -202,5 +203,32 @@ test('a crate walked again after an edit takes its macro expansions and macro-ca
   assert.deepEqual(warm.units, open(false).units);
   assert.equal(warm.files, 1, 'only the edited file is parsed');
   assert.equal(warm.snippets, 0, 'no expansion is parsed again');
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test('a crate walked again after an edit reads only the edited file: the others are known by their recorded state', async () => {
+  const { ws, cacheDir } = freshDirs();
+  // States are recorded only for files unchanged for STAT_TRUST_MS before they are read.
+  await new Promise((done) => setTimeout(done, STAT_TRUST_MS + 100));
+  const script = join(cacheDir, 'open.mts');
+  writeFileSync(
+    script,
+    `import { DEFAULT_OPTIONS, UnitIndex } from ${JSON.stringify(join(REPO, 'src', 'core', 'index.ts'))};\n` +
+      `const i = await UnitIndex.open(${JSON.stringify(ws)}, { ...DEFAULT_OPTIONS, cache: process.argv[2] === 'cache' ? ${JSON.stringify(cacheDir)} : false });\n` +
+      `const files = [...new Set(i.entries.flatMap((e) => e.files))].sort();\n` +
+      `console.log(JSON.stringify({ read: files.filter((f) => i.store.hasRead(f)), units: i.entries.map((e) => [e.unit.id, e.files, e.uncertain, e.diagnostics]) }));\n`,
+  );
+  const open = (cache: boolean) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script, cache ? 'cache' : 'none'], { encoding: 'utf8', cwd: REPO });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { read: string[]; units: unknown };
+  };
+  const cold = open(true);
+  assert.ok(cold.read.length > 10, `the cold open reads every file (${cold.read.length})`);
+  const edited = 'crates/units-core/src/stats.rs';
+  appendFileSync(join(ws, edited), '\n// edited\n');
+  const warm = open(true);
+  assert.deepEqual(warm.units, open(false).units);
+  assert.deepEqual(warm.read, [join(ws, edited)]);
   rmSync(cacheDir, { recursive: true, force: true });
 });

@@ -73,4 +73,9 @@ export interface FileFacts {
   unclosedDelimiter?: { line: number; delimiter: '(' | '[' | '{' };
   /** Set when the file is not valid UTF-8 (it was decoded with replacement characters). */
   invalidUtf8?: boolean;
+  /**
+   * Set on the facts of a text the prefilter leaves unparsed (hints.ts mayHoldFacts), parsed after
+   * all for its macro calls (sources.ts factsWithCalls).
+   */
+  prefiltered?: true;
 }

@@ -249,6 +249,11 @@ export class SourceStore {
   hashOf(abs: string): string | undefined {
     const cached = this.texts.get(abs);
     if (cached !== undefined) return cached?.hash;
+    return this.hashByState(abs) ?? this.read(abs)?.hash;
+  }
+
+  /** hashOf(abs) when the file's recorded state vouches for it (the file is not read); else undefined. */
+  private hashByState(abs: string): string | undefined {
     const known = this.statHashes.get(abs);
     if (known !== undefined) return known;
     const recorded = !this.overlays.has(abs) && this.cache?.fileStat(abs);
@@ -258,7 +263,36 @@ export class SourceStore {
       this.stats.set(abs, recorded);
       return recorded.hash;
     }
-    return this.read(abs)?.hash;
+    return undefined;
+  }
+
+  /**
+   * The hash of `abs` without reading it when its text is not in memory but its recorded state
+   * holds; undefined otherwise (then the file must be read).
+   */
+  private unreadHash(abs: string): string | undefined {
+    return this.texts.get(abs) === undefined ? this.hashByState(abs) : undefined;
+  }
+
+  /**
+   * What the facts cache knows of the text with `hash`, without reading it: its facts, `prefiltered`
+   * (the prefilter leaves it unparsed: NO_FACTS), or undefined (unknown: read and decide).
+   */
+  private knownFacts(hash: string): FileFacts | undefined {
+    const known = this.factsByHash.get(hash);
+    if (known) return known;
+    let facts = this.cache?.peek(prefilteredKey(hash));
+    if (facts) {
+      this.cache!.get(prefilteredKey(hash));
+      this.prefilteredHashes.add(hash);
+    } else {
+      // A prefiltered text's facts with its calls (factsWithCalls) are not what facts() gives.
+      const cached = this.cache?.peek(hash);
+      if (!cached || cached.prefiltered) return undefined;
+      facts = this.cache!.get(hash)!;
+    }
+    this.factsByHash.set(hash, facts);
+    return facts;
   }
 
   /** Whether the hash of `abs` is known from its recorded state only: its content has not been read. */
@@ -278,15 +312,25 @@ export class SourceStore {
     return out;
   }
 
-  /** Facts of a workspace file, cached by content hash. */
+  /**
+   * Facts of a workspace file, cached by content hash. A file whose recorded state vouches for its
+   * hash, and whose facts (or prefilter verdict) the cache holds for that hash, is not read.
+   */
   facts(abs: string): FileFacts | undefined {
+    const unread = this.unreadHash(abs);
+    const known = unread === undefined ? undefined : this.knownFacts(unread);
+    if (known) return known;
     const src = this.read(abs);
     if (!src) return undefined;
     let facts = this.factsByHash.get(src.hash);
     if (!facts) {
       if (src.text.length > MAX_PARSE_BYTES || !mayHoldFacts(src.text)) {
-        if (src.text.length <= MAX_PARSE_BYTES) this.prefilteredHashes.add(src.hash);
         facts = src.invalidUtf8 ? { ...NO_FACTS, invalidUtf8: true } : NO_FACTS;
+        if (src.text.length <= MAX_PARSE_BYTES) {
+          this.prefilteredHashes.add(src.hash);
+          // The verdict is kept too, so that an unchanged file need not be read to give it again.
+          this.cache?.set(prefilteredKey(src.hash), facts);
+        }
       } else {
         facts = this.cache?.get(src.hash);
         if (!facts) {
@@ -304,8 +348,9 @@ export class SourceStore {
 
   /** True when facts(abs) came from the prefilter alone: the file names no file by itself, but may call macros. */
   unparsed(abs: string): boolean {
-    const src = this.read(abs);
-    return src !== undefined && this.facts(abs) !== undefined && this.prefilteredHashes.has(src.hash);
+    if (this.facts(abs) === undefined) return false;
+    const hash = this.texts.get(abs)?.hash ?? this.statHashes.get(abs);
+    return hash !== undefined && this.prefilteredHashes.has(hash);
   }
 
   /**
@@ -315,24 +360,26 @@ export class SourceStore {
    */
   factsWithCalls(abs: string): FileFacts | undefined {
     if (!this.unparsed(abs)) return this.facts(abs);
-    const src = this.read(abs)!;
-    let facts = this.fullFacts.get(src.hash);
+    const hash = (this.texts.get(abs)?.hash ?? this.statHashes.get(abs))!;
+    let facts = this.fullFacts.get(hash);
     if (!facts) {
-      facts = this.cache?.get(src.hash);
+      facts = this.cache?.get(hash);
       if (!facts) {
-        facts = this.parse(src);
+        const src = this.read(abs)!;
+        // Marked: these are not the facts facts() gives for this text (knownFacts).
+        facts = { ...this.parse(src), prefiltered: true };
         this.parsed++;
       }
-      this.cache?.set(src.hash, facts);
-      this.fullFacts.set(src.hash, facts);
+      this.cache?.set(hash, facts);
+      this.fullFacts.set(hash, facts);
     }
     return facts;
   }
 
   /** True when `abs`'s current text was parsed by factsWithCalls (some walk read its macro calls). */
   parsedWithCalls(abs: string): boolean {
-    const src = this.read(abs);
-    return src !== undefined && this.fullFacts.has(src.hash);
+    const hash = this.texts.get(abs)?.hash ?? this.statHashes.get(abs);
+    return hash !== undefined && this.fullFacts.has(hash);
   }
 
   /** Facts of a piece of source that is no file (a macro expansion). */
@@ -359,6 +406,11 @@ export class SourceStore {
    * cannot be read or holds none. Counts, caches and results are as if facts() did all the work.
    */
   prefetch(abs: string): FileFacts | undefined {
+    const unread = this.unreadHash(abs);
+    if (unread !== undefined) {
+      const known = this.speculative.get(unread) ?? this.knownFacts(unread);
+      if (known) return this.prefilteredHashes.has(unread) ? undefined : known;
+    }
     const src = this.read(abs);
     if (!src || src.text.length > MAX_PARSE_BYTES || !mayHoldFacts(src.text)) return undefined;
     const known = this.factsByHash.get(src.hash) ?? this.speculative.get(src.hash) ?? this.cache?.peek(src.hash);
@@ -437,6 +489,11 @@ export class SourceStore {
   get parsedSnippetCount(): number {
     return this.snippetsParsed;
   }
+}
+
+/** The facts cache's key for the prefilter's verdict on a text (NO_FACTS, with its invalidUtf8). */
+function prefilteredKey(hash: string): string {
+  return `${hash}:prefiltered`;
 }
 
 function hashText(text: string): string {

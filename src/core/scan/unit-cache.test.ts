@@ -149,6 +149,26 @@ test("after a warm open that took a file's hash from its recorded state, a chang
   assert.deepEqual(snapshot(warm), snapshot(plain));
 });
 
+test('a file known by its recorded state during a walk counts by content in the resolution kept: a later edit of it is seen', async () => {
+  const ws = copyFixture(EXAMPLE);
+  const lib = join(ws, 'crates/units-parse/src/lib.rs');
+  const lexer = join(ws, 'crates/units-parse/src/lexer.rs');
+  await new Promise((r) => setTimeout(r, STAT_TRUST_MS + 100));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  // lib.rs edited: the crate is walked again; lexer.rs is known by its recorded state, not read.
+  writeFileSync(lib, `${readFileSync(lib, 'utf8')}\n// edited\n`);
+  const second = await UnitIndex.open(ws, { ...DEFAULT_OPTIONS, cache: cacheDir });
+  assert.ok(second.store.hasHash(lexer) && !second.store.hasRead(lexer), 'lexer.rs known by its state');
+  // Then lexer.rs declares a module: the resolution kept by the second open must not be restored.
+  writeFileSync(lexer, `${readFileSync(lexer, 'utf8')}\nmod lexer_extra;\n`);
+  mkdirSync(join(ws, 'crates/units-parse/src/lexer'), { recursive: true });
+  writeFileSync(join(ws, 'crates/units-parse/src/lexer/lexer_extra.rs'), 'pub struct Extra;\n');
+  const { warm, plain } = await warmAndPlain(ws, cacheDir);
+  assert.deepEqual(snapshot(warm), snapshot(plain));
+  assert.ok(warm.unit('units-parse/lib/units_parse')!.files.includes(join(ws, 'crates/units-parse/src/lexer/lexer_extra.rs')), 'the new module file is listed');
+});
+
 test('a one-shot warm open that restores every unit loads no parser; one that has a file to parse loads it', async () => {
   const ws = copyFixture(EXAMPLE);
   const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));

@@ -88,9 +88,10 @@ export function recordUnit(store: SourceStore, r: CrateFiles): CachedUnit | unde
   }
   return {
     probed: probed.map((p) => rel(store.root, p)),
-    // A file whose content the store has read counts by content (stricter than needed when only
-    // another unit read it: that can only make the entry unusable, never wrong).
-    states: probed.map((p) => stateOf(store, p, store.hasRead(p))),
+    // A file whose content the store has read, or knows by its recorded state, counts by content
+    // (stricter than needed when only another unit read it: that can only make the entry
+    // unusable, never wrong).
+    states: probed.map((p) => stateOf(store, p, store.hasRead(p) || store.hasHash(p))),
     files,
     external: [...r.external],
     uncertain,
