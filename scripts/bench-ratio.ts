@@ -45,8 +45,19 @@ export interface RatioResult {
   pairedLoad: number;
   coldRssMb: number;
   rustcCmd: string;
-  /** With a baseline CLI (`--baseline`): its cold and warm medians and paired ratios, measured in the same rounds. */
-  baseline?: { bin: string; coldMs: number; warmMs: number; pairedCold: number; pairedWarm: number; newOverOldCold: number; newOverOldWarm: number };
+  /** With a baseline CLI (`--baseline`): its cold, edited and warm medians and paired ratios, measured in the same rounds. */
+  baseline?: {
+    bin: string;
+    coldMs: number;
+    editMs: number;
+    warmMs: number;
+    pairedCold: number;
+    pairedEdit: number;
+    pairedWarm: number;
+    newOverOldCold: number;
+    newOverOldEdit: number;
+    newOverOldWarm: number;
+  };
 }
 
 /** Splits a command line as a POSIX shell would (quotes and backslashes; no expansions). */
@@ -181,6 +192,7 @@ export function measureRatio(tmp: string, log: (s: string) => void, baselineBin?
   const edit: number[] = [];
   const warm: number[] = [];
   const oldCold: number[] = [];
+  const oldEdit: number[] = [];
   const oldWarm: number[] = [];
   const spawnMs = (args: string[]): number =>
     timeMs(() => {
@@ -199,9 +211,11 @@ export function measureRatio(tmp: string, log: (s: string) => void, baselineBin?
     warm.push(runCli(true));
     if (baselineBin) {
       oldCold.push(runCli(false, baselineBin));
+      // Its own cache directory: its first run after the edit is its edited run.
+      oldEdit.push(runCli(true, baselineBin));
       oldWarm.push(runCli(true, baselineBin));
     }
-    const old = baselineBin ? `; baseline cold ${oldCold[i]!.toFixed(0)} ms, warm ${oldWarm[i]!.toFixed(0)} ms` : '';
+    const old = baselineBin ? `; baseline cold ${oldCold[i]!.toFixed(0)} ms, edited ${oldEdit[i]!.toFixed(0)} ms, warm ${oldWarm[i]!.toFixed(0)} ms` : '';
     log(
       `round ${i + 1}: rustc ${rustcTimes[i]!.toFixed(0)} ms, node -e 0 ${node[i]!.toFixed(0)} ms, --version ${load[i]!.toFixed(0)} ms, cold ${cold[i]!.toFixed(0)} ms, edited ${edit[i]!.toFixed(0)} ms, warm ${warm[i]!.toFixed(0)} ms${old}`,
     );
@@ -211,10 +225,13 @@ export function measureRatio(tmp: string, log: (s: string) => void, baselineBin?
     ? {
         bin: baselineBin,
         coldMs: median(oldCold),
+        editMs: median(oldEdit),
         warmMs: median(oldWarm),
         pairedCold: median(oldCold.map((c, i) => c / rustcTimes[i]!)),
+        pairedEdit: median(oldEdit.map((e, i) => e / rustcTimes[i]!)),
         pairedWarm: median(oldWarm.map((w, i) => w / rustcTimes[i]!)),
         newOverOldCold: median(cold.map((c, i) => c / oldCold[i]!)),
+        newOverOldEdit: median(edit.map((e, i) => e / oldEdit[i]!)),
         newOverOldWarm: median(warm.map((w, i) => w / oldWarm[i]!)),
       }
     : undefined;
@@ -252,7 +269,7 @@ export function ratioMarkdown(r: RatioResult, machine: string): string {
     '',
     `Input: ${RATIO_CRATE} from \`${REGISTRY}\`, tests included: **${r.units} units, ${r.files} files** listed with \`--all-features\`. ` +
       `Anchor: rustc writing dep-info for tokio's lib alone, with every dependency built (\`cargo check --all-features --lib\` offline from Debian's registry, dev-dependencies stripped from a copy), ` +
-      `run with the command and environment \`cargo check -vv\` shows, \`--emit=dep-info\` only. ${REPEATS} rounds, each rustc, \`node -e 0\`, \`cargo-units --version\`, cold CLI, an edit of src/sync/mutex.rs (a comment appended) and the CLI with its cache, the CLI again with nothing changed${r.baseline ? ', baseline cold, baseline warm' : ''} back to back; medians.`,
+      `run with the command and environment \`cargo check -vv\` shows, \`--emit=dep-info\` only. ${REPEATS} rounds, each rustc, \`node -e 0\`, \`cargo-units --version\`, cold CLI, an edit of src/sync/mutex.rs (a comment appended) and the CLI with its cache, the CLI again with nothing changed${r.baseline ? ', baseline cold, baseline after the edit, baseline warm' : ''} back to back; medians.`,
     '',
     `| | ms (median) | × rustc | median of paired ratios | target | |`,
     `|---|---:|---:|---:|---|---|`,
@@ -266,8 +283,9 @@ export function ratioMarkdown(r: RatioResult, machine: string): string {
       ? [
           '',
           `Baseline in the same rounds (\`${r.baseline.bin}\`): cold ${ms(r.baseline.coldMs)} ms (${r.baseline.pairedCold.toFixed(2)}× rustc, median of paired ratios), ` +
-            `warm ${ms(r.baseline.warmMs)} ms (${r.baseline.pairedWarm.toFixed(2)}×); this version over the baseline, median of the per-round ratios: ` +
-            `cold ${r.baseline.newOverOldCold.toFixed(2)}, warm ${r.baseline.newOverOldWarm.toFixed(2)}.`,
+            `edited ${ms(r.baseline.editMs)} ms (${r.baseline.pairedEdit.toFixed(2)}×), warm ${ms(r.baseline.warmMs)} ms (${r.baseline.pairedWarm.toFixed(2)}×); ` +
+            `this version over the baseline, median of the per-round ratios: ` +
+            `cold ${r.baseline.newOverOldCold.toFixed(2)}, edited ${r.baseline.newOverOldEdit.toFixed(2)}, warm ${r.baseline.newOverOldWarm.toFixed(2)}.`,
         ]
       : []),
     '',
