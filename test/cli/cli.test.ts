@@ -1,7 +1,7 @@
 /** The `cargo-units` command line on the bundled example workspace. */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { findExecutable } from '../../src/core/toolchain.js';
 import { test } from 'node:test';
@@ -137,4 +137,13 @@ test('the built executable runs, also as `cargo units`', () => {
   const real = spawnSync(cargo, ['units', 'orphans'], { cwd: EXAMPLE, env, encoding: 'utf8' });
   assert.equal(real.status, 0, real.stderr);
   assert.match(real.stdout, /crates\/units-parse\/src\/lexer_v1\.rs/);
+});
+
+test('nix --out into directories that do not exist yet makes them', async () => {
+  const ws = copyFixture(EXAMPLE);
+  const r = await cli(['nix', '--out', 'generated/nix/here', ws], ws);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(existsSync(join(ws, 'generated', 'nix', 'here', 'units.json')));
+  // Nothing else is left beside it (the directory's lock is gone once written).
+  assert.deepEqual(readdirSync(join(ws, 'generated', 'nix')), ['here']);
 });

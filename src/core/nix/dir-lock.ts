@@ -9,7 +9,8 @@
  * no longer running (killed mid-write) is taken over. Locked sections are short and synchronous;
  * a waiting process polls.
  */
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** How long a writer waits for another before giving up with an error. */
 export const LOCK_WAIT_MS = 60_000;
@@ -67,8 +68,12 @@ function tryCreate(lock: string): boolean {
   try {
     fd = openSync(lock, 'wx');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'ENOENT') throw e;
+    // A directory to be made (`cargo-units nix --out new/dir`): its parent first.
+    mkdirSync(dirname(lock), { recursive: true });
+    fd = openSync(lock, 'wx');
   }
   try {
     writeSync(fd, `${process.pid}\n`);

@@ -55,6 +55,7 @@ function oldName(out: string, pid: number | string): string {
  * renamed back; stray old siblings and staging directories of dead runs are removed.
  */
 export function recoverGenDir(out: string): void {
+  if (!existsSync(dirname(out))) return; // nothing generated yet (and no lock to make)
   withNixDirLock(out, () => recover(out));
 }
 
