@@ -1,7 +1,7 @@
 /** The on-disk facts cache: warm results equal cold ones, and the cache never changes a result. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -180,27 +180,40 @@ test('facts of units restored without walking survive a save, so the next edit p
   rmSync(cacheDir, { recursive: true, force: true });
 });
 
-test('a crate walked again after an edit takes its macro expansions and macro-calling files from the cache', () => {
-  const ws = copyFixture(fixture('scan', 'macro-forms'));
-  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
-  // Each open in a process of its own, as each CLI run is (expansions are also kept in memory).
+/** What one open of `ws` in a process of its own (as each CLI run is) parsed, read and resolved. */
+interface ProcessOpen {
+  files: number;
+  snippets: number;
+  /** The units' files whose content was read (sorted). */
+  read: string[];
+  units: unknown;
+}
+
+/** Opens `ws` in a fresh process, with the cache in `cacheDir` or without a cache. */
+function openInProcess(ws: string, cacheDir: string, cache: boolean): ProcessOpen {
   const script = join(cacheDir, 'open.mts');
   writeFileSync(
     script,
     `import { DEFAULT_OPTIONS, UnitIndex } from ${JSON.stringify(join(REPO, 'src', 'core', 'index.ts'))};\n` +
-      `const i = await UnitIndex.open(${JSON.stringify(ws)}, { ...DEFAULT_OPTIONS, cache: process.argv[2] === 'cache' ? ${JSON.stringify(cacheDir)} : false });\n` +
-      `console.log(JSON.stringify({ files: i.store.parsedCount, snippets: i.store.parsedSnippetCount, units: i.entries.map((e) => [e.unit.id, e.files, e.uncertain]) }));\n`,
+      `const i = await UnitIndex.open(process.argv[2], { ...DEFAULT_OPTIONS, cache: process.argv[3] === 'cache' ? process.argv[4] : false });\n` +
+      `const files = [...new Set(i.entries.flatMap((e) => e.files))].sort();\n` +
+      `console.log(JSON.stringify({ files: i.store.parsedCount, snippets: i.store.parsedSnippetCount, read: files.filter((f) => i.store.hasRead(f)), ` +
+      `units: i.entries.map((e) => [e.unit.id, e.files, e.uncertain, e.diagnostics]) }));\n`,
   );
-  const open = (cache: boolean) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script, cache ? 'cache' : 'none'], { encoding: 'utf8', cwd: REPO });
-    assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout) as { files: number; snippets: number; units: unknown };
-  };
-  const cold = open(true);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ws, cache ? 'cache' : 'none', cacheDir], { encoding: 'utf8', cwd: REPO });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as ProcessOpen;
+}
+
+test('a crate walked again after an edit takes its macro expansions and macro-calling files from the cache', () => {
+  const ws = copyFixture(fixture('scan', 'macro-forms'));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  // Each open in a process of its own: expansions are also kept in memory.
+  const cold = openInProcess(ws, cacheDir, true);
   assert.ok(cold.snippets > 0, 'the fixture expands macros');
   appendFileSync(join(ws, 'src', 'lib.rs'), '\n// edited\n');
-  const warm = open(true);
-  assert.deepEqual(warm.units, open(false).units);
+  const warm = openInProcess(ws, cacheDir, true);
+  assert.deepEqual(warm.units, openInProcess(ws, cacheDir, false).units);
   assert.equal(warm.files, 1, 'only the edited file is parsed');
   assert.equal(warm.snippets, 0, 'no expansion is parsed again');
   rmSync(cacheDir, { recursive: true, force: true });
@@ -210,25 +223,32 @@ test('a crate walked again after an edit reads only the edited file: the others 
   const { ws, cacheDir } = freshDirs();
   // States are recorded only for files unchanged for STAT_TRUST_MS before they are read.
   await new Promise((done) => setTimeout(done, STAT_TRUST_MS + 100));
-  const script = join(cacheDir, 'open.mts');
-  writeFileSync(
-    script,
-    `import { DEFAULT_OPTIONS, UnitIndex } from ${JSON.stringify(join(REPO, 'src', 'core', 'index.ts'))};\n` +
-      `const i = await UnitIndex.open(${JSON.stringify(ws)}, { ...DEFAULT_OPTIONS, cache: process.argv[2] === 'cache' ? ${JSON.stringify(cacheDir)} : false });\n` +
-      `const files = [...new Set(i.entries.flatMap((e) => e.files))].sort();\n` +
-      `console.log(JSON.stringify({ read: files.filter((f) => i.store.hasRead(f)), units: i.entries.map((e) => [e.unit.id, e.files, e.uncertain, e.diagnostics]) }));\n`,
-  );
-  const open = (cache: boolean) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script, cache ? 'cache' : 'none'], { encoding: 'utf8', cwd: REPO });
-    assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout) as { read: string[]; units: unknown };
-  };
-  const cold = open(true);
+  const cold = openInProcess(ws, cacheDir, true);
   assert.ok(cold.read.length > 10, `the cold open reads every file (${cold.read.length})`);
   const edited = 'crates/units-core/src/stats.rs';
   appendFileSync(join(ws, edited), '\n// edited\n');
-  const warm = open(true);
-  assert.deepEqual(warm.units, open(false).units);
+  const warm = openInProcess(ws, cacheDir, true);
+  assert.deepEqual(warm.units, openInProcess(ws, cacheDir, false).units);
   assert.deepEqual(warm.read, [join(ws, edited)]);
   rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test('with a call that may be a proc-macro, of the unparsed files only those that may define a macro are read again', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'cargo-units-ws-'));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cargo-units-cache-'));
+  mkdirSync(join(ws, 'src'));
+  writeFileSync(join(ws, 'Cargo.toml'), '[package]\nname = "calls"\nversion = "0.1.0"\nedition = "2021"\n');
+  // `named!("…")` may be a proc-macro reading a file, until a definition in the crate says otherwise.
+  writeFileSync(join(ws, 'src', 'lib.rs'), '#[macro_use]\nmod defs;\nmod plain;\nnamed!("data.txt");\n');
+  writeFileSync(join(ws, 'src', 'defs.rs'), 'macro_rules! named {\n    ($s:literal) => {};\n}\n');
+  writeFileSync(join(ws, 'src', 'plain.rs'), 'pub fn f() -> u32 {\n    1\n}\n');
+  await new Promise((done) => setTimeout(done, STAT_TRUST_MS + 100));
+  openInProcess(ws, cacheDir, true);
+  appendFileSync(join(ws, 'src', 'lib.rs'), '\n// edited\n');
+  const warm = openInProcess(ws, cacheDir, true);
+  assert.deepEqual(warm.units, openInProcess(ws, cacheDir, false).units);
+  // lib.rs was edited; defs.rs is read to find `named`'s definition; plain.rs defines nothing.
+  assert.deepEqual(warm.read, [join(ws, 'src', 'defs.rs'), join(ws, 'src', 'lib.rs')]);
+  rmSync(cacheDir, { recursive: true, force: true });
+  rmSync(ws, { recursive: true, force: true });
 });

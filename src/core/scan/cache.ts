@@ -30,7 +30,7 @@ export interface CachedToolchain {
 /** The version in package.json. */
 export const TOOL_VERSION = VERSION;
 /** Bump whenever FileFacts (or what the extractor puts into it) changes. */
-export const FACTS_FORMAT = 6;
+export const FACTS_FORMAT = 7;
 /** The version string a cache file must carry to be used. */
 export const CACHE_VERSION = `cargo-units ${TOOL_VERSION} facts ${FACTS_FORMAT}`;
 

@@ -78,4 +78,9 @@ export interface FileFacts {
    * all for its macro calls (sources.ts factsWithCalls).
    */
   prefiltered?: true;
+  /**
+   * Set on the facts the prefilter gives a text it leaves unparsed when the text holds
+   * `macro_rules`: it may define a macro (sources.ts macroDefiningText).
+   */
+  macroRules?: true;
 }

@@ -107,7 +107,7 @@ export function resolveCrate(input: CrateInput, store: SourceStore, tracer?: Wal
     for (const f of r.out.files) {
       // A file the prefilter left unparsed has no facts, but may still define macros: it is parsed
       // when its text may define one of these names (the parse decides).
-      const text = store.unparsed(f) ? store.read(f)?.text : undefined;
+      const text = store.macroDefiningText(f);
       const facts = text !== undefined && definesOne.test(text) ? store.factsWithCalls(f) : store.facts(f);
       if (facts) definedMacroNames(facts.items, defined);
     }

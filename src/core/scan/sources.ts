@@ -325,7 +325,7 @@ export class SourceStore {
     let facts = this.factsByHash.get(src.hash);
     if (!facts) {
       if (src.text.length > MAX_PARSE_BYTES || !mayHoldFacts(src.text)) {
-        facts = src.invalidUtf8 ? { ...NO_FACTS, invalidUtf8: true } : NO_FACTS;
+        facts = prefilterVerdict(src);
         if (src.text.length <= MAX_PARSE_BYTES) {
           this.prefilteredHashes.add(src.hash);
           // The verdict is kept too, so that an unchanged file need not be read to give it again.
@@ -349,8 +349,21 @@ export class SourceStore {
   /** True when facts(abs) came from the prefilter alone: the file names no file by itself, but may call macros. */
   unparsed(abs: string): boolean {
     if (this.facts(abs) === undefined) return false;
-    const hash = this.texts.get(abs)?.hash ?? this.statHashes.get(abs);
+    const hash = this.knownHash(abs);
     return hash !== undefined && this.prefilteredHashes.has(hash);
+  }
+
+  /**
+   * The text of `abs` when the prefilter left it unparsed and it may define a `macro_rules!`;
+   * undefined otherwise. The prefilter's verdict says so, so only such files are read.
+   */
+  macroDefiningText(abs: string): string | undefined {
+    return this.facts(abs)?.macroRules && this.unparsed(abs) ? this.read(abs)?.text : undefined;
+  }
+
+  /** The hash of `abs` as the store knows it already (read, or vouched for by its state). */
+  private knownHash(abs: string): string | undefined {
+    return this.texts.get(abs)?.hash ?? this.statHashes.get(abs);
   }
 
   /**
@@ -360,7 +373,7 @@ export class SourceStore {
    */
   factsWithCalls(abs: string): FileFacts | undefined {
     if (!this.unparsed(abs)) return this.facts(abs);
-    const hash = (this.texts.get(abs)?.hash ?? this.statHashes.get(abs))!;
+    const hash = this.knownHash(abs)!;
     let facts = this.fullFacts.get(hash);
     if (!facts) {
       facts = this.cache?.get(hash);
@@ -378,7 +391,7 @@ export class SourceStore {
 
   /** True when `abs`'s current text was parsed by factsWithCalls (some walk read its macro calls). */
   parsedWithCalls(abs: string): boolean {
-    const hash = this.texts.get(abs)?.hash ?? this.statHashes.get(abs);
+    const hash = this.knownHash(abs);
     return hash !== undefined && this.fullFacts.has(hash);
   }
 
@@ -491,7 +504,14 @@ export class SourceStore {
   }
 }
 
-/** The facts cache's key for the prefilter's verdict on a text (NO_FACTS, with its invalidUtf8). */
+/** The facts of a text the prefilter leaves unparsed: NO_FACTS, with what is known of its text. */
+function prefilterVerdict(src: SourceText): FileFacts {
+  const macroRules = src.text.includes('macro_rules');
+  if (!src.invalidUtf8 && !macroRules) return NO_FACTS;
+  return { ...NO_FACTS, ...(src.invalidUtf8 ? { invalidUtf8: true } : {}), ...(macroRules ? { macroRules: true as const } : {}) };
+}
+
+/** The facts cache's key for the prefilter's verdict on a text (prefilterVerdict). */
 function prefilteredKey(hash: string): string {
   return `${hash}:prefiltered`;
 }
