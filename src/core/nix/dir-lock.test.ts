@@ -59,6 +59,13 @@ test('a lock left by a process that is no longer running is taken over', () => {
     `${process.pid}\n`,
   );
   assert.ok(!existsSync(lockFileOf(out)), 'released');
+  // One that names this process, which does not hold it: an earlier process with the same pid left it.
+  writeFileSync(lockFileOf(out), `${process.pid}\n`);
+  assert.equal(
+    withNixDirLock(out, () => 'written', 500),
+    'written',
+  );
+  assert.ok(!existsSync(lockFileOf(out)), 'released');
 });
 
 test("a live process's lock makes a writer wait, then fail naming the lock file; nested sections re-enter", async () => {

@@ -51,7 +51,8 @@ function acquire(lock: string, waitMs: number): void {
     if (owner === undefined) {
       unreadableSince ??= Date.now();
       if (Date.now() - unreadableSince > UNREADABLE_STALE_MS) takeOver(lock, undefined);
-    } else if (owner !== process.pid && !alive(owner)) {
+    } else if (owner === process.pid || !alive(owner)) {
+      // Our own pid while this process does not hold the lock: left by an earlier process that had it.
       takeOver(lock, owner);
       continue;
     }

@@ -62,7 +62,6 @@ export function recoverGenDir(out: string): void {
 function recover(out: string): void {
   const parent = dirname(out);
   const prefix = `${basename(out)}.old-`;
-  if (!existsSync(parent)) return; // nothing generated yet
   const olds = list(parent).filter((n) => n.startsWith(prefix));
   for (const n of olds) {
     const pid = Number(n.slice(prefix.length));
