@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import type { FileStat } from '../../core/scan/cache.js';
-import { stillInState } from '../../core/file-state.js';
+import { fileStat, stillInState } from '../../core/file-state.js';
 import { lazyCrypto } from './builtins.js';
 
 /**
@@ -98,6 +98,15 @@ export function ask(f: FsFunctions, kind: CheckKind, path: string, arg: string):
 }
 
 /** Whether `check` still gets its recorded answer (a read whose trusted state is unchanged is not read). */
+/**
+ * The check for a file's content read at `readAt` (ms) with `answer` (its SHA-1, or `!CODE`), with
+ * the state `st` it had just before the read when that state can be trusted (file-state.ts).
+ */
+export function contentCheck(path: string, answer: string, st: BigIntStats | undefined, readAt: number): Check {
+  const state = st && !answer.startsWith('!') ? fileStat(st, answer, readAt) : undefined;
+  return state ? ['r', path, '', answer, state] : ['r', path, '', answer];
+}
+
 export function holds(f: FsFunctions, check: Check): boolean {
   const [kind, path, arg, answer, state] = check;
   if (kind === 'r' && state && stillInState(path, state, f.statSync)) return true;

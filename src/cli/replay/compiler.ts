@@ -16,8 +16,7 @@
 import { basename, dirname, join } from 'node:path';
 import type { BigIntStats } from 'node:fs';
 import { homedir } from 'node:os';
-import { fileStat } from '../../core/file-state.js';
-import { ask, type Check, type CheckKind, type FsFunctions } from './checks.js';
+import { ask, contentCheck, type Check, type CheckKind, type FsFunctions } from './checks.js';
 
 const TOOLCHAIN_FILES = ['rust-toolchain', 'rust-toolchain.toml'];
 const DRIVER = /^(lib)?rustc_driver-.*\.(so|dylib|dll)$/;
@@ -53,9 +52,7 @@ export function compilerChecks(f: FsFunctions, rustc: string, cwd: string, env: 
   } catch {
     st = undefined;
   }
-  const content = ask(f, 'r', settings, '');
-  const state = st && !content.startsWith('!') ? fileStat(st, content, before) : undefined;
-  checks.push(state ? ['r', settings, '', content, state] : ['r', settings, '', content]);
+  checks.push(contentCheck(settings, ask(f, 'r', settings, ''), st, before));
   const toolchains = join(home, 'toolchains');
   q('d', toolchains, JSON.stringify({ withFileTypes: false, recursive: false }));
   let names: string[];

@@ -15,10 +15,9 @@ import cp, { type ExecFileException } from 'node:child_process';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileStat } from '../../core/file-state.js';
 import { isInside } from '../../core/paths.js';
 import type { Io } from '../context.js';
-import { ask, errorAnswer, sha1, type Check, type CheckKind, type FsFunctions } from './checks.js';
+import { ask, contentCheck, errorAnswer, sha1, type Check, type CheckKind, type FsFunctions } from './checks.js';
 import { defaultCacheDir, writeAtomically } from '../../core/scan/cache.js';
 import { recordFile, replayEnabled, runKey, runsDir, thisRun, type RunContext } from './key.js';
 import { compilerChecks } from './compiler.js';
@@ -183,9 +182,7 @@ export class RunRecorder {
       this.note(['r', abs, '', errorAnswer(err)]);
       throw err;
     }
-    const hash = sha1(data);
-    const state = st ? fileStat(st, hash, before) : undefined;
-    this.note(state ? ['r', abs, '', hash, state] : ['r', abs, '', hash]);
+    this.note(contentCheck(abs, sha1(data), st, before));
     return data;
   }
 
