@@ -1,10 +1,11 @@
 /**
  * Which run a recorded run may stand in for (record.ts writes records, replay.ts uses them).
  *
- * A record is found by the SHA-1 of its key: the cargo-units build (the bundle's size, times and
- * inode), Node's version, the working directory, the arguments, every environment variable but a
- * few a shell changes between commands, and whether stdout and stderr are terminals. Anything
- * else a run depended on is in the record's checks.
+ * A record is named by a short hash of its key (checks.ts shortName) and holds the key itself,
+ * which must be equal: the cargo-units build (the bundle's size, times and inode), Node's version,
+ * the working directory, the arguments, every environment variable but a few a shell changes
+ * between commands, and whether stdout and stderr are terminals. Anything else a run depended on
+ * is in the record's checks.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
