@@ -57,6 +57,12 @@ test('a directory that does not exist is an error naming it', () => {
   assertError(run(['units']), 2, new RegExp(`error: could not find \`Cargo\\.toml\` in \`${tmp}\``));
 });
 
+test('nix --out where a directory cannot be made is an error naming it, exit 2', () => {
+  const ws = pkg('nix-out', '[package]\nname = "nix-out"\nversion = "0.1.0"\nedition = "2021"\n');
+  writeFileSync(join(ws, 'afile'), '');
+  assertError(run(['nix', '--out', 'afile/nix'], { cwd: ws }), 2, /^afile\/nix: error: cannot write this Nix directory: ENOTDIR/m);
+});
+
 test('an unknown --target is an error naming the triple, with the nearest built-in one', () => {
   assertError(run(['units', '--target', 'nonsense-triple', EXAMPLE]), 2, /target `nonsense-triple`/);
   assertError(run(['units', '--target', 'x86_64-unknown-linux-gn', EXAMPLE]), 2, /did you mean `x86_64-unknown-linux-gnu`\?/);

@@ -11,6 +11,7 @@
  */
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { InputError } from '../diagnostics.js';
 
 /** How long a writer waits for another before giving up with an error. */
 export const LOCK_WAIT_MS = 60_000;
@@ -29,7 +30,7 @@ export function lockFileOf(nixDir: string): string {
 export function withNixDirLock<T>(nixDir: string, fn: () => T, waitMs = LOCK_WAIT_MS): T {
   const lock = lockFileOf(nixDir);
   const depth = held.get(lock) ?? 0;
-  if (depth === 0) acquire(lock, waitMs);
+  if (depth === 0) acquire(nixDir, lock, waitMs);
   held.set(lock, depth + 1);
   try {
     return fn();
@@ -41,11 +42,11 @@ export function withNixDirLock<T>(nixDir: string, fn: () => T, waitMs = LOCK_WAI
   }
 }
 
-function acquire(lock: string, waitMs: number): void {
+function acquire(nixDir: string, lock: string, waitMs: number): void {
   const start = Date.now();
   let unreadableSince: number | undefined;
   for (;;) {
-    if (tryCreate(lock)) return;
+    if (tryCreate(lock, nixDir)) return;
     const owner = ownerOf(lock);
     if (owner === 'gone') continue;
     if (owner === undefined) {
@@ -64,17 +65,23 @@ function acquire(lock: string, waitMs: number): void {
   }
 }
 
-function tryCreate(lock: string): boolean {
+function tryCreate(lock: string, nixDir: string): boolean {
   let fd: number;
   try {
     fd = openSync(lock, 'wx');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    if (code !== 'ENOENT') throw e;
-    // A directory to be made (`cargo-units nix --out new/dir`): its parent first.
-    mkdirSync(dirname(lock), { recursive: true });
-    fd = openSync(lock, 'wx');
+    try {
+      if (code !== 'ENOENT') throw e;
+      // A directory to be made (`cargo-units nix --out new/dir`): its parent first.
+      mkdirSync(dirname(lock), { recursive: true });
+      fd = openSync(lock, 'wx');
+    } catch (err) {
+      // The first write of every writer: where the directory cannot be written (a file on the
+      // way, no permission, a read-only file system), the user is told which.
+      throw new InputError(nixDir, 0, undefined, `cannot write this Nix directory: ${(err as Error).message}`);
+    }
   }
   try {
     writeSync(fd, `${process.pid}\n`);
