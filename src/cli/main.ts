@@ -23,7 +23,10 @@ try {
   process.exit(2);
 }
 
-const progress = process.stderr.isTTY ? new Progress(process.stderr) : undefined;
+// CARGO_UNITS_PROGRESS_DELAY_MS: after how long a slow step shows its status line (default 500;
+// tests set 0, so that the line shows whatever the machine's speed).
+const delay = Number(process.env.CARGO_UNITS_PROGRESS_DELAY_MS || NaN);
+const progress = process.stderr.isTTY ? new Progress(process.stderr, Number.isFinite(delay) && delay >= 0 ? delay : undefined) : undefined;
 const io: Io = {
   out: (l) => (progress ? progress.print(process.stdout, l) : process.stdout.write(`${l}\n`)),
   err: (l) => (progress ? progress.print(process.stderr, l) : process.stderr.write(`${l}\n`)),
